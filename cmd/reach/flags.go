@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reachhq/reach/internal/secrets"
+	"github.com/reachhq/reach/store"
+	"github.com/reachhq/reach/store/backend"
+)
+
+// envOr returns the REACH_* environment value for a flag's default, so precedence is
+// built-in default < environment < command-line flag.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// dbFlags are the flags of every command that opens the database.
+type dbFlags struct {
+	database string
+}
+
+func (f *dbFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.database, "database", envOr("REACH_DATABASE", backend.DefaultDSN),
+		"database: sqlite:PATH, postgres://… or mysql://user:pass@host:port/db (env REACH_DATABASE)")
+}
+
+// open opens the store; migrate applies pending migrations first.
+func (f *dbFlags) open(ctx context.Context, migrate bool) (store.Store, error) {
+	st, _, err := backend.Open(ctx, f.database, backend.Options{AutoMigrate: migrate})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return st, nil
+}
+
+// keyFlags select the key ring that seals credentials at rest.
+type keyFlags struct {
+	keyFile string
+}
+
+func (f *keyFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.keyFile, "secret-key-file", envOr("REACH_SECRET_KEY_FILE", ""),
+		"file with the secret key ring (ID:BASE64 per line; the first encrypts). REACH_SECRET_KEYS holds the same text inline")
+}
+
+// load returns the key ring from REACH_SECRET_KEYS, the key file, or — for an SQLite
+// database only — a key file next to the database that is created when missing.
+func (f *keyFlags) load(database string, log *slog.Logger) (*secrets.KeyRing, error) {
+	if text := os.Getenv("REACH_SECRET_KEYS"); text != "" {
+		if f.keyFile != "" {
+			return nil, fmt.Errorf("set either REACH_SECRET_KEYS or --secret-key-file, not both")
+		}
+		return secrets.Parse(text)
+	}
+	if f.keyFile != "" {
+		return secrets.LoadFile(f.keyFile)
+	}
+	path, ok := strings.CutPrefix(database, "sqlite:")
+	if !ok || path == ":memory:" || strings.HasPrefix(path, "file::memory:") {
+		return nil, fmt.Errorf("no secret keys: set REACH_SECRET_KEYS or --secret-key-file (a key file is created automatically only for an SQLite database)")
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	keyPath := filepath.Join(filepath.Dir(path), "reach.keys")
+	ring, created, err := secrets.LoadOrCreateFile(keyPath)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Warn("created a new secret key file; back it up: without it stored credentials cannot be decrypted", "path", keyPath)
+	}
+	return ring, nil
+}
+
+// newLogger builds the process logger (JSON or text on stderr).
+func newLogger(format, level string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", level, err)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want json or text", format)
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reachhq/reach/internal/apikey"
+	"github.com/reachhq/reach/store"
+)
+
+func keysCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "keys", Short: "Manage API keys"}
+	cmd.AddCommand(keysCreateCmd(), keysListCmd(), keysRevokeCmd())
+	return cmd
+}
+
+func keysCreateCmd() *cobra.Command {
+	var (
+		db     dbFlags
+		tenant string
+		role   string
+	)
+	cmd := &cobra.Command{
+		Use:   "create",
+		Short: "Create an API key; the key is printed once, alone on the last line",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r := store.Role(role)
+			if r != store.RoleAdmin && r != store.RoleSender && r != store.RoleViewer {
+				return fmt.Errorf("--role must be admin, sender or viewer")
+			}
+			if tenant == "" || len(tenant) > 100 {
+				return fmt.Errorf("--tenant is required (at most 100 characters)")
+			}
+			st, err := db.open(cmd.Context(), isSQLite(db.database))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			t, err := st.EnsureTenant(cmd.Context(), tenant)
+			if err != nil {
+				return err
+			}
+			token, id, hash, err := apikey.New()
+			if err != nil {
+				return err
+			}
+			if err := st.CreateAPIKey(cmd.Context(), &store.APIKey{ID: id, TenantID: t.ID, Role: r, Hash: hash, CreateTime: time.Now().UTC()}); err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "created %s key %s for tenant %q; it is shown only now:\n", r, id, tenant)
+			fmt.Fprintln(out, token)
+			return nil
+		},
+	}
+	db.register(cmd)
+	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant name (created if new)")
+	cmd.Flags().StringVar(&role, "role", "admin", "admin, sender or viewer")
+	return cmd
+}
+
+func keysListCmd() *cobra.Command {
+	var (
+		db     dbFlags
+		tenant string
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List API keys (never the secrets)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := db.open(cmd.Context(), isSQLite(db.database))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			tenantID := ""
+			if tenant != "" {
+				t, err := st.GetTenantByName(cmd.Context(), tenant)
+				if err != nil {
+					return fmt.Errorf("tenant %q: %w", tenant, err)
+				}
+				tenantID = t.ID
+			}
+			keys, err := st.ListAPIKeys(cmd.Context(), tenantID)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tTENANT\tROLE\tCREATED\tLAST USED\tREVOKED")
+			for _, k := range keys {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.TenantID, k.Role, k.CreateTime.Format(time.RFC3339), fmtTime(k.LastUsed), fmtTime(k.RevokeTime))
+			}
+			return w.Flush()
+		},
+	}
+	db.register(cmd)
+	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant's keys")
+	return cmd
+}
+
+func keysRevokeCmd() *cobra.Command {
+	var db dbFlags
+	cmd := &cobra.Command{
+		Use:   "revoke KEY_ID",
+		Short: "Revoke an API key at once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := db.open(cmd.Context(), isSQLite(db.database))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := st.RevokeAPIKey(cmd.Context(), args[0], time.Now().UTC()); err != nil {
+				return fmt.Errorf("key %s: %w", args[0], err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "revoked key %s\n", args[0])
+			return nil
+		},
+	}
+	db.register(cmd)
+	return cmd
+}
+
+func fmtTime(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format(time.RFC3339)
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reachhq/reach/server"
+)
+
+func serveCmd() *cobra.Command {
+	var (
+		db        dbFlags
+		keys      keyFlags
+		cfg       server.Config
+		logFormat string
+		logLevel  string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the gRPC API and the JSON gateway",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := newLogger(logFormat, logLevel)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			// The embedded SQLite default migrates itself; a shared server database is
+			// migrated on purpose with `reach migrate`, and serve refuses an old schema.
+			sqlite := strings.HasPrefix(db.database, "sqlite:")
+			st, err := db.open(ctx, sqlite)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := schemaCurrent(ctx, st); err != nil {
+				return err
+			}
+			ring, err := keys.load(db.database, log)
+			if err != nil {
+				return err
+			}
+			return server.New(cfg, st, ring, log).Serve(ctx)
+		},
+	}
+	db.register(cmd)
+	keys.register(cmd)
+	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", envOr("REACH_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env REACH_GRPC_ADDR)")
+	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", envOr("REACH_HTTP_ADDR", "127.0.0.1:8080"), "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
+	cmd.Flags().DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight calls may finish on shutdown")
+	cmd.Flags().StringVar(&logFormat, "log-format", envOr("REACH_LOG_FORMAT", "text"), "log format: text or json (env REACH_LOG_FORMAT)")
+	cmd.Flags().StringVar(&logLevel, "log-level", envOr("REACH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env REACH_LOG_LEVEL)")
+	return cmd
+}
+
+// schemaCurrent refuses to serve a database whose schema is behind the binary.
+func schemaCurrent(ctx context.Context, st interface {
+	SchemaCurrent(context.Context) (bool, error)
+}) error {
+	ok, err := st.SchemaCurrent(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errSchemaOld
+	}
+	return nil
+}

@@ -1,0 +1,44 @@
+package server
+
+import (
+	"unicode/utf8"
+
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+)
+
+// checkChannel validates a whole channel as it will be stored, fills output-only credential
+// fields and returns the secrets taken out of it.
+func checkChannel(f *fieldErrors, p string, c *reachv1.Channel) channelSecrets {
+	if c.DisplayName == "" || utf8.RuneCountInString(c.DisplayName) > 200 {
+		f.add(p+"display_name", "required, at most 200 characters")
+	}
+	var sec channelSecrets
+	switch c.Type {
+	case reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT, reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_MINI_PROGRAM:
+		if op := c.GetOpenPlatform(); op != nil {
+			sec = checkOpenPlatform(f, p+"open_platform.", op)
+		} else {
+			f.add(p+"open_platform", "required: "+c.Type.String()+" channels use Open Platform credentials")
+		}
+	case reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_PLUS_MINI_PROGRAM:
+		if ap := c.GetAlipayPlus(); ap != nil {
+			sec = checkAlipayPlus(f, p+"alipay_plus.", ap)
+		} else {
+			f.add(p+"alipay_plus", "required: Alipay+ channels use alipay_plus credentials")
+		}
+	default:
+		f.add(p+"type", "required: ALIPAY_LIFE_ACCOUNT, ALIPAY_MINI_PROGRAM or ALIPAY_PLUS_MINI_PROGRAM")
+	}
+	if dp := c.DeliveryPolicy; dp != nil {
+		if dp.MaxSendsPerSecond < 0 || dp.MaxSendsPerSecond > 10000 {
+			f.add(p+"delivery_policy.max_sends_per_second", "must be between 0 (default) and 10000")
+		}
+		if dp.MaxAttempts < 0 || dp.MaxAttempts > 100 {
+			f.add(p+"delivery_policy.max_attempts", "must be between 0 (default) and 100")
+		}
+		if dp.MaxPerUserPerDay < 0 || dp.MaxPerUserPerDay > 10000 {
+			f.add(p+"delivery_policy.max_per_user_per_day", "must be between 0 (no cap) and 10000")
+		}
+	}
+	return sec
+}

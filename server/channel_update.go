@@ -1,0 +1,134 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+)
+
+// Updatable fields of each credentials message (input fields only; output-only fields are
+// computed from these).
+var (
+	openPlatformFields = []string{"app_id", "app_private_key", "alipay_public_key", "app_public_cert", "alipay_public_cert", "alipay_root_cert", "encrypt_key", "gateway_url"}
+	alipayPlusFields   = []string{"client_id", "merchant_private_key", "platform_public_key", "key_version", "app_id", "auth_client_id", "customer_belongs_to", "gateway_url"}
+	deliveryFields     = []string{"max_sends_per_second", "max_attempts", "max_per_user_per_day"}
+)
+
+func (s *channelService) UpdateChannel(ctx context.Context, req *reachv1.UpdateChannelRequest) (*reachv1.UpdateChannelResponse, error) {
+	in := req.Channel
+	if in == nil {
+		return nil, invalidField("channel", "required")
+	}
+	if len(req.GetUpdateMask().GetPaths()) == 0 {
+		return nil, invalidField("update_mask", "required: name the fields to change, e.g. display_name or open_platform.app_private_key")
+	}
+	for attempt := 0; ; attempt++ {
+		rec, err := s.getChannel(ctx, "channel.name", in.Name)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkEtag(in.Etag, rec.Revision); err != nil {
+			return nil, err
+		}
+		current, err := channelToProto(rec)
+		if err != nil {
+			return nil, err
+		}
+		old, err := s.openSecrets(rec)
+		if err != nil {
+			return nil, err
+		}
+		merged := withSecrets(current, old)
+		var f fieldErrors
+		credsChanged := applyChannelMask(&f, merged, in, req.UpdateMask.Paths)
+		sec := checkChannel(&f, "channel.", merged)
+		if err := f.err(); err != nil {
+			return nil, err
+		}
+		rec.DisplayName = merged.DisplayName
+		if credsChanged && rec.State != "DISABLED" {
+			rec.State, rec.StateReason, rec.VerifyTime = "UNVERIFIED", reasonNotVerified, nil
+		}
+		if err := s.fillStored(rec, merged, sec); err != nil {
+			return nil, err
+		}
+		err = s.store.UpdateChannel(ctx, rec)
+		if err == nil {
+			out, err := channelToProto(rec)
+			return &reachv1.UpdateChannelResponse{Channel: out}, err
+		}
+		// Retry a lost race only when the client did not pin a version with an etag.
+		if !isConflict(err) || in.Etag != "" || attempt == 4 {
+			return nil, fmt.Errorf("channel %q: %w", in.Name, err)
+		}
+	}
+}
+
+// applyChannelMask copies the masked fields of in into dst and reports whether the
+// credentials changed.
+func applyChannelMask(f *fieldErrors, dst, in *reachv1.Channel, paths []string) (credsChanged bool) {
+	for _, path := range paths {
+		head, sub, _ := strings.Cut(path, ".")
+		switch {
+		case path == "display_name":
+			dst.DisplayName = in.DisplayName
+		case path == "delivery_policy":
+			dst.DeliveryPolicy = in.DeliveryPolicy
+		case head == "delivery_policy" && contains(deliveryFields, sub):
+			if dst.DeliveryPolicy == nil {
+				dst.DeliveryPolicy = &reachv1.DeliveryPolicy{}
+			}
+			copyField(dst.DeliveryPolicy, in.GetDeliveryPolicy(), sub)
+		case head == "open_platform" && (sub == "" || contains(openPlatformFields, sub)):
+			credsChanged = true
+			if dst.GetOpenPlatform() == nil {
+				f.add("update_mask", "open_platform: this channel does not use Open Platform credentials")
+				continue
+			}
+			if sub == "" {
+				dst.Credentials = &reachv1.Channel_OpenPlatform{OpenPlatform: proto.Clone(in.GetOpenPlatform()).(*reachv1.OpenPlatformCredentials)}
+				if in.GetOpenPlatform() == nil {
+					dst.Credentials = &reachv1.Channel_OpenPlatform{OpenPlatform: &reachv1.OpenPlatformCredentials{}}
+				}
+			} else {
+				copyField(dst.GetOpenPlatform(), in.GetOpenPlatform(), sub)
+			}
+		case head == "alipay_plus" && (sub == "" || contains(alipayPlusFields, sub)):
+			credsChanged = true
+			if dst.GetAlipayPlus() == nil {
+				f.add("update_mask", "alipay_plus: this channel does not use Alipay+ credentials")
+				continue
+			}
+			if sub == "" {
+				dst.Credentials = &reachv1.Channel_AlipayPlus{AlipayPlus: &reachv1.AlipayPlusCredentials{}}
+				if in.GetAlipayPlus() != nil {
+					dst.Credentials = &reachv1.Channel_AlipayPlus{AlipayPlus: proto.Clone(in.GetAlipayPlus()).(*reachv1.AlipayPlusCredentials)}
+				}
+			} else {
+				copyField(dst.GetAlipayPlus(), in.GetAlipayPlus(), sub)
+			}
+		case path == "type":
+			f.add("update_mask", "type is immutable: create a new channel instead")
+		default:
+			f.add("update_mask", fmt.Sprintf("%q cannot be updated (output only or unknown)", path))
+		}
+	}
+	return credsChanged
+}
+
+// copyField sets the named field of dst to its value in src (the zero value when src is nil).
+func copyField[M proto.Message](dst, src M, name string) {
+	d := dst.ProtoReflect()
+	fd := d.Descriptor().Fields().ByName(protoreflect.Name(name))
+	s := src.ProtoReflect()
+	if !s.IsValid() || !s.Has(fd) {
+		d.Clear(fd)
+		return
+	}
+	d.Set(fd, s.Get(fd))
+}

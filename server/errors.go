@@ -1,0 +1,118 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/reachhq/reach/store"
+)
+
+// errorDomain is the ErrorInfo domain of every error Reach returns.
+const errorDomain = "reach.v1"
+
+// fieldErrors collects the field violations of one request so the caller gets all of them
+// at once, not one per round trip.
+type fieldErrors struct {
+	violations []*errdetails.BadRequest_FieldViolation
+	dropped    int // violations beyond maxViolations, counted but not listed
+}
+
+// add records that field is wrong and why.
+func (f *fieldErrors) add(field, description string) {
+	if len(f.violations) >= maxViolations {
+		f.dropped++
+		return
+	}
+	f.violations = append(f.violations, &errdetails.BadRequest_FieldViolation{Field: field, Description: description})
+}
+
+// empty reports whether nothing was wrong.
+func (f *fieldErrors) empty() bool { return len(f.violations) == 0 }
+
+// err returns nil or INVALID_ARGUMENT with a BadRequest detail listing every violation.
+func (f *fieldErrors) err() error {
+	if f.empty() {
+		return nil
+	}
+	msg := "invalid request: " + f.violations[0].Field + ": " + f.violations[0].Description
+	if n := len(f.violations) + f.dropped; n > 1 {
+		msg += " (and " + itoa(n-1) + " more)"
+	}
+	st := status.New(codes.InvalidArgument, msg)
+	if d, err := st.WithDetails(&errdetails.BadRequest{FieldViolations: f.violations}); err == nil {
+		st = d
+	}
+	return st.Err()
+}
+
+// invalidField is a one-violation INVALID_ARGUMENT.
+func invalidField(field, description string) error {
+	var f fieldErrors
+	f.add(field, description)
+	return f.err()
+}
+
+// withReason returns an error of code c with an ErrorInfo detail naming reason, so clients
+// can branch on a stable machine-readable value instead of the message.
+func withReason(c codes.Code, reason, msg string) error {
+	st := status.New(c, msg)
+	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: errorDomain}); err == nil {
+		st = d
+	}
+	return st.Err()
+}
+
+// unimplemented says which later piece of work an RPC is waiting for.
+func unimplemented(rpc, missing string) error {
+	return withReason(codes.Unimplemented, "NOT_IMPLEMENTED", rpc+" is not implemented yet: "+missing)
+}
+
+// toStatus maps any error a handler returns to a gRPC status. Store sentinels become their
+// standard codes with the handler's context as message; anything unknown becomes INTERNAL
+// with a public message and the cause goes to the log only.
+func toStatus(ctx context.Context, log *slog.Logger, method string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := status.FromError(err); ok {
+		return err
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return status.Error(codes.Canceled, "request cancelled")
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	case errors.Is(err, store.ErrNotFound):
+		return withReason(codes.NotFound, "NOT_FOUND", err.Error())
+	case errors.Is(err, store.ErrAlreadyExists):
+		return withReason(codes.AlreadyExists, "ALREADY_EXISTS", err.Error())
+	case errors.Is(err, store.ErrConflict):
+		return withReason(codes.Aborted, "CONCURRENT_MODIFICATION", err.Error()+": read it again and retry")
+	case errors.Is(err, store.ErrInvalid):
+		return withReason(codes.InvalidArgument, "INVALID_ARGUMENT", err.Error())
+	case errors.Is(err, store.ErrUnavailable):
+		log.ErrorContext(ctx, "store unavailable", "method", method, "error", err)
+		return withReason(codes.Unavailable, "STORE_UNAVAILABLE", "the database is unavailable; retry later")
+	}
+	log.ErrorContext(ctx, "internal error", "method", method, "error", err)
+	return status.Error(codes.Internal, "internal error; the cause has been logged")
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,164 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"unicode/utf8"
+
+	"google.golang.org/grpc/codes"
+
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/store"
+)
+
+func (s *messageService) GetMessage(ctx context.Context, req *reachv1.GetMessageRequest) (*reachv1.GetMessageResponse, error) {
+	rec, err := s.getMessage(ctx, req.Name)
+	if err != nil {
+		return nil, err
+	}
+	out, err := messageToProto(rec)
+	return &reachv1.GetMessageResponse{Message: out}, err
+}
+
+func (s *messageService) getMessage(ctx context.Context, name string) (*store.Message, error) {
+	var f fieldErrors
+	id := messageRef(&f, "name", name)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	rec, err := s.store.GetMessage(ctx, tenantOf(ctx), id)
+	if err != nil {
+		return nil, fmt.Errorf("message %q: %w", name, err)
+	}
+	return rec, nil
+}
+
+func (s *messageService) ListMessages(ctx context.Context, req *reachv1.ListMessagesRequest) (*reachv1.ListMessagesResponse, error) {
+	var f fieldErrors
+	p := page(&f, req.PageSize, req.PageToken)
+	filter := messageFilter(&f, req.Filter)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	recs, next, err := s.store.ListMessages(ctx, tenantOf(ctx), filter, p)
+	if err != nil {
+		return nil, err
+	}
+	out, err := messagesToProto(recs)
+	return &reachv1.ListMessagesResponse{Messages: out, NextPageToken: next}, err
+}
+
+func messageFilter(f *fieldErrors, filter string) store.MessageFilter {
+	var out store.MessageFilter
+	eq := []string{"="}
+	terms, err := parseFilter(filter, map[string][]string{
+		"state": eq, "channel": eq, "template": eq, "user_id": eq, "open_id": eq, "customer_id": eq, "request_id": eq,
+		"create_time": {">=", ">", "<", "<="},
+	})
+	if err != nil {
+		f.add("filter", err.Error())
+	}
+	for _, t := range terms {
+		var err error
+		switch t.Field {
+		case "state":
+			out.State, err = enumValue("MESSAGE_STATE_", t.Value, messageStates)
+		case "channel":
+			var tf fieldErrors
+			out.ChannelID = channelRef(&tf, "filter", t.Value)
+			if !tf.empty() {
+				err = fmt.Errorf("%q is not a channel name", t.Value)
+			}
+		case "template":
+			var tf fieldErrors
+			out.ChannelID, out.TemplateID = templateRef(&tf, "filter", t.Value)
+			if !tf.empty() {
+				err = fmt.Errorf("%q is not a template name", t.Value)
+			}
+		case "request_id":
+			out.RequestID = t.Value
+		case "create_time":
+			tm, terr := parseFilterTime(t.Value)
+			if err = terr; err == nil {
+				// The store takes [after, before); > and <= are rounded to the microsecond
+				// the databases keep.
+				switch t.Op {
+				case ">=":
+					out.CreateAfter = &tm
+				case ">":
+					tm = tm.Add(1000)
+					out.CreateAfter = &tm
+				case "<":
+					out.CreateBefore = &tm
+				case "<=":
+					tm = tm.Add(1000)
+					out.CreateBefore = &tm
+				}
+			}
+		default:
+			out.Recipient = store.UserRef{Kind: userFilterFields[t.Field], ID: t.Value}
+		}
+		if err != nil {
+			f.add("filter", t.Field+": "+err.Error())
+		}
+	}
+	return out
+}
+
+func (s *messageService) CancelMessage(ctx context.Context, req *reachv1.CancelMessageRequest) (*reachv1.CancelMessageResponse, error) {
+	if utf8.RuneCountInString(req.Reason) > 500 {
+		return nil, invalidField("reason", "must be at most 500 characters")
+	}
+	reason := req.Reason
+	if reason == "" {
+		reason = "cancelled by the client"
+	}
+	out, err := s.transition(ctx, req.Name, "QUEUED", "CANCELLED", reason)
+	return &reachv1.CancelMessageResponse{Message: out}, err
+}
+
+func (s *messageService) RetryMessage(ctx context.Context, req *reachv1.RetryMessageRequest) (*reachv1.RetryMessageResponse, error) {
+	rec, err := s.getMessage(ctx, req.Name)
+	if err != nil {
+		return nil, err
+	}
+	from := rec.State
+	if from != "FAILED" && from != "EXPIRED" {
+		return nil, withReason(codes.FailedPrecondition, "MESSAGE_NOT_RETRYABLE", fmt.Sprintf("message %q is %s; only FAILED or EXPIRED messages can be retried", req.Name, from))
+	}
+	out, err := s.transition(ctx, req.Name, from, "QUEUED", "queued again by the client")
+	return &reachv1.RetryMessageResponse{Message: out}, err
+}
+
+// transition moves a message from one state to another with optimistic concurrency, so a
+// dispatcher that picked the message up in between wins and the caller is told.
+func (s *messageService) transition(ctx context.Context, name, from, to, reason string) (*reachv1.Message, error) {
+	for attempt := 0; ; attempt++ {
+		rec, err := s.getMessage(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if rec.State != from {
+			return nil, withReason(codes.FailedPrecondition, "MESSAGE_STATE", fmt.Sprintf("message %q is %s, not %s", name, rec.State, from))
+		}
+		rec.State, rec.StateReason = to, reason
+		if to == "QUEUED" {
+			expire := s.now().Add(defaultExpiry)
+			rec.ExpireTime = &expire
+		}
+		err = s.store.UpdateMessage(ctx, rec)
+		if err == nil {
+			return messageToProto(rec)
+		}
+		if !isConflict(err) || attempt == 4 {
+			return nil, fmt.Errorf("message %q: %w", name, err)
+		}
+	}
+}
+
+func (s *messageService) ListMessageEvents(ctx context.Context, req *reachv1.ListMessageEventsRequest) (*reachv1.ListMessageEventsResponse, error) {
+	if _, err := s.getMessage(ctx, req.Parent); err != nil {
+		return nil, err
+	}
+	return nil, unimplemented("ListMessageEvents", "the dispatcher that records each stage of delivery")
+}

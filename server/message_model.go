@@ -1,0 +1,78 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/store"
+)
+
+var messageStates = []string{"QUEUED", "SENDING", "SENT", "FAILED", "CANCELLED", "EXPIRED"}
+
+// reasonQueued is the state reason of a message waiting for dispatch.
+const reasonQueued = "waiting to be sent"
+
+// payloadOf returns what store.Message.Payload holds: the content fields of m as protobuf
+// JSON.
+func payloadOf(m *reachv1.Message) ([]byte, error) {
+	return protojson.Marshal(&reachv1.Message{
+		Data: m.Data, Colors: m.Colors, Localizations: m.Localizations, Page: m.Page, LifeAccount: m.LifeAccount,
+	})
+}
+
+func messageToProto(r *store.Message) (*reachv1.Message, error) {
+	out := &reachv1.Message{}
+	if len(r.Payload) > 0 {
+		if err := protojson.Unmarshal(r.Payload, out); err != nil {
+			return nil, fmt.Errorf("decode message %s payload: %w", r.ID, err)
+		}
+	}
+	out.Name = messageName(r.ID)
+	out.Channel = channelName(r.ChannelID)
+	out.Template = templateName(r.ChannelID, r.TemplateID)
+	out.Recipient = userToProto(r.Recipient)
+	out.RequestId = r.RequestID
+	out.State = reachv1.MessageState(reachv1.MessageState_value["MESSAGE_STATE_"+r.State])
+	out.StateReason = r.StateReason
+	out.Attempts = int32(r.Attempts)
+	out.SendTime = tsp(r.SendTime)
+	out.ExpireTime = tsp(r.ExpireTime)
+	out.CreateTime = ts(r.CreateTime)
+	out.UpdateTime = ts(r.UpdateTime)
+	return out, nil
+}
+
+func messagesToProto(recs []*store.Message) ([]*reachv1.Message, error) {
+	out := make([]*reachv1.Message, 0, len(recs))
+	for _, r := range recs {
+		m, err := messageToProto(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// requestHash fingerprints a send request's content (everything but request_id) so a
+// replay with the same id can be told from a different request that reuses it. The
+// method name is part of it: a single send and a batch never share an id.
+func requestHash(method string, req proto.Message) (string, error) {
+	c := proto.Clone(req)
+	fd := c.ProtoReflect().Descriptor().Fields().ByName("request_id")
+	c.ProtoReflect().Clear(fd)
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(c)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write([]byte(method))
+	h.Write([]byte{0})
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/store"
+)
+
+// messageService implements reachv1.MessageServiceServer.
+type messageService struct {
+	reachv1.UnimplementedMessageServiceServer
+	*deps
+}
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+// Batch and scheduling limits.
+const (
+	maxBatch         = 1000
+	defaultExpiry    = 7 * 24 * time.Hour
+	maxScheduleAhead = 365 * 24 * time.Hour
+)
+
+// sendPlan is a validated send request's shared part: the template, its channel and when.
+type sendPlan struct {
+	channel  *store.Channel
+	template *store.Template
+	options  *reachv1.Template
+	send     *time.Time
+	expire   time.Time
+}
+
+// plan validates what every message of a request shares. Violations go to f; a template
+// that Alipay reported as gone fails the call outright with FAILED_PRECONDITION.
+func (s *messageService) plan(ctx context.Context, f *fieldErrors, requestID, tplName string, c content, send, expire *timestamppb.Timestamp) (*sendPlan, error) {
+	if requestID != "" && !requestIDPattern.MatchString(requestID) {
+		f.add("request_id", "must be 1-128 letters, digits or ._:-")
+	}
+	if tplName == "" {
+		f.add("template", "required")
+		return nil, nil
+	}
+	var tf fieldErrors
+	chID, _ := templateRef(&tf, "template", tplName)
+	if !tf.empty() {
+		f.add("template", tf.violations[0].Description)
+		return nil, nil
+	}
+	tpl := s.templateOfChannel(ctx, f, "template", tplName, chID)
+	if tpl == nil {
+		return nil, nil
+	}
+	ch, err := s.store.GetChannel(ctx, tpl.TenantID, tpl.ChannelID)
+	if err != nil {
+		return nil, fmt.Errorf("channel of template %q: %w", tplName, err)
+	}
+	if tpl.State == "INVALID" {
+		return nil, withReason(codes.FailedPrecondition, "TEMPLATE_INVALID",
+			fmt.Sprintf("template %q is INVALID (%s); fix it at Alipay and set it ACTIVE again", tplName, tpl.StateReason))
+	}
+	opts, err := templateToProto(tpl)
+	if err != nil {
+		return nil, err
+	}
+	p := &sendPlan{channel: ch, template: tpl, options: opts}
+	now := s.now()
+	start := now
+	if send != nil {
+		t := send.AsTime().UTC()
+		if !send.IsValid() || t.After(now.Add(maxScheduleAhead)) {
+			f.add("send_time", "must be a valid time at most a year ahead")
+		}
+		p.send, start = &t, t
+	}
+	p.expire = start.Add(defaultExpiry)
+	if expire != nil {
+		p.expire = expire.AsTime().UTC()
+		if !expire.IsValid() || !p.expire.After(start) || !p.expire.After(now) {
+			f.add("expire_time", "must be in the future and after send_time")
+		}
+	}
+	checkContent(f, c, tpl, opts, ch.Type)
+	return p, nil
+}
+
+// message builds one queued message of the plan for one recipient.
+func (p *sendPlan) message(tenantID, requestID string, index int, to store.UserRef, m *reachv1.Message) (*store.Message, error) {
+	payload, err := payloadOf(m)
+	if err != nil {
+		return nil, err
+	}
+	expire := p.expire
+	return &store.Message{
+		TenantID: tenantID, ID: newID(), ChannelID: p.channel.ID, TemplateID: p.template.ID,
+		RequestID: requestID, BatchIndex: index, Recipient: to, Payload: payload,
+		State: "QUEUED", StateReason: reasonQueued, SendTime: p.send, ExpireTime: &expire,
+	}, nil
+}
+
+// create stores msgs under the idempotency key and resolves a replay.
+func (s *messageService) create(ctx context.Context, requestID, hash string, msgs []*store.Message) ([]*reachv1.Message, bool, error) {
+	created, existing, existingHash, err := s.store.CreateMessages(ctx, tenantOf(ctx), requestID, hash, msgs)
+	if err != nil {
+		return nil, false, err
+	}
+	if !created {
+		if existingHash != hash {
+			return nil, false, withReason(codes.AlreadyExists, "REQUEST_ID_REUSED",
+				fmt.Sprintf("request_id %q was already used for a different request; use a new request_id for new content", requestID))
+		}
+		msgs = existing
+	}
+	out, err := messagesToProto(msgs)
+	return out, !created, err
+}
+
+func (s *messageService) SendMessage(ctx context.Context, req *reachv1.SendMessageRequest) (*reachv1.SendMessageResponse, error) {
+	var f fieldErrors
+	c := content{colors: req.Colors, localizations: req.Localizations, page: req.Page, lifeAccount: req.LifeAccount}
+	p, err := s.plan(ctx, &f, req.RequestId, req.Template, c, req.SendTime, req.ExpireTime)
+	if err != nil {
+		return nil, err
+	}
+	var to store.UserRef
+	if p != nil {
+		to = userRef(&f, "recipient", req.Recipient, p.channel.Type)
+		checkRecipientData(&f, "data", req.Data, req.Localizations, p)
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	hash, err := requestHash("SendMessage", req)
+	if err != nil {
+		return nil, err
+	}
+	m, err := p.message(tenantOf(ctx), req.RequestId, 0, to, &reachv1.Message{
+		Data: req.Data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount})
+	if err != nil {
+		return nil, err
+	}
+	out, replayed, err := s.create(ctx, req.RequestId, hash, []*store.Message{m})
+	if err != nil {
+		return nil, err
+	}
+	return &reachv1.SendMessageResponse{Message: out[0], Replayed: replayed}, nil
+}
+
+// checkRecipientData validates one recipient's keyword values: either data, or (Alipay+)
+// localizations, which checkContent already validated.
+func checkRecipientData(f *fieldErrors, field string, data map[string]string, locs []*reachv1.LocalizedData, p *sendPlan) {
+	if len(locs) > 0 {
+		if len(data) > 0 {
+			f.add(field, "set either data or localizations, not both")
+		}
+		return
+	}
+	checkData(f, field, data, p.template, p.options, p.channel.Type)
+}

@@ -1,0 +1,67 @@
+package server
+
+import (
+	"log/slog"
+	"strconv"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/reachhq/reach/internal/secrets"
+	"github.com/reachhq/reach/store"
+)
+
+// deps is what every service handler needs.
+type deps struct {
+	store store.Store
+	keys  *secrets.KeyRing
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// Page sizes of every List method (AIP-158): 0 means the default, larger values are capped.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 1000
+)
+
+// page validates page_size and page_token.
+func page(f *fieldErrors, size int32, token string) store.Page {
+	switch {
+	case size < 0:
+		f.add("page_size", "must not be negative")
+	case size == 0:
+		size = defaultPageSize
+	case size > maxPageSize:
+		size = maxPageSize
+	}
+	if len(token) > 512 {
+		f.add("page_token", "is not a token this service returned")
+	}
+	return store.Page{Size: int(size), Token: token}
+}
+
+func ts(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}
+
+func tsp(t *time.Time) *timestamppb.Timestamp {
+	if t == nil {
+		return nil
+	}
+	return timestamppb.New(*t)
+}
+
+func etag(rev int64) string { return strconv.FormatInt(rev, 10) }
+
+// checkEtag fails with ABORTED when the client sent an etag that is no longer current.
+func checkEtag(sent string, rev int64) error {
+	if sent != "" && sent != etag(rev) {
+		return withReason(codes.Aborted, "ETAG_MISMATCH", "etag does not match: the resource changed since it was read; read it again and retry")
+	}
+	return nil
+}

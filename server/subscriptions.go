@@ -1,0 +1,143 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"unicode/utf8"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/store"
+)
+
+// subscriptionService implements reachv1.SubscriptionServiceServer.
+type subscriptionService struct {
+	reachv1.UnimplementedSubscriptionServiceServer
+	*deps
+}
+
+func (s *subscriptionService) CreateSubscription(ctx context.Context, req *reachv1.CreateSubscriptionRequest) (*reachv1.CreateSubscriptionResponse, error) {
+	ch, err := s.getChannel(ctx, "parent", req.Parent)
+	if err != nil {
+		return nil, err
+	}
+	in := req.Subscription
+	if in == nil {
+		return nil, invalidField("subscription", "required")
+	}
+	var f fieldErrors
+	key := store.SubscriptionKey{TenantID: ch.TenantID, ChannelID: ch.ID, User: userRef(&f, "subscription.user", in.User, ch.Type)}
+	var change store.SubscriptionChange
+	switch ch.Type {
+	case typeAlipayPlus:
+		return nil, status.Error(codes.FailedPrecondition, "Alipay+ users are authorized with AuthorizeUser, not recorded by hand")
+	case typeLifeAccount:
+		if in.Template != "" {
+			f.add("subscription.template", "Life Account followers follow the channel, not a template: leave it empty")
+		}
+		change = store.SubscriptionChange{Kind: "FOLLOWER", State: "ACTIVE", StateReason: "recorded by an operator"}
+	case typeMiniProgram:
+		tpl := s.templateOfChannel(ctx, &f, "subscription.template", in.Template, ch.ID)
+		if tpl == nil {
+			return nil, f.err()
+		}
+		key.TemplateID = tpl.ID
+		change = store.SubscriptionChange{Kind: "TEMPLATE", Type: tpl.SubscriptionType, State: "ACTIVE", StateReason: "recorded by an operator"}
+		if tpl.SubscriptionType == "ONE_TIME" {
+			change.AddSends = 1
+			if in.RemainingSends != 0 {
+				change.AddSends = in.RemainingSends
+			}
+			if change.AddSends < 1 || change.AddSends > 1000 {
+				f.add("subscription.remaining_sends", "must be between 1 and 1000 acceptances to add")
+			}
+		} else if in.RemainingSends != 0 {
+			f.add("subscription.remaining_sends", "only one-time templates count sends")
+		}
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	rec, err := s.store.ApplySubscription(ctx, key, change)
+	if err != nil {
+		return nil, err
+	}
+	return &reachv1.CreateSubscriptionResponse{Subscription: subscriptionToProto(rec)}, nil
+}
+
+// templateOfChannel loads a template named in field that must belong to channelID; a
+// missing or foreign template is a field violation.
+func (d *deps) templateOfChannel(ctx context.Context, f *fieldErrors, field, name, channelID string) *store.Template {
+	chID, id := templateRef(f, field, name)
+	if chID == "" {
+		return nil
+	}
+	if chID != channelID {
+		f.add(field, "must be a template of channel "+channelName(channelID))
+		return nil
+	}
+	tpl, err := d.store.GetTemplate(ctx, tenantOf(ctx), chID, id)
+	if err != nil {
+		f.add(field, "no such template")
+		return nil
+	}
+	return tpl
+}
+
+func (s *subscriptionService) GetSubscription(ctx context.Context, req *reachv1.GetSubscriptionRequest) (*reachv1.GetSubscriptionResponse, error) {
+	var f fieldErrors
+	chID, id := subscriptionRef(&f, "name", req.Name)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	rec, err := s.store.GetSubscription(ctx, tenantOf(ctx), chID, id)
+	if err != nil {
+		return nil, fmt.Errorf("subscription %q: %w", req.Name, err)
+	}
+	return &reachv1.GetSubscriptionResponse{Subscription: subscriptionToProto(rec)}, nil
+}
+
+func (s *subscriptionService) CancelSubscription(ctx context.Context, req *reachv1.CancelSubscriptionRequest) (*reachv1.CancelSubscriptionResponse, error) {
+	var f fieldErrors
+	chID, id := subscriptionRef(&f, "name", req.Name)
+	if utf8.RuneCountInString(req.Reason) > 500 {
+		f.add("reason", "must be at most 500 characters")
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	reason := req.Reason
+	if reason == "" {
+		reason = "cancelled by an operator"
+	}
+	for attempt := 0; ; attempt++ {
+		rec, err := s.store.GetSubscription(ctx, tenantOf(ctx), chID, id)
+		if err != nil {
+			return nil, fmt.Errorf("subscription %q: %w", req.Name, err)
+		}
+		rec.State, rec.StateReason, rec.RemainingSends = "CANCELLED", reason, 0
+		err = s.store.UpdateSubscription(ctx, rec)
+		if err == nil {
+			return &reachv1.CancelSubscriptionResponse{Subscription: subscriptionToProto(rec)}, nil
+		}
+		if !isConflict(err) || attempt == 4 {
+			return nil, fmt.Errorf("subscription %q: %w", req.Name, err)
+		}
+	}
+}
+
+func (s *subscriptionService) SyncSubscriptions(ctx context.Context, req *reachv1.SyncSubscriptionsRequest) (*reachv1.SyncSubscriptionsResponse, error) {
+	if _, err := s.getChannel(ctx, "parent", req.Parent); err != nil {
+		return nil, err
+	}
+	return nil, unimplemented("SyncSubscriptions", "the mini program adapter that calls alipay.open.app.messagetemplate.subscribe.query")
+}
+
+func (s *subscriptionService) AuthorizeUser(ctx context.Context, req *reachv1.AuthorizeUserRequest) (*reachv1.AuthorizeUserResponse, error) {
+	if _, err := s.getChannel(ctx, "parent", req.Parent); err != nil {
+		return nil, err
+	}
+	return nil, unimplemented("AuthorizeUser", "the Alipay+ adapter that calls /v2/authorizations/applyToken")
+}

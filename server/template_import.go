@@ -1,0 +1,57 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/internal/tmplimport"
+)
+
+// maxImportSize bounds the pasted text.
+const maxImportSize = 64 << 10
+
+func (s *templateService) ImportTemplate(ctx context.Context, req *reachv1.ImportTemplateRequest) (*reachv1.ImportTemplateResponse, error) {
+	ch, err := s.getChannel(ctx, "parent", req.Parent)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.Content) > maxImportSize {
+		return nil, invalidField("content", "must be at most 64 KiB")
+	}
+	parsed, perr := tmplimport.Parse(req.Content)
+	if perr != nil {
+		var pe *tmplimport.Error
+		if errors.As(perr, &pe) {
+			return nil, invalidField("content", pe.Error())
+		}
+		return nil, invalidField("content", perr.Error())
+	}
+	t := &reachv1.Template{ExternalId: req.ExternalId, DisplayName: req.DisplayName, SubscriptionType: req.SubscriptionType}
+	if t.ExternalId == "" {
+		t.ExternalId = parsed.TemplateID
+	}
+	if t.DisplayName == "" {
+		t.DisplayName = parsed.Title
+	}
+	if t.DisplayName == "" {
+		t.DisplayName = t.ExternalId
+	}
+	for _, k := range parsed.Keywords {
+		t.Keywords = append(t.Keywords, &reachv1.TemplateKeyword{Key: k.Key, Label: k.Label})
+	}
+	if ch.Type == typeLifeAccount {
+		t.Options = &reachv1.Template_LifeAccount{LifeAccount: &reachv1.LifeAccountTemplateOptions{
+			Title: parsed.Title, FirstEnabled: parsed.HasFirst, RemarkEnabled: parsed.HasRemark,
+		}}
+	}
+	var f fieldErrors
+	if t.ExternalId == "" {
+		f.add("external_id", "required: Alipay's template id (the pasted content does not carry one)")
+	}
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	out, err := s.createTemplate(ctx, req.Parent, req.TemplateId, t, "")
+	return &reachv1.ImportTemplateResponse{Template: out}, err
+}

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/store"
+)
+
+// Template fields UpdateTemplate may change.
+var templateMaskFields = []string{"display_name", "external_id", "keywords", "subscription_type", "life_account", "mini_program", "alipay_plus", "state"}
+
+func (s *templateService) UpdateTemplate(ctx context.Context, req *reachv1.UpdateTemplateRequest) (*reachv1.UpdateTemplateResponse, error) {
+	in := req.Template
+	if in == nil {
+		return nil, invalidField("template", "required")
+	}
+	if len(req.GetUpdateMask().GetPaths()) == 0 {
+		return nil, invalidField("update_mask", "required: name the fields to change")
+	}
+	rec, err := s.getTemplate(ctx, "template.name", in.Name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEtag(in.Etag, rec.Revision); err != nil {
+		return nil, err
+	}
+	ch, err := s.store.GetChannel(ctx, rec.TenantID, rec.ChannelID)
+	if err != nil {
+		return nil, fmt.Errorf("channel of %q: %w", in.Name, err)
+	}
+	merged, err := templateToProto(rec)
+	if err != nil {
+		return nil, err
+	}
+	var f fieldErrors
+	for _, path := range req.UpdateMask.Paths {
+		switch {
+		case path == "state":
+			s.applyTemplateState(&f, rec, in.State)
+		case contains(templateMaskFields, path):
+			copyField(merged, in, path)
+		default:
+			f.add("update_mask", fmt.Sprintf("%q cannot be updated (output only or unknown)", path))
+		}
+	}
+	checkTemplate(&f, "template.", merged, ch.Type)
+	if err := f.err(); err != nil {
+		return nil, err
+	}
+	if err := templateToRecord(merged, rec); err != nil {
+		return nil, err
+	}
+	if err := s.store.UpdateTemplate(ctx, rec); err != nil {
+		return nil, fmt.Errorf("template %q: %w", in.Name, err)
+	}
+	out, err := templateToProto(rec)
+	return &reachv1.UpdateTemplateResponse{Template: out}, err
+}
+
+// applyTemplateState lets an operator revive an INVALID template or retire one by hand.
+func (s *templateService) applyTemplateState(f *fieldErrors, rec *store.Template, st reachv1.TemplateState) {
+	switch st {
+	case reachv1.TemplateState_TEMPLATE_STATE_ACTIVE:
+		rec.State, rec.StateReason, rec.InvalidTime = "ACTIVE", "", nil
+	case reachv1.TemplateState_TEMPLATE_STATE_INVALID:
+		if rec.State != "INVALID" {
+			now := s.now()
+			rec.State, rec.StateReason, rec.InvalidTime = "INVALID", "marked invalid by an operator", &now
+		}
+	default:
+		f.add("template.state", "must be ACTIVE or INVALID")
+	}
+}

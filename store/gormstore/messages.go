@@ -1,0 +1,133 @@
+package gormstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/reachhq/reach/store"
+)
+
+// insertChunk is how many messages go into one INSERT: 17 columns each keeps a statement far
+// below every dialect's bind-parameter limit (SQLite 32766, PostgreSQL and MySQL 65535).
+const insertChunk = 100
+
+// errRequestTaken marks, inside the transaction, that another call recorded the request id.
+var errRequestTaken = errors.New("send request already recorded")
+
+// CreateMessages inserts msgs and the idempotency record of (tenantID, requestID) in one
+// transaction. The idempotency row goes first: a concurrent call with the same request id
+// blocks on it (or, on SQLite, waits for the write lock) and then fails on its unique key,
+// rolls back, and reads the winner's messages, which are committed by then.
+func (s *Store) CreateMessages(ctx context.Context, tenantID, requestID, requestHash string, msgs []*store.Message) (bool, []*store.Message, string, error) {
+	rows, err := s.messageRows(tenantID, requestID, requestHash, msgs)
+	if err != nil {
+		return false, nil, "", s.fail("create messages", err)
+	}
+	for range maxAttempts {
+		err = s.inTx(ctx, func(tx *gorm.DB) error {
+			if requestID != "" {
+				req := sendRequestRow{TenantID: tenantID, RequestID: requestID, RequestHash: requestHash, CreateTime: rows[0].CreateTime}
+				if err := tx.Create(&req).Error; err != nil {
+					if errors.Is(classify(s.dialect, err), store.ErrAlreadyExists) {
+						return errRequestTaken
+					}
+					return err
+				}
+			}
+			return tx.CreateInBatches(rows, insertChunk).Error
+		})
+		if !errors.Is(err, errRequestTaken) {
+			break
+		}
+		existing, hash, err := s.sentRequest(ctx, tenantID, requestID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // the other call rolled back after all: try to be the one that records it
+		}
+		return false, existing, hash, s.fail("create messages", err)
+	}
+	if err != nil {
+		return false, nil, "", s.fail("create messages", err)
+	}
+	for i, m := range msgs {
+		m.TenantID, m.RequestID = tenantID, requestID
+		m.Revision, m.CreateTime, m.UpdateTime = rows[i].Revision, rows[i].CreateTime, rows[i].UpdateTime
+	}
+	return true, nil, "", nil
+}
+
+// messageRows validates msgs and turns them into rows stamped with one creation time.
+func (s *Store) messageRows(tenantID, requestID, requestHash string, msgs []*store.Message) ([]*messageRow, error) {
+	if err := checkID("tenant id", tenantID); err != nil {
+		return nil, err
+	}
+	if len(requestID) > maxIDLen || len(requestHash) > 255 {
+		return nil, fmt.Errorf("%w: request id or hash too long", store.ErrInvalid)
+	}
+	if len(msgs) == 0 {
+		return nil, fmt.Errorf("%w: no messages", store.ErrInvalid)
+	}
+	at := now()
+	rows := make([]*messageRow, len(msgs))
+	for i, m := range msgs {
+		if err := checkID("message id", m.ID); err != nil {
+			return nil, err
+		}
+		if m.TenantID != "" && m.TenantID != tenantID {
+			return nil, fmt.Errorf("%w: message %s belongs to another tenant", store.ErrInvalid, m.ID)
+		}
+		r := messageToRow(m)
+		r.TenantID, r.RequestID = tenantID, requestID
+		r.Revision, r.CreateTime, r.UpdateTime = 1, at, at
+		rows[i] = r
+	}
+	return rows, nil
+}
+
+// sentRequest reads the recorded hash and messages of a request, in batch order.
+func (s *Store) sentRequest(ctx context.Context, tenantID, requestID string) ([]*store.Message, string, error) {
+	var req sendRequestRow
+	db := s.db.WithContext(ctx)
+	if err := db.Where("tenant_id = ? AND request_id = ?", tenantID, requestID).Take(&req).Error; err != nil {
+		return nil, "", err
+	}
+	var rows []messageRow
+	err := db.Scopes(tenantScope(tenantID)).Where("request_id = ?", requestID).Order("batch_index").Order("id").Find(&rows).Error
+	if err != nil {
+		return nil, "", err
+	}
+	return messageRecords(rows), req.RequestHash, nil
+}
+
+// GetMessage returns one message of the tenant.
+func (s *Store) GetMessage(ctx context.Context, tenantID, id string) (*store.Message, error) {
+	var row messageRow
+	if err := s.db.WithContext(ctx).Scopes(tenantScope(tenantID)).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, s.fail("get message", err)
+	}
+	return row.record(), nil
+}
+
+// UpdateMessage writes the delivery fields of m if the stored revision is m.Revision. What
+// the message is (channel, template, recipient, request, batch index) never changes.
+func (s *Store) UpdateMessage(ctx context.Context, m *store.Message) error {
+	at := now()
+	res := s.db.WithContext(ctx).Model(&messageRow{}).
+		Where("tenant_id = ? AND id = ? AND revision = ?", m.TenantID, m.ID, m.Revision).
+		Updates(map[string]any{
+			"payload": m.Payload, "state": m.State, "state_reason": m.StateReason,
+			"send_time": ts(m.SendTime), "expire_time": ts(m.ExpireTime), "attempts": m.Attempts,
+			"revision": gorm.Expr("revision + 1"), "update_time": at,
+		})
+	if res.Error != nil {
+		return s.fail("update message", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return s.fail("update message", s.notFoundOrConflict(ctx, &messageRow{}, "tenant_id = ? AND id = ?", m.TenantID, m.ID))
+	}
+	m.Revision++
+	m.UpdateTime = at
+	return nil
+}

@@ -1,0 +1,85 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the admin connection
+
+	"github.com/reachhq/reach/store"
+	"github.com/reachhq/reach/store/gormstore"
+	"github.com/reachhq/reach/store/storetest"
+)
+
+const defaultTestDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// testServer returns the DSN of the test server and an admin connection to it, or ends the
+// test (skip locally, fail in CI) when the server cannot be reached.
+func testServer(t *testing.T) (string, *sql.DB) {
+	t.Helper()
+	dsn := os.Getenv("REACH_TEST_POSTGRES")
+	if dsn == "" {
+		dsn = defaultTestDSN
+	}
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = admin.Close() })
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if err := admin.PingContext(ctx); err != nil {
+		storetest.Unavailable(t, "postgres at %s: %v", redact(dsn), err)
+	}
+	return dsn, admin
+}
+
+// newSchemaStore creates a schema of its own, opens a store confined to it through
+// search_path, migrates it with the real migrations and drops it when the test ends.
+func newSchemaStore(t *testing.T, dsn string, admin *sql.DB) *Store {
+	t.Helper()
+	schema := "reach_test_" + uuid.NewString()[:8]
+	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := Open(u.String(), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() }) // runs before the schema is dropped
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	dsn, admin := testServer(t)
+	storetest.Run(t, func(t *testing.T) store.Store { return newSchemaStore(t, dsn, admin) })
+}
+
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return fmt.Sprintf("<unparseable dsn: %d bytes>", len(dsn))
+	}
+	return u.Redacted()
+}

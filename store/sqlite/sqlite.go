@@ -1,0 +1,124 @@
+// Package sqlite opens Reach's store on an embedded, pure-Go SQLite database (no CGO).
+package sqlite
+
+import (
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	gsqlite "github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
+
+	"github.com/reachhq/reach/store"
+	"github.com/reachhq/reach/store/gormstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the SQLite store.
+type Store struct{ *gormstore.Store }
+
+var _ store.Store = (*Store)(nil)
+
+// maxOpenConns: SQLite serializes writers anyway; a few connections let WAL readers proceed
+// while one writer holds the lock, more would only queue on busy_timeout.
+const maxOpenConns = 4
+
+// Open opens the database named by dsn, "sqlite:PATH" or "sqlite::memory:". The parent
+// directory of PATH is created when missing. It does not migrate.
+func Open(dsn string, opts gormstore.Options) (*Store, error) {
+	path, driverDSN, err := DriverDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	memory := path == ":memory:"
+	if !memory {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("open sqlite store: %w: %w", store.ErrUnavailable, err)
+		}
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	s, err := gormstore.Open(gormstore.Dialect{
+		Name:      "sqlite",
+		Dialector: gsqlite.Open(driverDSN),
+		Classify:  classify,
+		Configure: func(db *sql.DB) {
+			if memory {
+				// Every connection to ":memory:" is a new, empty database: keep exactly one
+				// and never let the pool recycle it.
+				db.SetMaxOpenConns(1)
+				db.SetMaxIdleConns(1)
+				db.SetConnMaxLifetime(0)
+				db.SetConnMaxIdleTime(0)
+				return
+			}
+			db.SetMaxOpenConns(maxOpenConns)
+			db.SetMaxIdleConns(maxOpenConns)
+		},
+		Migrations:   sub,
+		GooseDialect: goose.DialectSQLite3,
+	}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{s}, nil
+}
+
+// DriverDSN turns "sqlite:PATH[?params]" into the file path and the driver's DSN, adding
+// what Reach relies on unless the DSN sets it: a 10 s busy timeout, WAL, foreign keys, and
+// immediate transactions (a transaction that reads then writes would otherwise fail with
+// SQLITE_BUSY instead of waiting).
+func DriverDSN(dsn string) (path, driverDSN string, err error) {
+	rest, ok := strings.CutPrefix(dsn, "sqlite:")
+	if !ok {
+		return "", "", fmt.Errorf("%w: sqlite dsn must look like sqlite:PATH", store.ErrInvalid)
+	}
+	rest = strings.TrimPrefix(rest, "//") // accept sqlite:///abs/path too
+	path, rawQuery, _ := strings.Cut(rest, "?")
+	if path == "" {
+		return "", "", fmt.Errorf("%w: sqlite dsn has no path", store.ErrInvalid)
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: sqlite dsn: %w", store.ErrInvalid, err)
+	}
+	if q.Has("_time_format") {
+		// The store relies on the driver's default time format (ordered text in UTC), and the
+		// driver ignores _txlock when _time_format is set.
+		return "", "", fmt.Errorf("%w: sqlite dsn: _time_format is not supported", store.ErrInvalid)
+	}
+	user := q["_pragma"]
+	has := func(name string) bool {
+		for _, p := range user {
+			if strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), name) {
+				return true
+			}
+		}
+		return false
+	}
+	var pragmas []string
+	if !has("busy_timeout") {
+		pragmas = append(pragmas, "busy_timeout(10000)") // first: switching to WAL may wait
+	}
+	pragmas = append(pragmas, user...)
+	if !has("journal_mode") && path != ":memory:" {
+		pragmas = append(pragmas, "journal_mode(WAL)")
+	}
+	if !has("foreign_keys") {
+		pragmas = append(pragmas, "foreign_keys(1)")
+	}
+	q["_pragma"] = pragmas
+	if !q.Has("_txlock") {
+		q.Set("_txlock", "immediate")
+	}
+	return path, path + "?" + q.Encode(), nil
+}

@@ -1,0 +1,42 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/reachhq/reach/store"
+	"github.com/reachhq/reach/store/gormstore"
+	"github.com/reachhq/reach/store/storetest"
+)
+
+// openTemp opens a migrated store in a fresh file under t.TempDir.
+func openTemp(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "sub", "reach.db"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
+
+func TestConformanceInMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := Open("sqlite::memory:", gormstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}

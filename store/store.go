@@ -1,0 +1,131 @@
+// Package store defines Reach's persistence contract: the records it keeps and the small
+// role interfaces that together make up a Store. Dialect packages (sqlite, postgres, mysql)
+// implement it on top of the shared GORM code in store/gormstore.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors. Every implementation returns (wraps) these so the transport edge can map
+// them to gRPC codes without knowing which database is underneath.
+var (
+	// ErrNotFound: no such record for this tenant (another tenant's record is also "not found").
+	ErrNotFound = errors.New("not found")
+	// ErrAlreadyExists: a unique key (id, external id, idempotency key) is taken.
+	ErrAlreadyExists = errors.New("already exists")
+	// ErrConflict: optimistic concurrency failed: the record's revision is not the one expected.
+	ErrConflict = errors.New("revision conflict")
+	// ErrInvalid: the request is structurally impossible for the store (bad page token, …).
+	ErrInvalid = errors.New("invalid store request")
+	// ErrUnavailable: the database could not be reached or the schema is not current.
+	ErrUnavailable = errors.New("store unavailable")
+)
+
+// Store is everything Reach persists. Each role interface is small so that code can ask
+// for only what it uses.
+type Store interface {
+	TenantStore
+	APIKeyStore
+	ChannelStore
+	TemplateStore
+	SubscriptionStore
+	MessageStore
+	SecretStore
+	Health
+	// Close releases the connection pool.
+	Close() error
+}
+
+// Health reports whether the store can serve.
+type Health interface {
+	// Ping checks the database connection.
+	Ping(ctx context.Context) error
+	// SchemaCurrent reports whether every embedded migration has been applied.
+	SchemaCurrent(ctx context.Context) (bool, error)
+}
+
+// Page asks for one page of a listing. Results are ordered by ID ascending; Token is the
+// opaque value a previous page returned (empty for the first page).
+type Page struct {
+	Size  int
+	Token string
+}
+
+// TenantStore keeps tenants: the isolation boundary of every other record.
+type TenantStore interface {
+	// EnsureTenant returns the tenant with this name, creating it if needed.
+	EnsureTenant(ctx context.Context, name string) (*Tenant, error)
+	GetTenantByName(ctx context.Context, name string) (*Tenant, error)
+}
+
+// APIKeyStore keeps hashed API keys.
+type APIKeyStore interface {
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	// GetAPIKey looks a key up by its public id (across tenants: the key tells the tenant).
+	GetAPIKey(ctx context.Context, id string) (*APIKey, error)
+	// ListAPIKeys lists keys; tenantID "" lists every tenant's keys.
+	ListAPIKeys(ctx context.Context, tenantID string) ([]*APIKey, error)
+	// RevokeAPIKey sets RevokeTime; revoking twice is not an error.
+	RevokeAPIKey(ctx context.Context, id string, at time.Time) error
+	// TouchAPIKey records that the key was used (best effort, may be rate limited by callers).
+	TouchAPIKey(ctx context.Context, id string, at time.Time) error
+}
+
+// ChannelStore keeps channels. All methods are scoped by tenant.
+type ChannelStore interface {
+	CreateChannel(ctx context.Context, c *Channel) error
+	GetChannel(ctx context.Context, tenantID, id string) (*Channel, error)
+	ListChannels(ctx context.Context, tenantID string, f ChannelFilter, p Page) ([]*Channel, string, error)
+	// UpdateChannel writes every field of c if the stored Revision equals c.Revision, then
+	// increments Revision (and sets UpdateTime). Otherwise ErrConflict (or ErrNotFound).
+	UpdateChannel(ctx context.Context, c *Channel) error
+	// DeleteChannel deletes the channel and its templates and subscriptions. Messages are kept
+	// (their history matters) but no longer dispatchable.
+	DeleteChannel(ctx context.Context, tenantID, id string) error
+}
+
+// TemplateStore keeps templates, scoped by tenant and channel.
+type TemplateStore interface {
+	CreateTemplate(ctx context.Context, t *Template) error
+	GetTemplate(ctx context.Context, tenantID, channelID, id string) (*Template, error)
+	ListTemplates(ctx context.Context, tenantID, channelID string, f TemplateFilter, p Page) ([]*Template, string, error)
+	UpdateTemplate(ctx context.Context, t *Template) error
+	DeleteTemplate(ctx context.Context, tenantID, channelID, id string) error
+}
+
+// SubscriptionStore keeps the subscription ledger.
+type SubscriptionStore interface {
+	GetSubscription(ctx context.Context, tenantID, channelID, id string) (*Subscription, error)
+	// FindSubscription finds by natural key (template "" for followers and authorizations).
+	FindSubscription(ctx context.Context, tenantID, channelID, templateID string, user UserRef) (*Subscription, error)
+	ListSubscriptions(ctx context.Context, tenantID, channelID string, f SubscriptionFilter, p Page) ([]*Subscription, string, error)
+	// ApplySubscription atomically creates or updates the row for (tenant, channel, template,
+	// user) following ch, and returns the row as stored afterwards. It must be correct under
+	// concurrent calls for the same key (acceptances add up, none is lost).
+	ApplySubscription(ctx context.Context, key SubscriptionKey, ch SubscriptionChange) (*Subscription, error)
+	// UpdateSubscription is an optimistic full update, like UpdateChannel.
+	UpdateSubscription(ctx context.Context, s *Subscription) error
+}
+
+// MessageStore keeps messages and the idempotency records of send requests.
+type MessageStore interface {
+	// CreateMessages inserts msgs and the idempotency record for (tenantID, requestID) in one
+	// transaction. If requestID is already recorded it inserts nothing and returns the stored
+	// messages of that request with the stored request hash; the caller compares hashes.
+	// requestID "" means no idempotency. Correct under concurrent calls with the same id:
+	// exactly one caller inserts, the others get the winner's messages.
+	CreateMessages(ctx context.Context, tenantID, requestID, requestHash string, msgs []*Message) (created bool, existing []*Message, existingHash string, err error)
+	GetMessage(ctx context.Context, tenantID, id string) (*Message, error)
+	ListMessages(ctx context.Context, tenantID string, f MessageFilter, p Page) ([]*Message, string, error)
+	UpdateMessage(ctx context.Context, m *Message) error
+}
+
+// SecretStore walks every encrypted value so the key ring can be rotated.
+type SecretStore interface {
+	// ReencryptSecrets calls fn for every stored ciphertext (channel credentials, tokens) and
+	// writes back what fn returns when it differs. It returns how many values were rewritten.
+	ReencryptSecrets(ctx context.Context, fn func(ciphertext []byte) ([]byte, error)) (int, error)
+}

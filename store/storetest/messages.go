@@ -1,0 +1,121 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/reachhq/reach/store"
+)
+
+func newMessages(tenantID, channelID, templateID, prefix string, n int) []*store.Message {
+	out := make([]*store.Message, n)
+	for i := range out {
+		out[i] = &store.Message{
+			TenantID: tenantID, ID: fmt.Sprintf("%s%04d", prefix, i), ChannelID: channelID, TemplateID: templateID,
+			BatchIndex: i, Recipient: store.UserRef{Kind: "USER_ID", ID: fmt.Sprintf("2088%012d", i)},
+			Payload: []byte(fmt.Sprintf(`{"keyword1":"order %d"}`, i)), State: "QUEUED",
+			SendTime: at(5), ExpireTime: at(50),
+		}
+	}
+	return out
+}
+
+func testMessages(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1, t2 := tenant(t, s, "one"), tenant(t, s, "two")
+	msgs := newMessages("", "ch1", "tpl1", "m", 3) // TenantID is filled in by the store
+	created, existing, hash, err := s.CreateMessages(ctx, t1, "", "", msgs)
+	must(t, err)
+	if !created || existing != nil || hash != "" {
+		t.Fatalf("created=%v existing=%d hash=%q", created, len(existing), hash)
+	}
+	for _, m := range msgs {
+		if m.TenantID != t1 || m.Revision != 1 || !m.CreateTime.Equal(m.UpdateTime) {
+			t.Fatalf("created message %+v", m)
+		}
+		checkTime(t, "message create time", m.CreateTime)
+		got, err := s.GetMessage(ctx, t1, m.ID)
+		must(t, err)
+		wantEqual(t, "GetMessage", got, m)
+	}
+	_, err = s.GetMessage(ctx, t2, "m0000")
+	wantErr(t, err, store.ErrNotFound)
+	_, err = s.GetMessage(ctx, t1, "M0000")
+	wantErr(t, err, store.ErrNotFound)
+
+	// Without a request id there is no idempotency: every call inserts.
+	created, _, _, err = s.CreateMessages(ctx, t1, "", "", newMessages(t1, "ch1", "tpl1", "n", 2))
+	must(t, err)
+	if !created {
+		t.Fatal("second call without a request id did not create")
+	}
+	_, _, _, err = s.CreateMessages(ctx, t1, "", "", newMessages(t1, "ch1", "tpl1", "m", 1))
+	wantErr(t, err, store.ErrAlreadyExists)
+	_, _, _, err = s.CreateMessages(ctx, t2, "", "", newMessages(t2, "ch1", "tpl1", "m", 1))
+	must(t, err) // message ids are per tenant
+	_, _, _, err = s.CreateMessages(ctx, t1, "", "", nil)
+	wantErr(t, err, store.ErrInvalid)
+	_, _, _, err = s.CreateMessages(ctx, t1, "", "", []*store.Message{{ChannelID: "ch1"}})
+	wantErr(t, err, store.ErrInvalid)
+	_, _, _, err = s.CreateMessages(ctx, t1, "", "", newMessages(t2, "ch1", "tpl1", "x", 1))
+	wantErr(t, err, store.ErrInvalid) // a message of another tenant
+
+	// Optimistic update.
+	upd := *msgs[0]
+	upd.State, upd.StateReason, upd.Attempts, upd.SendTime = "FAILED", "throttled", 2, at(7)
+	must(t, s.UpdateMessage(ctx, &upd))
+	if upd.Revision != 2 {
+		t.Fatalf("revision %d after update", upd.Revision)
+	}
+	got, err := s.GetMessage(ctx, t1, upd.ID)
+	must(t, err)
+	wantEqual(t, "after update", got, &upd)
+	wantErr(t, s.UpdateMessage(ctx, msgs[0]), store.ErrConflict)
+	wantErr(t, s.UpdateMessage(ctx, &store.Message{TenantID: t1, ID: "nope", Revision: 1}), store.ErrNotFound)
+	foreign := upd
+	foreign.TenantID = "no-such-tenant"
+	wantErr(t, s.UpdateMessage(ctx, &foreign), store.ErrNotFound)
+}
+
+func testMessageIdempotency(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1, t2 := tenant(t, s, "one"), tenant(t, s, "two")
+	// Ids sort differently from the batch order: the replay must return batch order.
+	first := newMessages(t1, "ch1", "tpl1", "", 3)
+	for i, id := range []string{"z", "a", "m"} {
+		first[i].ID = id
+	}
+	created, _, _, err := s.CreateMessages(ctx, t1, "req-1", "hash-1", first)
+	must(t, err)
+	if !created || first[0].RequestID != "req-1" {
+		t.Fatalf("created=%v request id %q", created, first[0].RequestID)
+	}
+	created, existing, hash, err := s.CreateMessages(ctx, t1, "req-1", "hash-2", newMessages(t1, "ch1", "tpl1", "retry", 3))
+	must(t, err)
+	if created || hash != "hash-1" {
+		t.Fatalf("replay: created=%v hash=%q", created, hash)
+	}
+	wantEqual(t, "replayed messages", existing, first)
+	_, err = s.GetMessage(ctx, t1, "retry0000")
+	wantErr(t, err, store.ErrNotFound)
+
+	// The same request id in another tenant is another request.
+	created, _, _, err = s.CreateMessages(ctx, t2, "req-1", "hash-1", newMessages(t2, "ch1", "tpl1", "z", 1))
+	must(t, err)
+	if !created {
+		t.Fatal("request ids leak across tenants")
+	}
+
+	// A failed insert records nothing: the request id stays free.
+	clash := newMessages(t1, "ch1", "tpl1", "ok", 2)
+	clash[1].ID = "a" // taken
+	_, _, _, err = s.CreateMessages(ctx, t1, "req-2", "hash", clash)
+	wantErr(t, err, store.ErrAlreadyExists)
+	_, err = s.GetMessage(ctx, t1, "ok0000")
+	wantErr(t, err, store.ErrNotFound)
+	created, _, _, err = s.CreateMessages(ctx, t1, "req-2", "hash", newMessages(t1, "ch1", "tpl1", "ok", 2))
+	must(t, err)
+	if !created {
+		t.Fatal("a rolled-back request id was taken")
+	}
+}

@@ -1,0 +1,81 @@
+package storetest
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/reachhq/reach/store"
+)
+
+// rotate is a stand-in key ring: it rewrites "old:" ciphertexts and keeps others.
+func rotate(seen *[]string) func([]byte) ([]byte, error) {
+	return func(c []byte) ([]byte, error) {
+		*seen = append(*seen, string(c))
+		if rest, ok := bytes.CutPrefix(c, []byte("old:")); ok {
+			return append([]byte("new:"), rest...), nil
+		}
+		return c, nil
+	}
+}
+
+func testReencryptSecrets(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1, t2 := tenant(t, s, "one"), tenant(t, s, "two")
+	withSecret := func(tenantID, id string, secret []byte) {
+		c := newChannel(tenantID, id)
+		c.Secrets = secret
+		must(t, s.CreateChannel(ctx, c))
+	}
+	withSecret(t1, "ch1", []byte("old:a"))
+	withSecret(t1, "ch2", nil)
+	withSecret(t1, "ch3", []byte("new:c"))
+	withSecret(t2, "ch1", []byte("old:b"))
+	auth, err := s.ApplySubscription(ctx, store.SubscriptionKey{TenantID: t1, ChannelID: "ch1", User: store.UserRef{Kind: "CUSTOMER_ID", ID: "c1"}},
+		store.SubscriptionChange{Kind: "AUTHORIZATION", AccessToken: []byte("old:t"), RefreshToken: []byte("old:r")})
+	must(t, err)
+	plain, err := s.ApplySubscription(ctx, subKey(t1, "ch1", "tpl1", "u1"), store.SubscriptionChange{Kind: "TEMPLATE", AddSends: 1})
+	must(t, err)
+
+	var seen []string
+	n, err := s.ReencryptSecrets(ctx, rotate(&seen))
+	must(t, err)
+	if n != 4 {
+		t.Fatalf("rewrote %d values, want 4 (seen %q)", n, seen)
+	}
+	if len(seen) != 5 {
+		t.Fatalf("fn saw %q, want the 5 non-empty ciphertexts", seen)
+	}
+	for _, c := range []struct{ tenant, id, want string }{{t1, "ch1", "new:a"}, {t1, "ch3", "new:c"}, {t2, "ch1", "new:b"}} {
+		got, err := s.GetChannel(ctx, c.tenant, c.id)
+		must(t, err)
+		if string(got.Secrets) != c.want || got.Revision != 1 {
+			t.Fatalf("channel %s: secrets %q revision %d", c.id, got.Secrets, got.Revision)
+		}
+	}
+	empty, err := s.GetChannel(ctx, t1, "ch2")
+	must(t, err)
+	if empty.Secrets != nil {
+		t.Fatalf("empty secrets became %q", empty.Secrets)
+	}
+	got, err := s.GetSubscription(ctx, t1, "ch1", auth.ID)
+	must(t, err)
+	if string(got.AccessToken) != "new:t" || string(got.RefreshToken) != "new:r" || got.Revision != auth.Revision {
+		t.Fatalf("tokens %q/%q revision %d", got.AccessToken, got.RefreshToken, got.Revision)
+	}
+	got, err = s.GetSubscription(ctx, t1, "ch1", plain.ID)
+	must(t, err)
+	wantEqual(t, "subscription without tokens", got, plain)
+
+	seen = nil
+	n, err = s.ReencryptSecrets(ctx, rotate(&seen))
+	must(t, err)
+	if n != 0 || len(seen) != 5 {
+		t.Fatalf("second pass rewrote %d of %d", n, len(seen))
+	}
+
+	boom := errors.New("key ring sealed")
+	withSecret(t1, "ch4", []byte("old:d"))
+	_, err = s.ReencryptSecrets(ctx, func([]byte) ([]byte, error) { return nil, boom })
+	wantErr(t, err, boom)
+}
