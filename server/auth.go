@@ -103,6 +103,10 @@ func (a *authenticator) authenticate(ctx context.Context, method string) (princi
 	if !allowed(k.Role, method) {
 		return principal{}, status.Errorf(codes.PermissionDenied, "role %q may not call %s", k.Role, method[strings.LastIndexByte(method, '/')+1:])
 	}
+	// Record use at most once a minute per key, so reads don't turn into writes.
+	if now := a.now(); k.LastUsed == nil || now.Sub(*k.LastUsed) > time.Minute {
+		_ = a.keys.TouchAPIKey(ctx, k.ID, now) // best effort: never fail a call over bookkeeping
+	}
 	return principal{TenantID: k.TenantID, KeyID: k.ID, Role: k.Role}, nil
 }
 

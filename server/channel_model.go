@@ -88,9 +88,10 @@ func (d *deps) openSecrets(c *store.Channel) (channelSecrets, error) {
 	return s, json.Unmarshal(plain, &s)
 }
 
-// secretAD is the additional data that binds a channel's sealed secrets to it.
+// secretAD is the additional data that binds a channel's sealed secrets to it (the same
+// the store reports when the key ring is rotated).
 func secretAD(tenantID, channelID string) []byte {
-	return []byte("channel/" + tenantID + "/" + channelID)
+	return store.SecretRef{Kind: "channel", TenantID: tenantID, ChannelID: channelID, Column: "secrets"}.AssociatedData()
 }
 
 // withSecrets returns a copy of the stored credentials with the secrets put back, so an

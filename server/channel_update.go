@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -79,12 +80,12 @@ func applyChannelMask(f *fieldErrors, dst, in *reachv1.Channel, paths []string) 
 			dst.DisplayName = in.DisplayName
 		case path == "delivery_policy":
 			dst.DeliveryPolicy = in.DeliveryPolicy
-		case head == "delivery_policy" && contains(deliveryFields, sub):
+		case head == "delivery_policy" && slices.Contains(deliveryFields, sub):
 			if dst.DeliveryPolicy == nil {
 				dst.DeliveryPolicy = &reachv1.DeliveryPolicy{}
 			}
 			copyField(dst.DeliveryPolicy, in.GetDeliveryPolicy(), sub)
-		case head == "open_platform" && (sub == "" || contains(openPlatformFields, sub)):
+		case head == "open_platform" && (sub == "" || slices.Contains(openPlatformFields, sub)):
 			credsChanged = true
 			if dst.GetOpenPlatform() == nil {
 				f.add("update_mask", "open_platform: this channel does not use Open Platform credentials")
@@ -98,7 +99,7 @@ func applyChannelMask(f *fieldErrors, dst, in *reachv1.Channel, paths []string) 
 			} else {
 				copyField(dst.GetOpenPlatform(), in.GetOpenPlatform(), sub)
 			}
-		case head == "alipay_plus" && (sub == "" || contains(alipayPlusFields, sub)):
+		case head == "alipay_plus" && (sub == "" || slices.Contains(alipayPlusFields, sub)):
 			credsChanged = true
 			if dst.GetAlipayPlus() == nil {
 				f.add("update_mask", "alipay_plus: this channel does not use Alipay+ credentials")

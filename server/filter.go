@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,9 +40,9 @@ func parseFilter(filter string, allowed map[string][]string) ([]filterTerm, erro
 		t := filterTerm{Field: toks[i], Op: toks[i+1], Value: unquote(toks[i+2])}
 		ops, ok := allowed[t.Field]
 		if !ok {
-			return nil, fmt.Errorf("unknown field %q; known: %s", t.Field, strings.Join(sortedKeys(allowed), ", "))
+			return nil, fmt.Errorf("unknown field %q; known: %s", t.Field, strings.Join(slices.Sorted(maps.Keys(allowed)), ", "))
 		}
-		if !contains(ops, t.Op) {
+		if !slices.Contains(ops, t.Op) {
 			return nil, fmt.Errorf("field %q does not take operator %q (it takes %s)", t.Field, t.Op, strings.Join(ops, " "))
 		}
 		terms = append(terms, t)
@@ -110,7 +112,7 @@ func unquote(v string) string {
 // "CHANNEL_STATE_ENABLED") and returns the short form, checking it against known.
 func enumValue(prefix, v string, known []string) (string, error) {
 	short := strings.TrimPrefix(strings.ToUpper(v), prefix)
-	if contains(known, short) {
+	if slices.Contains(known, short) {
 		return short, nil
 	}
 	return "", fmt.Errorf("unknown value %q; known: %s", v, strings.Join(known, ", "))
@@ -122,26 +124,4 @@ func parseFilterTime(v string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", v)
 	}
 	return t.UTC(), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys(m map[string][]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }

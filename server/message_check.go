@@ -2,7 +2,8 @@ package server
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"unicode/utf8"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
@@ -27,7 +28,7 @@ func checkContent(f *fieldErrors, c content, tpl *store.Template, opts *reachv1.
 	if len(c.colors) > 0 && !life {
 		f.add("colors", "only Life Account messages have colours")
 	}
-	for _, k := range sortedMapKeys(c.colors) {
+	for _, k := range slices.Sorted(maps.Keys(c.colors)) {
 		if !isKeyword(tpl, k) && k != "first" && k != "remark" {
 			f.add(fmt.Sprintf("colors[%s]", k), "is not a keyword of the template")
 		} else if !colorPattern.MatchString(c.colors[k]) {
@@ -80,7 +81,7 @@ func checkLocalizations(f *fieldErrors, locs []*reachv1.LocalizedData, tpl *stor
 		switch {
 		case !languagePattern.MatchString(l.Language) || seen[l.Language]:
 			f.add(p+".language", "required: a unique language tag like en-US")
-		case len(allowed) > 0 && !contains(allowed, l.Language):
+		case len(allowed) > 0 && !slices.Contains(allowed, l.Language):
 			f.add(p+".language", fmt.Sprintf("the template exists only in %v", allowed))
 		}
 		seen[l.Language] = true
@@ -101,7 +102,7 @@ func checkData(f *fieldErrors, field string, data map[string]string, tpl *store.
 		}
 	}
 	la := opts.GetLifeAccount()
-	for _, k := range sortedMapKeys(data) {
+	for _, k := range slices.Sorted(maps.Keys(data)) {
 		switch {
 		case isKeyword(tpl, k):
 		case k == "first" && la.GetFirstEnabled(), k == "remark" && la.GetRemarkEnabled():
@@ -121,13 +122,4 @@ func isKeyword(tpl *store.Template, key string) bool {
 		}
 	}
 	return false
-}
-
-func sortedMapKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func (s *messageService) GetMessage(ctx context.Context, req *reachv1.GetMessageRequest) (*reachv1.GetMessageResponse, error) {
-	rec, err := s.getMessage(ctx, req.Name)
+	rec, err := s.getMessage(ctx, "name", req.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -20,9 +20,9 @@ func (s *messageService) GetMessage(ctx context.Context, req *reachv1.GetMessage
 	return &reachv1.GetMessageResponse{Message: out}, err
 }
 
-func (s *messageService) getMessage(ctx context.Context, name string) (*store.Message, error) {
+func (s *messageService) getMessage(ctx context.Context, field, name string) (*store.Message, error) {
 	var f fieldErrors
-	id := messageRef(&f, "name", name)
+	id := messageRef(&f, field, name)
 	if err := f.err(); err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (s *messageService) CancelMessage(ctx context.Context, req *reachv1.CancelM
 }
 
 func (s *messageService) RetryMessage(ctx context.Context, req *reachv1.RetryMessageRequest) (*reachv1.RetryMessageResponse, error) {
-	rec, err := s.getMessage(ctx, req.Name)
+	rec, err := s.getMessage(ctx, "name", req.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (s *messageService) RetryMessage(ctx context.Context, req *reachv1.RetryMes
 // dispatcher that picked the message up in between wins and the caller is told.
 func (s *messageService) transition(ctx context.Context, name, from, to, reason string) (*reachv1.Message, error) {
 	for attempt := 0; ; attempt++ {
-		rec, err := s.getMessage(ctx, name)
+		rec, err := s.getMessage(ctx, "name", name)
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +157,7 @@ func (s *messageService) transition(ctx context.Context, name, from, to, reason 
 }
 
 func (s *messageService) ListMessageEvents(ctx context.Context, req *reachv1.ListMessageEventsRequest) (*reachv1.ListMessageEventsResponse, error) {
-	if _, err := s.getMessage(ctx, req.Parent); err != nil {
+	if _, err := s.getMessage(ctx, "parent", req.Parent); err != nil {
 		return nil, err
 	}
 	return nil, unimplemented("ListMessageEvents", "the dispatcher that records each stage of delivery")

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
@@ -39,7 +38,6 @@ type Server struct {
 	grpc     *grpc.Server
 	health   *health.Server
 	registry *prometheus.Registry
-	ready    atomic.Bool
 }
 
 // New builds a server over st; keys seals channel secrets.
@@ -102,7 +100,6 @@ func (s *Server) ServeListeners(ctx context.Context, gl, hl net.Listener) error 
 		}
 	}
 	s.log.Info("shutting down")
-	s.ready.Store(false)
 	s.health.Shutdown()
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
@@ -123,9 +120,7 @@ func (s *Server) watchReadiness(ctx context.Context) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	for {
-		ok := s.checkStore(ctx) == nil
-		s.ready.Store(ok)
-		if ok {
+		if s.checkStore(ctx) == nil {
 			s.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 		} else {
 			s.health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
@@ -39,7 +40,7 @@ func (s *templateService) UpdateTemplate(ctx context.Context, req *reachv1.Updat
 		switch {
 		case path == "state":
 			s.applyTemplateState(&f, rec, in.State)
-		case contains(templateMaskFields, path):
+		case slices.Contains(templateMaskFields, path):
 			copyField(merged, in, path)
 		default:
 			f.add("update_mask", fmt.Sprintf("%q cannot be updated (output only or unknown)", path))

@@ -125,7 +125,26 @@ type MessageStore interface {
 
 // SecretStore walks every encrypted value so the key ring can be rotated.
 type SecretStore interface {
-	// ReencryptSecrets calls fn for every stored ciphertext (channel credentials, tokens) and
-	// writes back what fn returns when it differs. It returns how many values were rewritten.
-	ReencryptSecrets(ctx context.Context, fn func(ciphertext []byte) ([]byte, error)) (int, error)
+	// ReencryptSecrets calls fn for every stored ciphertext (channel credentials, tokens) with
+	// the record that holds it, and writes back what fn returns when it differs. It returns
+	// how many values were rewritten.
+	ReencryptSecrets(ctx context.Context, fn func(ref SecretRef, ciphertext []byte) ([]byte, error)) (int, error)
+}
+
+// SecretRef names the record and column that hold one ciphertext.
+type SecretRef struct {
+	Kind      string // "channel" or "subscription"
+	TenantID  string
+	ChannelID string // the channel itself for Kind "channel"
+	ID        string // the subscription id for Kind "subscription"
+	Column    string // "secrets", "access_token" or "refresh_token"
+}
+
+// AssociatedData is what a ciphertext is bound to when sealed: the same bytes must be given
+// to open it, so a ciphertext copied into another row or column does not decrypt.
+func (r SecretRef) AssociatedData() []byte {
+	if r.Kind == "channel" {
+		return []byte("channel/" + r.TenantID + "/" + r.ChannelID)
+	}
+	return []byte(r.Kind + "/" + r.TenantID + "/" + r.ChannelID + "/" + r.ID + "/" + r.Column)
 }

@@ -4,18 +4,28 @@ import (
 	"bytes"
 	"context"
 	"strings"
+
+	"github.com/reachhq/reach/store"
 )
 
 // secretColumn is one column of ciphertexts and the primary key of its table.
 type secretColumn struct {
 	table, column string
 	keys          []string
+	// ref names the record from its key values (in the order of keys).
+	ref func(key []string) store.SecretRef
 }
 
 var secretColumns = []secretColumn{
-	{"channels", "secrets", []string{"tenant_id", "id"}},
-	{"subscriptions", "access_token", []string{"tenant_id", "channel_id", "id"}},
-	{"subscriptions", "refresh_token", []string{"tenant_id", "channel_id", "id"}},
+	{"channels", "secrets", []string{"tenant_id", "id"}, func(k []string) store.SecretRef {
+		return store.SecretRef{Kind: "channel", TenantID: k[0], ChannelID: k[1], Column: "secrets"}
+	}},
+	{"subscriptions", "access_token", []string{"tenant_id", "channel_id", "id"}, func(k []string) store.SecretRef {
+		return store.SecretRef{Kind: "subscription", TenantID: k[0], ChannelID: k[1], ID: k[2], Column: "access_token"}
+	}},
+	{"subscriptions", "refresh_token", []string{"tenant_id", "channel_id", "id"}, func(k []string) store.SecretRef {
+		return store.SecretRef{Kind: "subscription", TenantID: k[0], ChannelID: k[1], ID: k[2], Column: "refresh_token"}
+	}},
 }
 
 // reencryptBatch is how many rows are read at a time; the table is never loaded whole.
@@ -33,7 +43,7 @@ type secretRow struct {
 // unchanged, and a rotation must not make every client's next update fail with a conflict.
 // The price: an update based on a read from before the rotation may write an old-key
 // ciphertext back, so retire a key only once a pass rewrites nothing.
-func (s *Store) ReencryptSecrets(ctx context.Context, fn func(ciphertext []byte) ([]byte, error)) (int, error) {
+func (s *Store) ReencryptSecrets(ctx context.Context, fn func(ref store.SecretRef, ciphertext []byte) ([]byte, error)) (int, error) {
 	total := 0
 	for _, c := range secretColumns {
 		n, err := s.reencryptColumn(ctx, c, fn)
@@ -45,7 +55,7 @@ func (s *Store) ReencryptSecrets(ctx context.Context, fn func(ciphertext []byte)
 	return total, nil
 }
 
-func (s *Store) reencryptColumn(ctx context.Context, c secretColumn, fn func([]byte) ([]byte, error)) (int, error) {
+func (s *Store) reencryptColumn(ctx context.Context, c secretColumn, fn func(store.SecretRef, []byte) ([]byte, error)) (int, error) {
 	aliases := []string{"K1", "K2", "K3"}
 	var sel []string
 	for i, k := range c.keys {
@@ -74,7 +84,7 @@ func (s *Store) reencryptColumn(ctx context.Context, c secretColumn, fn func([]b
 			if len(r.V) == 0 {
 				continue
 			}
-			out, err := fn(r.V)
+			out, err := fn(c.ref(key), r.V)
 			if err != nil {
 				return n, err
 			}

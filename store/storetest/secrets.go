@@ -3,15 +3,17 @@ package storetest
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/reachhq/reach/store"
 )
 
-// rotate is a stand-in key ring: it rewrites "old:" ciphertexts and keeps others.
-func rotate(seen *[]string) func([]byte) ([]byte, error) {
-	return func(c []byte) ([]byte, error) {
-		*seen = append(*seen, string(c))
+// rotate is a stand-in key ring: it rewrites "old:" ciphertexts and keeps others, and
+// records each value with the associated data of the record that holds it.
+func rotate(seen *[]string) func(store.SecretRef, []byte) ([]byte, error) {
+	return func(ref store.SecretRef, c []byte) ([]byte, error) {
+		*seen = append(*seen, string(ref.AssociatedData())+"="+string(c))
 		if rest, ok := bytes.CutPrefix(c, []byte("old:")); ok {
 			return append([]byte("new:"), rest...), nil
 		}
@@ -46,6 +48,16 @@ func testReencryptSecrets(t *testing.T, s store.Store) {
 	if len(seen) != 5 {
 		t.Fatalf("fn saw %q, want the 5 non-empty ciphertexts", seen)
 	}
+	for _, want := range []string{
+		"channel/" + t1 + "/ch1=old:a",
+		"channel/" + t2 + "/ch1=old:b",
+		"subscription/" + t1 + "/ch1/" + auth.ID + "/access_token=old:t",
+		"subscription/" + t1 + "/ch1/" + auth.ID + "/refresh_token=old:r",
+	} {
+		if !slices.Contains(seen, want) {
+			t.Fatalf("fn did not see %q with its record (saw %q)", want, seen)
+		}
+	}
 	for _, c := range []struct{ tenant, id, want string }{{t1, "ch1", "new:a"}, {t1, "ch3", "new:c"}, {t2, "ch1", "new:b"}} {
 		got, err := s.GetChannel(ctx, c.tenant, c.id)
 		must(t, err)
@@ -76,6 +88,6 @@ func testReencryptSecrets(t *testing.T, s store.Store) {
 
 	boom := errors.New("key ring sealed")
 	withSecret(t1, "ch4", []byte("old:d"))
-	_, err = s.ReencryptSecrets(ctx, func([]byte) ([]byte, error) { return nil, boom })
+	_, err = s.ReencryptSecrets(ctx, func(store.SecretRef, []byte) ([]byte, error) { return nil, boom })
 	wantErr(t, err, boom)
 }
