@@ -10,8 +10,7 @@ import (
 )
 
 var (
-	templateStates    = []string{"ACTIVE", "INVALID"}
-	subscriptionTypes = []string{"ONE_TIME", "LONG_TERM"}
+	templateStates = []string{"ACTIVE", "INVALID"}
 )
 
 // templateOptionsOf returns the product-specific parts as stored in store.Template.Options.

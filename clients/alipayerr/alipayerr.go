@@ -1,0 +1,116 @@
+// Package alipayerr is the one error taxonomy for every Alipay product: what an answer from
+// Alipay (or the lack of one) means for the message that caused it.
+package alipayerr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Class is what a failed call means for the caller.
+type Class int
+
+const (
+	// Retryable: the outcome is unknown or temporary (20000 isp.unknow-error, Alipay+ U,
+	// HTTP 5xx, timeouts, connection errors). Try again later, idempotently.
+	Retryable Class = iota + 1
+	// RateLimited: Alipay throttled the call (40005, REQUEST_TRAFFIC_EXCEED_LIMIT,
+	// MESSAGE_SEND_EXCEED_LIMIT). Try again after backing off.
+	RateLimited
+	// Auth: the credentials or the app's configuration are wrong (bad signature, unknown app,
+	// missing permission or encryption key, Alipay+ signature/access errors). Nothing on this
+	// channel will work until an operator fixes it.
+	Auth
+	// TemplateMissing: the template no longer exists at Alipay.
+	TemplateMissing
+	// NotSubscribed: the recipient has not subscribed, or the user's token expired.
+	NotSubscribed
+	// BadRequest: the request data is wrong (missing keyword, value too long, bad argument).
+	BadRequest
+	// Permanent: any other failure; do not retry. Unknown codes land here with the raw code kept.
+	Permanent
+)
+
+var classNames = map[Class]string{
+	Retryable: "RETRYABLE", RateLimited: "RATE_LIMITED", Auth: "AUTH", TemplateMissing: "TEMPLATE_MISSING",
+	NotSubscribed: "NOT_SUBSCRIBED", BadRequest: "BAD_REQUEST", Permanent: "PERMANENT",
+}
+
+func (c Class) String() string {
+	if n, ok := classNames[c]; ok {
+		return n
+	}
+	return fmt.Sprintf("Class(%d)", int(c))
+}
+
+// Retry reports whether a call that failed with this class may succeed if repeated.
+func (c Class) Retry() bool { return c == Retryable || c == RateLimited }
+
+// Error is a failed Alipay call with Alipay's own words kept for the user to see.
+type Error struct {
+	Class Class
+	// Open Platform code/msg/sub_code/sub_msg; for Alipay+ Code is the resultStatus (F, U),
+	// SubCode the resultCode and SubMsg the resultMessage.
+	Code, Msg, SubCode, SubMsg string
+	// HTTPStatus is set when the failure was an unexpected HTTP status.
+	HTTPStatus int
+	// Err is the transport or verification error underneath, if any.
+	Err error
+}
+
+func (e *Error) Error() string {
+	s := "alipay: " + e.Class.String()
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	if e.SubCode != "" {
+		s += "/" + e.SubCode
+	}
+	if msg := firstNonEmpty(e.SubMsg, e.Msg); msg != "" {
+		s += ": " + msg
+	}
+	if e.HTTPStatus != 0 {
+		s += fmt.Sprintf(" (HTTP %d)", e.HTTPStatus)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Reason is a short stable form for state reasons, e.g. "40004/MSG_TEMPLATE_NOT_EXIST".
+func (e *Error) Reason() string {
+	switch {
+	case e.Code != "" && e.SubCode != "":
+		return e.Code + "/" + e.SubCode
+	case e.Code != "":
+		return e.Code
+	case e.HTTPStatus != 0:
+		return fmt.Sprintf("HTTP %d", e.HTTPStatus)
+	}
+	return e.Class.String()
+}
+
+// ClassOf returns the class of err: an *Error's class, Retryable for any other error (a
+// transport failure has an unknown outcome), 0 for nil.
+func ClassOf(err error) Class {
+	if err == nil {
+		return 0
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Class
+	}
+	return Retryable
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
