@@ -108,6 +108,9 @@ type SubscriptionStore interface {
 	ApplySubscription(ctx context.Context, key SubscriptionKey, ch SubscriptionChange) (*Subscription, error)
 	// UpdateSubscription is an optimistic full update, like UpdateChannel.
 	UpdateSubscription(ctx context.Context, s *Subscription) error
+	// ListExpiringTokens lists, across tenants, ACTIVE authorizations whose access token
+	// expires before the given time, soonest first, at most limit of them.
+	ListExpiringTokens(ctx context.Context, before time.Time, limit int) ([]*Subscription, error)
 }
 
 // MessageStore keeps messages and the idempotency records of send requests.

@@ -2,6 +2,7 @@ package gormstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/reachhq/reach/store"
 )
@@ -42,4 +43,24 @@ func (s *Store) ListSubscriptions(ctx context.Context, tenantID, channelID strin
 		out[i] = rows[i].record()
 	}
 	return out, next, nil
+}
+
+// ListExpiringTokens lists ACTIVE authorizations whose access token expires before before,
+// across tenants, soonest first (index subscriptions_token_expiry).
+func (s *Store) ListExpiringTokens(ctx context.Context, before time.Time, limit int) ([]*store.Subscription, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	var rows []subscriptionRow
+	err := s.db.WithContext(ctx).
+		Where("kind = ? AND state = ? AND token_expire_time IS NOT NULL AND token_expire_time < ?", "AUTHORIZATION", "ACTIVE", before.UTC()).
+		Order("token_expire_time").Order("tenant_id").Order("id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, s.fail("list expiring tokens", err)
+	}
+	out := make([]*store.Subscription, len(rows))
+	for i := range rows {
+		out[i] = rows[i].record()
+	}
+	return out, nil
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ApplySubscriptionConcurrent", testApplySubscriptionConcurrent},
 		{"UpdateSubscription", testUpdateSubscription},
 		{"SubscriptionList", testSubscriptionList},
+		{"ExpiringTokens", testExpiringTokens},
 		{"Messages", testMessages},
 		{"MessageIdempotency", testMessageIdempotency},
 		{"MessageIdempotencyConcurrent", testMessageIdempotencyConcurrent},
