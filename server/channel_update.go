@@ -74,6 +74,7 @@ func (s *channelService) UpdateChannel(ctx context.Context, req *reachv1.UpdateC
 // credentials changed.
 func applyChannelMask(f *fieldErrors, dst, in *reachv1.Channel, paths []string) (credsChanged bool) {
 	for _, path := range paths {
+		path = snakePath(path)
 		head, sub, _ := strings.Cut(path, ".")
 		switch {
 		case path == "display_name":

@@ -18,7 +18,16 @@ import (
 // idempotency key (that is request_id in the send requests).
 const requestIDHeader = "x-request-id"
 
-type requestIDKey struct{}
+// callInfo is what the finished-call log line says about a call. The logging interceptor
+// runs before auth (so rejected calls are logged too) and reads this holder when the call
+// finishes, after auth has filled in who called.
+type callInfo struct {
+	requestID string
+	tenant    string
+	key       string
+}
+
+type callInfoKey struct{}
 
 // interceptors returns the unary chain in its one explicit order:
 // recovery → request id → logging → metrics → auth → error mapping → handler.
@@ -51,18 +60,19 @@ func requestIDInterceptor(ctx context.Context, req any, info *grpc.UnaryServerIn
 		id = newID()
 	}
 	_ = grpc.SetHeader(ctx, metadata.Pairs(requestIDHeader, id))
-	return handler(context.WithValue(ctx, requestIDKey{}, id), req)
+	return handler(context.WithValue(ctx, callInfoKey{}, &callInfo{requestID: id}), req)
 }
 
 func requestIDFields(ctx context.Context) logging.Fields {
-	if id, ok := ctx.Value(requestIDKey{}).(string); ok {
-		f := logging.Fields{"request_id", id}
-		if p := callerFrom(ctx); p.TenantID != "" {
-			f = append(f, "tenant", p.TenantID, "key", p.KeyID)
-		}
-		return f
+	info, ok := ctx.Value(callInfoKey{}).(*callInfo)
+	if !ok {
+		return nil
 	}
-	return nil
+	f := logging.Fields{"request_id", info.requestID}
+	if info.tenant != "" {
+		f = append(f, "tenant", info.tenant, "key", info.key)
+	}
+	return f
 }
 
 // authInterceptor requires a valid API key with a sufficient role for Reach's methods.
@@ -74,6 +84,9 @@ func authInterceptor(log *slog.Logger, auth *authenticator) grpc.UnaryServerInte
 		p, err := auth.authenticate(ctx, info.FullMethod)
 		if err != nil {
 			return nil, toStatus(ctx, log, info.FullMethod, err)
+		}
+		if ci, ok := ctx.Value(callInfoKey{}).(*callInfo); ok {
+			ci.tenant, ci.key = p.TenantID, p.KeyID
 		}
 		return handler(context.WithValue(ctx, principalKey{}, p), req)
 	}

@@ -73,7 +73,7 @@ func (s *messageService) plan(ctx context.Context, f *fieldErrors, requestID, tp
 	now := s.now()
 	start := now
 	if send != nil {
-		t := send.AsTime().UTC()
+		t := send.AsTime().UTC().Truncate(time.Microsecond)
 		if !send.IsValid() || t.After(now.Add(maxScheduleAhead)) {
 			f.add("send_time", "must be a valid time at most a year ahead")
 		}
@@ -81,7 +81,7 @@ func (s *messageService) plan(ctx context.Context, f *fieldErrors, requestID, tp
 	}
 	p.expire = start.Add(defaultExpiry)
 	if expire != nil {
-		p.expire = expire.AsTime().UTC()
+		p.expire = expire.AsTime().UTC().Truncate(time.Microsecond)
 		if !expire.IsValid() || !p.expire.After(start) || !p.expire.After(now) {
 			f.add("expire_time", "must be in the future and after send_time")
 		}

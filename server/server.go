@@ -42,7 +42,9 @@ type Server struct {
 
 // New builds a server over st; keys seals channel secrets.
 func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *Server {
-	d := &deps{store: st, keys: keys, log: log, now: func() time.Time { return time.Now().UTC() }}
+	// Times are kept to the microsecond, as every database stores them, so a response
+	// shows exactly what a later read returns.
+	d := &deps{store: st, keys: keys, log: log, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	reg := prometheus.NewRegistry()
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	reg.MustRegister(metrics)
@@ -92,11 +94,13 @@ func (s *Server) ServeListeners(ctx context.Context, gl, hl net.Listener) error 
 	s.log.Info("serving", "grpc", gl.Addr().String(), "http", hl.Addr().String())
 	go s.watchReadiness(ctx)
 
+	var failed error
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("listener failed", "error", err)
+			failed = fmt.Errorf("listener failed: %w", err)
 		}
 	}
 	s.log.Info("shutting down")
@@ -111,7 +115,7 @@ func (s *Server) ServeListeners(ctx context.Context, gl, hl net.Listener) error 
 	case <-sctx.Done():
 		s.grpc.Stop()
 	}
-	return nil
+	return failed
 }
 
 // watchReadiness keeps readiness and gRPC health in step with the store: ready only while

@@ -37,6 +37,7 @@ func (s *templateService) UpdateTemplate(ctx context.Context, req *reachv1.Updat
 	}
 	var f fieldErrors
 	for _, path := range req.UpdateMask.Paths {
+		path = snakePath(path)
 		switch {
 		case path == "state":
 			s.applyTemplateState(&f, rec, in.State)

@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/store/backend"
+	"github.com/reachhq/reach/store/sqlite"
 )
 
 // envOr returns the REACH_* environment value for a flag's default, so precedence is
@@ -20,6 +24,14 @@ import (
 func envOr(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok && v != "" {
 		return v
+	}
+	return def
+}
+
+// envDuration is envOr for durations; a malformed value falls back to def.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
 	}
 	return def
 }
@@ -34,11 +46,20 @@ func (f *dbFlags) register(cmd *cobra.Command) {
 		"database: sqlite:PATH, postgres://… or mysql://user:pass@host:port/db (env REACH_DATABASE)")
 }
 
-// open opens the store; migrate applies pending migrations first.
+// open opens the store; migrate applies pending migrations first. Without migrate, a
+// database whose schema is behind this binary is refused with the command that fixes it.
 func (f *dbFlags) open(ctx context.Context, migrate bool) (store.Store, error) {
 	st, _, err := backend.Open(ctx, f.database, backend.Options{AutoMigrate: migrate})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
+	}
+	current, err := st.SchemaCurrent(ctx)
+	if err == nil && !current {
+		err = errSchemaOld
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
 	}
 	return st, nil
 }
@@ -54,8 +75,8 @@ func (f *keyFlags) register(cmd *cobra.Command) {
 }
 
 // load returns the key ring from REACH_SECRET_KEYS, the key file, or — for an SQLite
-// database only — a key file next to the database that is created when missing.
-func (f *keyFlags) load(database string, log *slog.Logger) (*secrets.KeyRing, error) {
+// database only — the key file next to the database, created when missing if create is set.
+func (f *keyFlags) load(database string, log *slog.Logger, create bool) (*secrets.KeyRing, error) {
 	if text := os.Getenv("REACH_SECRET_KEYS"); text != "" {
 		if f.keyFile != "" {
 			return nil, fmt.Errorf("set either REACH_SECRET_KEYS or --secret-key-file, not both")
@@ -65,14 +86,17 @@ func (f *keyFlags) load(database string, log *slog.Logger) (*secrets.KeyRing, er
 	if f.keyFile != "" {
 		return secrets.LoadFile(f.keyFile)
 	}
-	path, ok := strings.CutPrefix(database, "sqlite:")
-	if !ok || path == ":memory:" || strings.HasPrefix(path, "file::memory:") {
-		return nil, fmt.Errorf("no secret keys: set REACH_SECRET_KEYS or --secret-key-file (a key file is created automatically only for an SQLite database)")
-	}
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
+	path, _, err := sqlite.DriverDSN(database)
+	if err != nil || path == ":memory:" || strings.HasPrefix(path, "file::memory:") {
+		return nil, fmt.Errorf("no secret keys: set REACH_SECRET_KEYS or --secret-key-file (a key file is created automatically only for an SQLite database file)")
 	}
 	keyPath := filepath.Join(filepath.Dir(path), "reach.keys")
+	if !create {
+		if _, err := os.Stat(keyPath); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no secret keys: there is no key file %s; set REACH_SECRET_KEYS or --secret-key-file", keyPath)
+		}
+		return secrets.LoadFile(keyPath)
+	}
 	ring, created, err := secrets.LoadOrCreateFile(keyPath)
 	if err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func reencryptCmd() *cobra.Command {
 		Short: "Re-encrypt every stored secret under the first key of the ring",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-			ring, err := keys.load(db.database, log)
+			ring, err := keys.load(db.database, log, false)
 			if err != nil {
 				return err
 			}
