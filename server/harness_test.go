@@ -9,10 +9,14 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -20,6 +24,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/emptypb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/internal/apikey"
@@ -51,41 +56,52 @@ func newTestEnv(t *testing.T) *testEnv {
 // startTestEnv starts a server on the database dsn (migrating it).
 func startTestEnv(t *testing.T, dsn string) *testEnv {
 	t.Helper()
+	st, conn, baseURL, stop := startServer(t, dsn)
+	e := &testEnv{t: t, dsn: dsn, store: st, conn: conn, baseURL: baseURL, keys: map[string]string{}, stop: stop}
+	t.Cleanup(func() { e.stop() })
+	return e
+}
+
+// startServer opens the store dsn (migrating it) and serves it on loopback listeners. stop
+// shuts everything down; it may be called more than once.
+func startServer(tb testing.TB, dsn string) (st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
+	tb.Helper()
 	ctx := context.Background()
 	st, _, err := backend.Open(ctx, dsn, backend.Options{AutoMigrate: true})
 	if err != nil {
-		t.Fatalf("open store: %v", err)
+		tb.Fatalf("open store: %v", err)
 	}
 	ring, err := secrets.Parse(testKeyRing)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := New(Config{ShutdownTimeout: 5 * time.Second}, st, ring, log)
 	gl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	hl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { _ = srv.ServeListeners(sctx, gl, hl); close(done) }()
-	conn, err := grpc.NewClient(gl.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err = grpc.NewClient(gl.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	e := &testEnv{t: t, dsn: dsn, store: st, conn: conn, baseURL: "http://" + hl.Addr().String(), keys: map[string]string{}}
-	e.stop = func() {
-		conn.Close()
-		cancel()
-		<-done
-		st.Close()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			conn.Close()
+			cancel()
+			<-done
+			st.Close()
+		})
 	}
-	t.Cleanup(func() { e.stop() })
-	return e
+	return st, conn, "http://" + hl.Addr().String(), stop
 }
 
 // key returns (creating once) an API key of role for tenant.
@@ -181,15 +197,40 @@ type transportCase struct {
 	httpPath   string
 	httpBody   any // nil, a JSON string, or a value to marshal; a proto.Message is protojson
 	want       codes.Code
+	// fields, when set, are field names that must each appear as a google.rpc.BadRequest
+	// field violation: in the gRPC status details and in the HTTP body's details.
+	fields []string
+	// msg, when set, must appear in the error message of both transports.
+	msg string
+	// grpcCheck runs after a successful gRPC call (it reads grpcResp); httpCheck runs on the
+	// decoded HTTP body after a successful HTTP call.
+	grpcCheck func()
+	httpCheck func(body map[string]any)
 }
 
 // runBoth sends c over gRPC and over the gateway and asserts the gRPC code and the HTTP
 // status that goes with it.
 func (e *testEnv) runBoth(c transportCase) {
 	e.t.Helper()
+	if c.grpcResp == nil {
+		c.grpcResp = &emptypb.Empty{}
+	}
 	err := e.call(c.token, c.grpcMethod, c.grpcReq, c.grpcResp)
 	if got := status.Code(err); got != c.want {
 		e.t.Errorf("%s: gRPC code %v (%v), want %v", c.name, got, err, c.want)
+	} else if err == nil && c.grpcCheck != nil {
+		c.grpcCheck()
+	}
+	if len(c.fields) > 0 {
+		got := grpcViolations(err)
+		for _, f := range c.fields {
+			if !slices.Contains(got, f) {
+				e.t.Errorf("%s: gRPC field violations %q lack %q (%v)", c.name, got, f, err)
+			}
+		}
+	}
+	if c.msg != "" && !strings.Contains(status.Convert(err).Message(), c.msg) {
+		e.t.Errorf("%s: gRPC message %q does not contain %q", c.name, status.Convert(err).Message(), c.msg)
 	}
 	body := c.httpBody
 	if m, ok := body.(proto.Message); ok {
@@ -207,7 +248,84 @@ func (e *testEnv) runBoth(c transportCase) {
 		if got, _ := out["code"].(float64); codes.Code(got) != c.want {
 			e.t.Errorf("%s: HTTP body code %v, want %d (%v)", c.name, out["code"], c.want, out)
 		}
+	} else if code == http.StatusOK && c.httpCheck != nil {
+		c.httpCheck(out)
 	}
+	if len(c.fields) > 0 {
+		got := httpViolations(out)
+		for _, f := range c.fields {
+			if !slices.Contains(got, f) {
+				e.t.Errorf("%s: HTTP details fieldViolations %q lack %q (%v)", c.name, got, f, out)
+			}
+		}
+	}
+	if msg, _ := out["message"].(string); c.msg != "" && !strings.Contains(msg, c.msg) {
+		e.t.Errorf("%s: HTTP message %q does not contain %q", c.name, msg, c.msg)
+	}
+}
+
+// grpcViolations returns the field names of the google.rpc.BadRequest details of err.
+func grpcViolations(err error) []string {
+	st, _ := status.FromError(err)
+	var out []string
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.FieldViolations {
+				out = append(out, v.Field)
+			}
+		}
+	}
+	return out
+}
+
+// httpViolations returns the field names of the BadRequest details of a gateway error body.
+func httpViolations(body map[string]any) []string {
+	var out []string
+	details, _ := body["details"].([]any)
+	for _, d := range details {
+		m, _ := d.(map[string]any)
+		if m["@type"] != "type.googleapis.com/google.rpc.BadRequest" {
+			continue
+		}
+		fvs, _ := m["fieldViolations"].([]any)
+		for _, fv := range fvs {
+			if f, ok := fv.(map[string]any)["field"].(string); ok {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// httpRaw sends a request to the gateway with extra headers and returns the response (body
+// already read and closed) and the raw body.
+func (e *testEnv) httpRaw(token, method, path, body string, header map[string]string) (*http.Response, []byte) {
+	e.t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, e.baseURL+path, r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp, raw
 }
 
 // Full method names used by the tests.
@@ -247,3 +365,38 @@ const (
 )
 
 var _ = reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT
+
+// mustAs invokes a gRPC method with token and fails the test on error.
+func (e *testEnv) mustAs(token, method string, req, resp proto.Message) {
+	e.t.Helper()
+	if err := e.call(token, method, req, resp); err != nil {
+		e.t.Fatalf("%s: %v", method, err)
+	}
+}
+
+// remarshal decodes a JSON value taken from a gateway response (a decoded map) into m.
+func remarshal(t testing.TB, v any, m proto.Message) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := protojson.Unmarshal(b, m); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}
+
+// codeOf is the gRPC code of err.
+func codeOf(err error) codes.Code { return status.Code(err) }
+
+// jsonString quotes s as a JSON string.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// protojsonString is m as protobuf JSON.
+func protojsonString(m proto.Message) (string, error) {
+	b, err := protojson.Marshal(m)
+	return string(b), err
+}
