@@ -260,7 +260,6 @@ func TestDeleteChannel(t *testing.T) {
 // TestDeleteChannelFailsQueuedMessages: the contract of DeleteChannel says queued messages
 // of a deleted channel fail with a reason saying the channel was deleted.
 func TestDeleteChannelFailsQueuedMessages(t *testing.T) {
-	t.Skip("BUG: DeleteChannel (server/channels.go, store DeleteChannel) leaves the channel's QUEUED messages QUEUED with state_reason \"waiting to be sent\"; channel.proto says \"any still queued fail with a reason saying the channel was deleted\" (same for DeleteTemplate: \"Messages already queued for it fail with a reason saying so\")")
 	e := newTestEnv(t)
 	e.createChannel("gone", miniChannel(t))
 	e.oneTimeTemplate("gone", "order", "tpl-1")

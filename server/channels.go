@@ -83,7 +83,7 @@ func (s *channelService) ListChannels(ctx context.Context, req *reachv1.ListChan
 	}
 	recs, next, err := s.store.ListChannels(ctx, tenantOf(ctx), filter, p)
 	if err != nil {
-		return nil, err
+		return nil, listErr(err)
 	}
 	resp := &reachv1.ListChannelsResponse{NextPageToken: next}
 	for _, r := range recs {
@@ -127,6 +127,9 @@ func (s *channelService) DeleteChannel(ctx context.Context, req *reachv1.DeleteC
 	}
 	if err := s.store.DeleteChannel(ctx, rec.TenantID, rec.ID); err != nil {
 		return nil, fmt.Errorf("channel %q: %w", req.Name, err)
+	}
+	if _, err := s.store.FailQueuedMessages(ctx, rec.TenantID, rec.ID, "", "not sent: the channel was deleted"); err != nil {
+		return nil, fmt.Errorf("fail the queued messages of deleted channel %q: %w", req.Name, err)
 	}
 	return &reachv1.DeleteChannelResponse{}, nil
 }

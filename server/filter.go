@@ -27,6 +27,7 @@ func parseFilter(filter string, allowed map[string][]string) ([]filterTerm, erro
 		return nil, err
 	}
 	var terms []filterTerm
+	seen := map[string]bool{}
 	for i := 0; i < len(toks); {
 		if len(terms) > 0 {
 			if !strings.EqualFold(toks[i], "AND") {
@@ -44,6 +45,14 @@ func parseFilter(filter string, allowed map[string][]string) ([]filterTerm, erro
 		}
 		if !slices.Contains(ops, t.Op) {
 			return nil, fmt.Errorf("field %q does not take operator %q (it takes %s)", t.Field, t.Op, strings.Join(ops, " "))
+		}
+		// Terms are ANDed, so a field compared twice for equality could only match nothing
+		// or one of the values; both are surprises, so it is refused. A range may have one
+		// lower and one upper bound.
+		if k := t.Field + boundOf(t.Op); seen[k] {
+			return nil, fmt.Errorf("field %q appears more than once (terms are joined by AND)", t.Field)
+		} else {
+			seen[k] = true
 		}
 		terms = append(terms, t)
 		i += 3
@@ -124,4 +133,15 @@ func parseFilterTime(v string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", v)
 	}
 	return t.UTC(), nil
+}
+
+// boundOf groups operators: equality, lower bound or upper bound.
+func boundOf(op string) string {
+	switch op {
+	case ">", ">=":
+		return ">"
+	case "<", "<=":
+		return "<"
+	}
+	return op
 }

@@ -42,7 +42,7 @@ func (s *messageService) ListMessages(ctx context.Context, req *reachv1.ListMess
 	}
 	recs, next, err := s.store.ListMessages(ctx, tenantOf(ctx), filter, p)
 	if err != nil {
-		return nil, err
+		return nil, listErr(err)
 	}
 	out, err := messagesToProto(recs)
 	return &reachv1.ListMessagesResponse{Messages: out, NextPageToken: next}, err
@@ -50,6 +50,7 @@ func (s *messageService) ListMessages(ctx context.Context, req *reachv1.ListMess
 
 func messageFilter(f *fieldErrors, filter string) store.MessageFilter {
 	var out store.MessageFilter
+	var chID string // from a channel term; a template term sets out.ChannelID
 	eq := []string{"="}
 	terms, err := parseFilter(filter, map[string][]string{
 		"state": eq, "channel": eq, "template": eq, "user_id": eq, "open_id": eq, "customer_id": eq, "request_id": eq,
@@ -65,7 +66,7 @@ func messageFilter(f *fieldErrors, filter string) store.MessageFilter {
 			out.State, err = enumValue("MESSAGE_STATE_", t.Value, messageStates)
 		case "channel":
 			var tf fieldErrors
-			out.ChannelID = channelRef(&tf, "filter", t.Value)
+			chID = channelRef(&tf, "filter", t.Value)
 			if !tf.empty() {
 				err = fmt.Errorf("%q is not a channel name", t.Value)
 			}
@@ -101,6 +102,12 @@ func messageFilter(f *fieldErrors, filter string) store.MessageFilter {
 		if err != nil {
 			f.add("filter", t.Field+": "+err.Error())
 		}
+	}
+	if chID != "" && out.ChannelID != "" && chID != out.ChannelID {
+		f.add("filter", "channel and template name different channels: nothing could match")
+	}
+	if chID != "" {
+		out.ChannelID = chID
 	}
 	return out
 }

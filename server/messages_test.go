@@ -267,7 +267,6 @@ func TestSendMessageInvalid(t *testing.T) {
 // TestLifeAccountURLMustBeHTTPS: the Life Account landing page is https in the contract
 // (LifeAccountTemplateOptions.url and LifeAccountMessageOptions.url: "(https)").
 func TestLifeAccountURLMustBeHTTPS(t *testing.T) {
-	t.Skip("BUG: checkLifeAccountParts → checkURL (server/template_check.go) accepts plain http: CreateTemplate with life_account.url \"http://acme.example/x\" and SendMessage with life_account.url \"http://acme.example/x\" both succeed, although template.proto and message.proto say the landing page is https")
 	e := newTestEnv(t)
 	messageWorld(t, e)
 	e.runBoth(e.createTemplateCase("template default url over http", "life", "", &reachv1.Template{ExternalId: "x", DisplayName: "x", Keywords: kws("keyword1", "a"),

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"log/slog"
 	"strconv"
 	"time"
@@ -64,4 +65,13 @@ func checkEtag(sent string, rev int64) error {
 		return withReason(codes.Aborted, "ETAG_MISMATCH", "etag does not match: the resource changed since it was read; read it again and retry")
 	}
 	return nil
+}
+
+// listErr names page_token when the store could not read it (the only part of a List
+// request the store itself interprets).
+func listErr(err error) error {
+	if errors.Is(err, store.ErrInvalid) {
+		return invalidField("page_token", "is not a token this service returned for this listing")
+	}
+	return err
 }

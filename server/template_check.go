@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"unicode/utf8"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
@@ -41,8 +42,8 @@ func checkTemplate(f *fieldErrors, p string, t *reachv1.Template, channelType st
 			f.add(p+"life_account", "only Life Account templates take these options")
 		}
 		checkLifeAccountParts(f, p+"life_account.", o.LifeAccount.HeadColor, o.LifeAccount.Url, o.LifeAccount.ActionName)
-		if utf8.RuneCountInString(o.LifeAccount.Title) > 64 {
-			f.add(p+"life_account.title", "must be at most 64 characters")
+		if utf8.RuneCountInString(o.LifeAccount.Title) > 128 {
+			f.add(p+"life_account.title", "must be at most 128 characters")
 		}
 	case *reachv1.Template_MiniProgram:
 		if !mini {
@@ -95,7 +96,11 @@ func checkLifeAccountParts(f *fieldErrors, p, headColor, link, actionName string
 	if headColor != "" && !colorPattern.MatchString(headColor) {
 		f.add(p+"head_color", `must be a colour like "#85be53"`)
 	}
-	checkURL(f, p+"url", link, 1024)
+	if link != "" && !strings.HasPrefix(link, "https://") {
+		f.add(p+"url", "must be an https URL")
+	} else {
+		checkURL(f, p+"url", link, 1024)
+	}
 	if utf8.RuneCountInString(actionName) > 16 {
 		f.add(p+"action_name", "must be at most 16 characters")
 	}

@@ -91,7 +91,7 @@ func (s *templateService) ListTemplates(ctx context.Context, req *reachv1.ListTe
 	}
 	recs, next, err := s.store.ListTemplates(ctx, ch.TenantID, ch.ID, filter, p)
 	if err != nil {
-		return nil, err
+		return nil, listErr(err)
 	}
 	resp := &reachv1.ListTemplatesResponse{NextPageToken: next}
 	for _, r := range recs {
@@ -114,6 +114,9 @@ func (s *templateService) DeleteTemplate(ctx context.Context, req *reachv1.Delet
 	}
 	if err := s.store.DeleteTemplate(ctx, rec.TenantID, rec.ChannelID, rec.ID); err != nil {
 		return nil, fmt.Errorf("template %q: %w", req.Name, err)
+	}
+	if _, err := s.store.FailQueuedMessages(ctx, rec.TenantID, rec.ChannelID, rec.ID, "not sent: the template was deleted"); err != nil {
+		return nil, fmt.Errorf("fail the queued messages of deleted template %q: %w", req.Name, err)
 	}
 	return &reachv1.DeleteTemplateResponse{}, nil
 }

@@ -173,7 +173,7 @@ func TestCreateTemplate(t *testing.T) {
 		{"life account bad head colour", "life", life(&reachv1.LifeAccountTemplateOptions{HeadColor: "green"}), []string{"template.life_account.head_color"}},
 		{"life account bad url", "life", life(&reachv1.LifeAccountTemplateOptions{Url: "acme.example/x"}), []string{"template.life_account.url"}},
 		{"life account action name too long", "life", life(&reachv1.LifeAccountTemplateOptions{ActionName: strings.Repeat("看", 17)}), []string{"template.life_account.action_name"}},
-		{"life account title too long", "life", life(&reachv1.LifeAccountTemplateOptions{Title: strings.Repeat("题", 65)}), []string{"template.life_account.title"}},
+		{"life account title too long", "life", life(&reachv1.LifeAccountTemplateOptions{Title: strings.Repeat("题", 129)}), []string{"template.life_account.title"}},
 		{"alipay+ six languages", "plus", plus("en-US", "zh-CN", "zh-HK", "ms-MY", "th-TH", "id-ID"), []string{"template.alipay_plus.languages"}},
 		{"alipay+ duplicate language", "plus", plus("en-US", "en-US"), []string{"template.alipay_plus.languages[1]"}},
 		{"alipay+ bad language tag", "plus", plus("English"), []string{"template.alipay_plus.languages[0]"}},

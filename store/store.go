@@ -93,6 +93,7 @@ type TemplateStore interface {
 	GetTemplate(ctx context.Context, tenantID, channelID, id string) (*Template, error)
 	ListTemplates(ctx context.Context, tenantID, channelID string, f TemplateFilter, p Page) ([]*Template, string, error)
 	UpdateTemplate(ctx context.Context, t *Template) error
+	// DeleteTemplate deletes the template and the subscriptions to it.
 	DeleteTemplate(ctx context.Context, tenantID, channelID, id string) error
 }
 
@@ -124,6 +125,9 @@ type MessageStore interface {
 	GetMessage(ctx context.Context, tenantID, id string) (*Message, error)
 	ListMessages(ctx context.Context, tenantID string, f MessageFilter, p Page) ([]*Message, string, error)
 	UpdateMessage(ctx context.Context, m *Message) error
+	// FailQueuedMessages sets every QUEUED message of the channel (of one template when
+	// templateID is not "") to FAILED with reason, and returns how many changed.
+	FailQueuedMessages(ctx context.Context, tenantID, channelID, templateID, reason string) (int, error)
 }
 
 // SecretStore walks every encrypted value so the key ring can be rotated.

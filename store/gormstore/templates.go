@@ -105,13 +105,20 @@ func (s *Store) UpdateTemplate(ctx context.Context, t *store.Template) error {
 // DeleteTemplate deletes one template. Subscriptions that name it stay: they are the ledger
 // of what users accepted, and a template re-created with the same id finds them again.
 func (s *Store) DeleteTemplate(ctx context.Context, tenantID, channelID, id string) error {
-	res := s.db.WithContext(ctx).Scopes(tenantScope(tenantID)).
-		Where("channel_id = ? AND id = ?", channelID, id).Delete(&templateRow{})
-	if res.Error != nil {
-		return s.fail("delete template", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return s.fail("delete template", store.ErrNotFound)
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		res := tx.Scopes(tenantScope(tenantID)).Where("channel_id = ? AND id = ?", channelID, id).Delete(&templateRow{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return store.ErrNotFound
+		}
+		// Consent was given to this template; a new template with the same id must not
+		// inherit it.
+		return tx.Scopes(tenantScope(tenantID)).Where("channel_id = ? AND template_id = ?", channelID, id).Delete(&subscriptionRow{}).Error
+	})
+	if err != nil {
+		return s.fail("delete template", err)
 	}
 	return nil
 }

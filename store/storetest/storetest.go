@@ -39,6 +39,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"MessageIdempotency", testMessageIdempotency},
 		{"MessageIdempotencyConcurrent", testMessageIdempotencyConcurrent},
 		{"MessageList", testMessageList},
+		{"FailQueuedMessages", testFailQueuedMessages},
+		{"DeleteTemplateSubscriptions", testDeleteTemplateSubscriptions},
 		{"LargeBatch", testLargeBatch},
 		{"ReencryptSecrets", testReencryptSecrets},
 	}
