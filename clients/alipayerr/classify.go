@@ -6,11 +6,11 @@ import "strings"
 // case-insensitively and with an optional "PUB." prefix, as Life Account codes carry one.
 var (
 	templateMissingSubCodes = set("USER_TEMPLATE_ILLEGAL", "MSG_TEMPLATE_NOT_EXIST", "TEMPLATE_NOT_EXIST")
-	notSubscribedSubCodes   = set("USER_NOT_SUBSCRIBED", "EXPIRED_ACCESS_TOKEN", "USER_UNSUBSCRIBED", "USER_NOT_FOLLOW")
-	badRequestSubCodes      = set("USER_TEMPLATE_LACK_KEYWORD", "USER_KEYWORD_LENGTH_ERROR", "FORM_ID_NOT_MATCH_APPID")
+	notSubscribedSubCodes   = set("USER_NOT_SUBSCRIBED", "EXPIRED_ACCESS_TOKEN", "INVALID_ACCESS_TOKEN", "USER_UNSUBSCRIBED", "USER_NOT_FOLLOW")
+	badRequestSubCodes      = set("USER_TEMPLATE_LACK_KEYWORD", "USER_KEYWORD_LENGTH_ERROR", "FORM_ID_NOT_MATCH_APPID", "INVALID_PARAMETER", "ILLEGAL_ARGUMENT_PARAMS")
 	authSubCodes            = set("ISV.INVALID-SIGNATURE", "ISV.INVALID-APP-ID", "ISV.MISSING-ENCRYPT-KEY",
 		"ISV.INVALID-SIGNATURE-TYPE", "ISV.DECRYPTION-ERROR-MISSING-ENCRYPT-TYPE", "ISV.MISSING-SIGNATURE",
-		"ISV.MISSING-APP-ID", "ISV.INVALID-APP-STATE", "ISV.APP-CERT-SN-ERROR", "ISV.ALIPAY-ROOT-CERT-SN-ERROR")
+		"ISV.MISSING-APP-ID", "ISV.INVALID-APP-STATE", "ISV.DECRYPTION-ERROR", "ISV.APP-CERT-SN-ERROR", "ISV.ALIPAY-ROOT-CERT-SN-ERROR")
 	rateLimitedSubCodes = set("REQUEST_TRAFFIC_EXCEED_LIMIT", "MESSAGE_SEND_EXCEED_LIMIT", "PUB.MSG_BATCH_SD_OVER", "ACQ.SYSTEM_ERROR_LIMIT")
 	// Alipay+ result codes that mean the merchant's signature or access is wrong.
 	plusAuthCodes = set("INVALID_SIGNATURE", "ACCESS_DENIED", "INVALID_CLIENT", "INVALID_AUTH_CLIENT",
@@ -60,7 +60,7 @@ func AlipayPlus(status, resultCode string) Class {
 		return RateLimited
 	case plusAuthCodes[rc]:
 		return Auth
-	case rc == "PARAM_ILLEGAL":
+	case rc == "PARAM_ILLEGAL" || badRequestSubCodes[rc]:
 		return BadRequest
 	}
 	return Permanent

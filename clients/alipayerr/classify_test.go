@@ -30,6 +30,8 @@ func TestOpenPlatform(t *testing.T) {
 		{"40004", "USER_KEYWORD_LENGTH_ERROR", BadRequest},
 		{"40001", "isv.missing-method", BadRequest},
 		{"40002", "isv.invalid-timestamp", BadRequest},
+		{"40004", "INVALID_PARAMETER", BadRequest},
+		{"40001", "isv.decryption-error", Auth},
 		{"40004", "SOMETHING_NEW", Permanent},
 		{"99999", "", Permanent},
 	} {
@@ -51,6 +53,7 @@ func TestAlipayPlus(t *testing.T) {
 		{"F", "TEMPLATE_NOT_EXIST", TemplateMissing},
 		{"F", "USER_NOT_SUBSCRIBED", NotSubscribed},
 		{"F", "EXPIRED_ACCESS_TOKEN", NotSubscribed},
+		{"F", "INVALID_ACCESS_TOKEN", NotSubscribed},
 		{"F", "INVALID_SIGNATURE", Auth},
 		{"F", "ACCESS_DENIED", Auth},
 		{"F", "PARAM_ILLEGAL", BadRequest},
