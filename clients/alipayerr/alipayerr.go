@@ -3,6 +3,7 @@
 package alipayerr
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 )
@@ -66,7 +67,7 @@ func (e *Error) Error() string {
 	if e.SubCode != "" {
 		s += "/" + e.SubCode
 	}
-	if msg := firstNonEmpty(e.SubMsg, e.Msg); msg != "" {
+	if msg := cmp.Or(e.SubMsg, e.Msg); msg != "" {
 		s += ": " + msg
 	}
 	if e.HTTPStatus != 0 {
@@ -104,13 +105,4 @@ func ClassOf(err error) Class {
 		return e.Class
 	}
 	return Retryable
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

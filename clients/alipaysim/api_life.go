@@ -1,6 +1,7 @@
 package alipaysim
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -33,7 +34,7 @@ func (s *Server) lifeSend(c *gwCall) ([]byte, *apiError) {
 	if err := json.Unmarshal(c.biz, &req); err != nil {
 		return nil, invalidParam("biz_content is not a JSON object")
 	}
-	user, ctx := firstNonEmpty(req.ToUserID, req.ToOpenID), req.Template.Context
+	user, ctx := cmp.Or(req.ToUserID, req.ToOpenID), req.Template.Context
 	switch {
 	case user == "":
 		return nil, invalidParam("to_user_id or to_open_id is required")

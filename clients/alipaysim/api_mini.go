@@ -1,6 +1,7 @@
 package alipaysim
 
 import (
+	"cmp"
 	"encoding/json"
 	"unicode/utf8"
 )
@@ -30,7 +31,7 @@ func (s *Server) miniSend(c *gwCall) ([]byte, *apiError) {
 	if err := json.Unmarshal(c.biz, &req); err != nil {
 		return nil, invalidParam("biz_content is not a JSON object")
 	}
-	user := firstNonEmpty(req.ToUserID, req.ToOpenID)
+	user := cmp.Or(req.ToUserID, req.ToOpenID)
 	switch {
 	case user == "":
 		return nil, invalidParam("to_user_id or to_open_id is required")
@@ -94,7 +95,7 @@ func (s *Server) miniQuery(c *gwCall) ([]byte, *apiError) {
 	if err := json.Unmarshal(c.biz, &req); err != nil {
 		return nil, invalidParam("biz_content is not a JSON object")
 	}
-	user := firstNonEmpty(req.UserID, req.OpenID)
+	user := cmp.Or(req.UserID, req.OpenID)
 	switch {
 	case user == "":
 		return nil, invalidParam("user_id or open_id is required")
@@ -142,13 +143,4 @@ func (s *Server) miniInfo(c *gwCall) ([]byte, *apiError) {
 		field{"service_phone", "0571-00000000"},
 		field{"service_email", "sim@example.invalid"},
 	), nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -4,6 +4,7 @@
 package lifeaccount
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 
@@ -52,14 +53,14 @@ func (a *Adapter) Send(ctx context.Context, m *adapter.Message) (*adapter.SendRe
 		return nil, err
 	}
 	tc := map[string]any{
-		"head_color":  first(m.HeadColor, m.Template.HeadColor, defaultColor),
-		"url":         first(m.URL, m.Template.URL),
-		"action_name": first(m.ActionName, m.Template.ActionName),
+		"head_color":  cmp.Or(m.HeadColor, m.Template.HeadColor, defaultColor),
+		"url":         cmp.Or(m.URL, m.Template.URL),
+		"action_name": cmp.Or(m.ActionName, m.Template.ActionName),
 	}
 	parts := append([]string{"first"}, m.Template.Keys...)
 	for _, k := range append(parts, "remark") {
 		if v, ok := m.Data[k]; ok {
-			tc[k] = keyword{Value: v, Color: first(m.Colors[k], defaultColor)}
+			tc[k] = keyword{Value: v, Color: cmp.Or(m.Colors[k], defaultColor)}
 		}
 	}
 	biz := map[string]any{to: m.Recipient.ID, "template": map[string]any{"template_id": m.Template.ExternalID, "context": tc}}
@@ -108,13 +109,4 @@ func names(in []string) []name {
 		out[i] = name{n}
 	}
 	return out
-}
-
-func first(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -5,6 +5,7 @@ package miniprogram
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -51,7 +52,7 @@ func (a *Adapter) Send(ctx context.Context, m *adapter.Message) (*adapter.SendRe
 		return nil, &alipayerr.Error{Class: alipayerr.BadRequest, Msg: "encode data", Err: err}
 	}
 	biz := map[string]any{to: m.Recipient.ID, "user_template_id": m.Template.ExternalID, "data": data}
-	if page := first(m.Page, m.Template.Page); page != "" {
+	if page := cmp.Or(m.Page, m.Template.Page); page != "" {
 		biz["page"] = page
 	}
 	if _, err := a.client.Call(ctx, "alipay.open.app.mini.templatemessage.send", biz); err != nil {
@@ -118,13 +119,4 @@ func (a *Adapter) QuerySubscriptions(ctx context.Context, user adapter.User, tem
 		}
 	}
 	return out, nil
-}
-
-func first(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -3,6 +3,7 @@
 package plusmini
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -83,7 +84,7 @@ func (a *Adapter) Send(ctx context.Context, m *adapter.Message) (*adapter.SendRe
 	req := &alipayplus.SendMessageRequest{
 		AppID: a.creds.AppID, AccessToken: m.AccessToken, CustomerBelongsTo: a.creds.CustomerBelongsTo,
 		AuthClientID: a.creds.AuthClientID, RequestID: alipayplus.RequestIDFor(m.ID),
-		TemplateCode: m.Template.ExternalID, Templates: contentTemplates(m), RedirectURL: first(m.Page, m.Template.Page),
+		TemplateCode: m.Template.ExternalID, Templates: contentTemplates(m), RedirectURL: cmp.Or(m.Page, m.Template.Page),
 	}
 	resp, err := a.client.SendMessage(ctx, req)
 	if err != nil {
@@ -126,7 +127,7 @@ func (a *Adapter) RefreshToken(ctx context.Context, refreshToken string) (*adapt
 }
 
 func (a *Adapter) tokenRequest(grant, code string) *alipayplus.ApplyTokenRequest {
-	return &alipayplus.ApplyTokenRequest{AppID: a.creds.AppID, AuthClientID: first(a.creds.AuthClientID, a.creds.ClientID),
+	return &alipayplus.ApplyTokenRequest{AppID: a.creds.AppID, AuthClientID: cmp.Or(a.creds.AuthClientID, a.creds.ClientID),
 		GrantType: grant, CustomerBelongsTo: a.creds.CustomerBelongsTo, AuthCode: code}
 }
 
@@ -137,13 +138,4 @@ func (a *Adapter) token(ctx context.Context, req *alipayplus.ApplyTokenRequest) 
 	}
 	return &adapter.Token{CustomerID: resp.CustomerID, AccessToken: resp.AccessToken, RefreshToken: resp.RefreshToken,
 		AccessExpiry: resp.AccessTokenExpiryTime, RefreshExpiry: resp.RefreshTokenExpiryTime}, nil
-}
-
-func first(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
