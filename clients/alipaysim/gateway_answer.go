@@ -49,7 +49,8 @@ func (s *Server) process(c *gwCall) ([]byte, *apiError) {
 		c.biz, c.encrypted = plain, true
 	case et != "":
 		c.encrypted = true
-	case c.app.encryptRequired:
+	case c.app.encryptRequired && c.method != "alipay.open.app.alipaycert.download":
+		// The certificate download is never encrypted (§1.7), even for apps that require AES.
 		return nil, gwErr("40001", "isv.missing-encrypt-key", "缺少加密配置: this app requires encrypt_type=AES")
 	default:
 		c.biz = []byte(biz)

@@ -92,9 +92,14 @@ func (c *Client) buildParams(ctx context.Context, method string, biz any, cc cal
 	if err != nil {
 		return nil, err
 	}
-	if content != "" && len(c.encryptKey) > 0 && !cc.plain {
-		if content, err = encrypt(c.encryptKey, []byte(content)); err != nil {
-			return nil, badRequest("encrypt biz_content: %w", err)
+	// With encryption on, encrypt_type goes with every call, even one without business
+	// content (the official SDKs do the same): an app that requires AES refuses a call
+	// without it, and the answer comes back encrypted either way.
+	if len(c.encryptKey) > 0 && !cc.plain {
+		if content != "" {
+			if content, err = encrypt(c.encryptKey, []byte(content)); err != nil {
+				return nil, badRequest("encrypt biz_content: %w", err)
+			}
 		}
 		set("encrypt_type", "AES")
 	}

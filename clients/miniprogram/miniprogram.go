@@ -62,14 +62,20 @@ func (a *Adapter) Send(ctx context.Context, m *adapter.Message) (*adapter.SendRe
 }
 
 // orderedData writes {"keyword1":{"value":"…"},…} in the template's keyword order (a Go
-// map would sort the keys, and keyword10 would come before keyword2).
+// map would sort the keys, and keyword10 would come before keyword2). A keyword the
+// message lacks is left out, not sent blank, so Alipay refuses the message
+// (USER_TEMPLATE_LACK_KEYWORD) rather than deliver it with a hole.
 func orderedData(keys []string, data map[string]string) (string, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
+	n := 0
+	for _, k := range keys {
+		if _, ok := data[k]; !ok {
+			continue
+		}
+		if n++; n > 1 {
 			b.WriteByte(',')
 		}
 		if err := enc.Encode(k); err != nil {
