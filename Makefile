@@ -125,6 +125,10 @@ build: ## Build the server binary into bin/reach
 run: ## Run the server: go run ./cmd/reach serve ARGS (SQLite by default, no setup needed)
 	$(GO) run ./cmd/reach serve $(ARGS)
 
+.PHONY: demo
+demo: ## See Reach work: go run ./cmd/reach demo ARGS (in-process Alipay simulator; ARGS=--verbose, --keep DIR, --hold)
+	$(GO) run ./cmd/reach demo $(ARGS)
+
 .PHONY: test
 test: lint check-generated ## lint, check-generated, then go test -count=1 ./... (needs PostgreSQL and MariaDB, see REACH_TEST_*)
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) ./...

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,7 +57,12 @@ func respOf[T any, P interface {
 // the four services with a request about them.
 func authWorld(t *testing.T, e *testEnv) []rpcSpec {
 	t.Helper()
-	e.createChannel("acme-mini", miniChannel(t))
+	// The channels' gateway is a loopback port nothing listens on: calls that reach out to
+	// Alipay fail at once, the same way on every machine.
+	gateway := deadGatewayURL(t)
+	mini := miniChannel(t)
+	mini.GetOpenPlatform().GatewayUrl = gateway
+	e.createChannel("acme-mini", mini)
 	e.oneTimeTemplate("acme-mini", "order", "tpl-1")
 	sub := &reachv1.CreateSubscriptionResponse{}
 	e.must(mCreateSubscription, &reachv1.CreateSubscriptionRequest{Parent: "channels/acme-mini",
@@ -74,6 +80,7 @@ func authWorld(t *testing.T, e *testEnv) []rpcSpec {
 		ResultJson: `{"behavior":"subscribe","result":{"subscribeEntityIds":["tpl-1"]}}`}
 	createSub := &reachv1.CreateSubscriptionRequest{Parent: ch, Subscription: &reachv1.Subscription{Template: tpl, User: uid("2088000000000005")}}
 	channel := miniChannel(t)
+	channel.GetOpenPlatform().GatewayUrl = gateway
 	newTpl := &reachv1.Template{ExternalId: "tpl-new", DisplayName: "New", SubscriptionType: reachv1.SubscriptionType_SUBSCRIPTION_TYPE_ONE_TIME, Keywords: kws("keyword1", "x")}
 	importReq := &reachv1.ImportTemplateRequest{Parent: ch, ExternalId: "tpl-imp", Content: "keyword1: 金额",
 		SubscriptionType: reachv1.SubscriptionType_SUBSCRIPTION_TYPE_ONE_TIME}
@@ -125,9 +132,9 @@ func authWorld(t *testing.T, e *testEnv) []rpcSpec {
 		{method: mRecordSubscribe, req: recordReq, resp: respOf[reachv1.RecordSubscribeResultResponse](),
 			httpMethod: "POST", httpPath: "/v1/" + ch + "/subscriptions:recordSubscribeResult", httpBody: recordReq, access: accessSender},
 		{method: mSyncSubscriptions, req: &reachv1.SyncSubscriptionsRequest{Parent: ch, User: uid("2088000000000001")}, resp: respOf[reachv1.SyncSubscriptionsResponse](),
-			httpMethod: "POST", httpPath: "/v1/" + ch + "/subscriptions:sync", httpBody: `{"user":{"userId":"2088000000000001"}}`, access: accessSender, allowedWant: codes.Unimplemented},
+			httpMethod: "POST", httpPath: "/v1/" + ch + "/subscriptions:sync", httpBody: `{"user":{"userId":"2088000000000001"}}`, access: accessSender, allowedWant: codes.Unavailable}, // Alipay unreachable
 		{method: mAuthorizeUser, req: &reachv1.AuthorizeUserRequest{Parent: ch, AuthCode: "code"}, resp: respOf[reachv1.AuthorizeUserResponse](),
-			httpMethod: "POST", httpPath: "/v1/" + ch + "/subscriptions:authorize", httpBody: `{"authCode":"code"}`, access: accessSender, allowedWant: codes.Unimplemented},
+			httpMethod: "POST", httpPath: "/v1/" + ch + "/subscriptions:authorize", httpBody: `{"authCode":"code"}`, access: accessSender, allowedWant: codes.FailedPrecondition}, // not an Alipay+ channel
 
 		{method: mSendMessage, req: sendReq, resp: respOf[reachv1.SendMessageResponse](),
 			httpMethod: "POST", httpPath: "/v1/messages:send", httpBody: sendReq, access: accessSender,
@@ -234,8 +241,15 @@ func TestRolesEveryRPC(t *testing.T) {
 	// Nothing the refused calls asked for happened.
 	got := &reachv1.GetChannelResponse{}
 	e.must(mGetChannel, &reachv1.GetChannelRequest{Name: "channels/acme-mini"}, got)
-	if got.Channel.DisplayName != "Acme mini" || got.Channel.State != reachv1.ChannelState_CHANNEL_STATE_UNVERIFIED {
+	if got.Channel.DisplayName != "Acme mini" || got.Channel.State != reachv1.ChannelState_CHANNEL_STATE_UNVERIFIED ||
+		!strings.HasPrefix(got.Channel.StateReason, "verification could not run: ") {
 		t.Errorf("channel changed by refused calls: %v", got.Channel)
+	}
+	// Nor was a template claimed or a user authorized by a refused caller.
+	tpls := &reachv1.ListTemplatesResponse{}
+	e.must(mListTemplates, &reachv1.ListTemplatesRequest{Parent: "channels/acme-mini"}, tpls)
+	if len(tpls.Templates) != 1 {
+		t.Errorf("templates after refused calls: %v", tpls.Templates)
 	}
 }
 

@@ -62,6 +62,7 @@ func channelToProto(c *store.Channel) (*reachv1.Channel, error) {
 	out.CreateTime = ts(c.CreateTime)
 	out.UpdateTime = ts(c.UpdateTime)
 	out.Etag = etag(c.Revision)
+	out.NotifyPath = notifyPath(c.TenantID, c.ID)
 	return out, nil
 }
 

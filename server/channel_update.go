@@ -52,11 +52,12 @@ func (s *channelService) UpdateChannel(ctx context.Context, req *reachv1.UpdateC
 			return nil, err
 		}
 		rec.DisplayName = merged.DisplayName
-		if credsChanged && rec.State != "DISABLED" {
-			rec.State, rec.StateReason, rec.VerifyTime = "UNVERIFIED", reasonNotVerified, nil
-		}
 		if err := s.fillStored(rec, merged, sec); err != nil {
 			return nil, err
+		}
+		if credsChanged && rec.State != "DISABLED" {
+			rec.State, rec.StateReason, rec.VerifyTime = "UNVERIFIED", reasonNotVerified, nil
+			s.verify(ctx, rec)
 		}
 		err = s.store.UpdateChannel(ctx, rec)
 		if err == nil {

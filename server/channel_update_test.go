@@ -279,8 +279,11 @@ func TestDeleteChannelFailsQueuedMessages(t *testing.T) {
 
 func TestDisableEnableVerifyChannel(t *testing.T) {
 	e := newTestEnv(t)
+	gateway := deadGatewayURL(t) // Alipay cannot be reached: verification cannot run
 	for _, id := range []string{"a-g", "a-h", "b-g", "b-h"} {
-		e.createChannel(id, lifeChannel(t))
+		ch := lifeChannel(t)
+		ch.GetOpenPlatform().GatewayUrl = gateway
+		e.createChannel(id, ch)
 	}
 	disable := func(name, gid, hid, reason string, want codes.Code, fields ...string) transportCase {
 		body := `{}`
@@ -318,13 +321,16 @@ func TestDisableEnableVerifyChannel(t *testing.T) {
 	e.runBoth(disable("missing channel", "nope", "nope", "", codes.NotFound))
 	e.runBoth(disable("other tenant's channel", "a-g", "a-h", "", codes.NotFound).withToken(e.key("globex", "admin")))
 
-	// Enable: only a DISABLED channel, which becomes UNVERIFIED.
+	// Enable: only a DISABLED channel, which becomes UNVERIFIED and is verified again; Alipay
+	// cannot be reached here, so it stays UNVERIFIED and says why.
 	c = enable("enable a disabled channel", "a-g", "a-h", codes.OK)
-	c.grpcCheck = func() {
-		if ch := c.grpcResp.(*reachv1.EnableChannelResponse).Channel; ch.State != reachv1.ChannelState_CHANNEL_STATE_UNVERIFIED || ch.StateReason == "maintenance window" {
-			t.Errorf("enabled: %v %q", ch.State, ch.StateReason)
+	enabled := func(ch *reachv1.Channel) {
+		if ch.State != reachv1.ChannelState_CHANNEL_STATE_UNVERIFIED || !strings.HasPrefix(ch.StateReason, "verification could not run: ") || ch.VerifyTime != nil {
+			t.Errorf("enabled: %v %q %v", ch.State, ch.StateReason, ch.VerifyTime)
 		}
 	}
+	c.grpcCheck = func() { enabled(c.grpcResp.(*reachv1.EnableChannelResponse).Channel) }
+	c.httpCheck = func(body map[string]any) { ch := &reachv1.Channel{}; remarshal(t, body["channel"], ch); enabled(ch) }
 	e.runBoth(c)
 	nd := enable("enable a channel that is not disabled", "a-g", "a-h", codes.FailedPrecondition)
 	nd.msg = "not DISABLED"
@@ -332,15 +338,24 @@ func TestDisableEnableVerifyChannel(t *testing.T) {
 	e.runBoth(enable("enable a missing channel", "nope", "nope", codes.NotFound))
 	e.runBoth(enable("enable another tenant's channel", "b-g", "b-h", codes.NotFound).withToken(e.key("globex", "admin")))
 
-	// Verify is not implemented yet, and says what it waits for; a missing channel is
-	// NOT_FOUND first.
+	// Verify: the enabled channel is checked again and, Alipay being unreachable, stays
+	// UNVERIFIED with the reason and without verify_time; the still DISABLED channel is
+	// refused (enabling verifies it); a missing channel is NOT_FOUND first.
 	verify := func(name, id string, want codes.Code, fields ...string) transportCase {
 		return transportCase{name: name, token: e.admin(), grpcMethod: mVerifyChannel, grpcReq: &reachv1.VerifyChannelRequest{Name: "channels/" + id},
 			grpcResp: &reachv1.VerifyChannelResponse{}, httpMethod: "POST", httpPath: "/v1/channels/" + id + ":verify", httpBody: `{}`, want: want, fields: fields}
 	}
-	v := verify("verify", "a-g", codes.Unimplemented)
-	v.msg = "VerifyChannel is not implemented yet: the Alipay protocol adapters"
+	v := verify("verify", "a-g", codes.OK)
+	v.grpcCheck = func() { enabled(v.grpcResp.(*reachv1.VerifyChannelResponse).Channel) }
+	v.httpCheck = func(body map[string]any) { ch := &reachv1.Channel{}; remarshal(t, body["channel"], ch); enabled(ch) }
 	e.runBoth(v)
+	dv := verify("verify a disabled channel", "b-g", codes.FailedPrecondition)
+	dv.msg = "is DISABLED"
+	e.runBoth(dv)
+	if ch := e.getChannel("channels/b-g"); ch.State != reachv1.ChannelState_CHANNEL_STATE_DISABLED {
+		t.Errorf("disabled channel after a refused verify: %v", ch.State)
+	}
 	e.runBoth(verify("verify a missing channel", "nope", codes.NotFound))
+	e.runBoth(verify("verify another tenant's channel", "a-g", codes.NotFound).withToken(e.key("globex", "admin")))
 	e.runBoth(verify("verify a bad name", "No_pe", codes.InvalidArgument, "name"))
 }

@@ -35,6 +35,7 @@ func (s *channelService) CreateChannel(ctx context.Context, req *reachv1.CreateC
 	if err := s.fillStored(rec, c, sec); err != nil {
 		return nil, err
 	}
+	s.verify(ctx, rec)
 	if err := s.store.CreateChannel(ctx, rec); err != nil {
 		return nil, fmt.Errorf("channel %q: %w", channelName(id), err)
 	}
@@ -135,10 +136,14 @@ func (s *channelService) DeleteChannel(ctx context.Context, req *reachv1.DeleteC
 }
 
 func (s *channelService) VerifyChannel(ctx context.Context, req *reachv1.VerifyChannelRequest) (*reachv1.VerifyChannelResponse, error) {
-	if _, err := s.getChannel(ctx, "name", req.Name); err != nil {
-		return nil, err
-	}
-	return nil, unimplemented("VerifyChannel", "the Alipay protocol adapters that make the signed check call")
+	out, err := s.changeState(ctx, req.Name, func(c *store.Channel) error {
+		if c.State == "DISABLED" {
+			return status.Errorf(codes.FailedPrecondition, "channel %q is DISABLED: enable it, which verifies it", req.Name)
+		}
+		s.verify(ctx, c)
+		return nil
+	})
+	return &reachv1.VerifyChannelResponse{Channel: out}, err
 }
 
 func (s *channelService) DisableChannel(ctx context.Context, req *reachv1.DisableChannelRequest) (*reachv1.DisableChannelResponse, error) {
@@ -162,6 +167,7 @@ func (s *channelService) EnableChannel(ctx context.Context, req *reachv1.EnableC
 			return status.Errorf(codes.FailedPrecondition, "channel %q is %s, not DISABLED", req.Name, c.State)
 		}
 		c.State, c.StateReason = "UNVERIFIED", reasonNotVerified
+		s.verify(ctx, c)
 		return nil
 	})
 	return &reachv1.EnableChannelResponse{Channel: out}, err

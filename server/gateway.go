@@ -58,6 +58,7 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", gw)
+	mux.HandleFunc("POST /v1/notify/{tenant}/{channel}", s.serveNotify)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

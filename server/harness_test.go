@@ -43,6 +43,9 @@ type testEnv struct {
 	baseURL string
 	keys    map[string]string // "tenant/role" → token
 	stop    func()
+	// srv is the running server, for in-package tests that reach its deps (the token
+	// refresher) directly.
+	srv *Server
 }
 
 const testKeyRing = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
@@ -56,8 +59,8 @@ func newTestEnv(t *testing.T) *testEnv {
 // startTestEnv starts a server on the database dsn (migrating it).
 func startTestEnv(t *testing.T, dsn string) *testEnv {
 	t.Helper()
-	st, conn, baseURL, stop := startServer(t, dsn)
-	e := &testEnv{t: t, dsn: dsn, store: st, conn: conn, baseURL: baseURL, keys: map[string]string{}, stop: stop}
+	srv, st, conn, baseURL, stop := startServerWithSrv(t, dsn)
+	e := &testEnv{t: t, dsn: dsn, store: st, conn: conn, baseURL: baseURL, keys: map[string]string{}, stop: stop, srv: srv}
 	t.Cleanup(func() { e.stop() })
 	return e
 }
@@ -65,6 +68,13 @@ func startTestEnv(t *testing.T, dsn string) *testEnv {
 // startServer opens the store dsn (migrating it) and serves it on loopback listeners. stop
 // shuts everything down; it may be called more than once.
 func startServer(tb testing.TB, dsn string) (st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
+	tb.Helper()
+	_, st, conn, baseURL, stop = startServerWithSrv(tb, dsn)
+	return st, conn, baseURL, stop
+}
+
+// startServerWithSrv is startServer that also returns the *Server it runs.
+func startServerWithSrv(tb testing.TB, dsn string) (srv *Server, st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
 	tb.Helper()
 	ctx := context.Background()
 	st, _, err := backend.Open(ctx, dsn, backend.Options{AutoMigrate: true})
@@ -76,7 +86,7 @@ func startServer(tb testing.TB, dsn string) (st store.Store, conn *grpc.ClientCo
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := New(Config{ShutdownTimeout: 5 * time.Second}, st, ring, log)
+	srv = New(Config{ShutdownTimeout: 5 * time.Second}, st, ring, log)
 	gl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -101,7 +111,7 @@ func startServer(tb testing.TB, dsn string) (st store.Store, conn *grpc.ClientCo
 			st.Close()
 		})
 	}
-	return st, conn, "http://" + hl.Addr().String(), stop
+	return srv, st, conn, "http://" + hl.Addr().String(), stop
 }
 
 // key returns (creating once) an API key of role for tenant.

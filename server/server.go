@@ -35,6 +35,7 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	store    store.Store
+	deps     *deps
 	grpc     *grpc.Server
 	health   *health.Server
 	registry *prometheus.Registry
@@ -59,7 +60,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	reflection.Register(gs)
 	metrics.InitializeMetrics(gs)
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
-	return &Server{cfg: cfg, log: log, store: st, grpc: gs, health: hs, registry: reg}
+	return &Server{cfg: cfg, log: log, store: st, deps: d, grpc: gs, health: hs, registry: reg}
 }
 
 // GRPCServer exposes the gRPC server (tests serve it on their own listeners).
@@ -93,6 +94,7 @@ func (s *Server) ServeListeners(ctx context.Context, gl, hl net.Listener) error 
 	go func() { errc <- hsrv.Serve(hl) }()
 	s.log.Info("serving", "grpc", gl.Addr().String(), "http", hl.Addr().String())
 	go s.watchReadiness(ctx)
+	go s.deps.refreshTokens(ctx)
 
 	var failed error
 	select {

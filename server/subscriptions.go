@@ -127,17 +127,3 @@ func (s *subscriptionService) CancelSubscription(ctx context.Context, req *reach
 		}
 	}
 }
-
-func (s *subscriptionService) SyncSubscriptions(ctx context.Context, req *reachv1.SyncSubscriptionsRequest) (*reachv1.SyncSubscriptionsResponse, error) {
-	if _, err := s.getChannel(ctx, "parent", req.Parent); err != nil {
-		return nil, err
-	}
-	return nil, unimplemented("SyncSubscriptions", "the mini program adapter that calls alipay.open.app.messagetemplate.subscribe.query")
-}
-
-func (s *subscriptionService) AuthorizeUser(ctx context.Context, req *reachv1.AuthorizeUserRequest) (*reachv1.AuthorizeUserResponse, error) {
-	if _, err := s.getChannel(ctx, "parent", req.Parent); err != nil {
-		return nil, err
-	}
-	return nil, unimplemented("AuthorizeUser", "the Alipay+ adapter that calls /v2/authorizations/applyToken")
-}

@@ -328,30 +328,57 @@ func TestGetListCancelSubscriptions(t *testing.T) {
 	}
 }
 
-func TestSyncAndAuthorizeUnimplemented(t *testing.T) {
+// TestSyncAndAuthorizeAlipayUnreachable: SyncSubscriptions and AuthorizeUser call Alipay;
+// when it cannot be reached they fail with UNAVAILABLE (retry later) and an ErrorInfo, and
+// change nothing. Before calling Alipay they check the channel, its type and the caller.
+func TestSyncAndAuthorizeAlipayUnreachable(t *testing.T) {
 	e := newTestEnv(t)
-	subscriptionWorld(t, e)
+	gateway := deadGatewayURL(t) // nothing listens there
+	mini := miniChannel(t)
+	mini.GetOpenPlatform().GatewayUrl = gateway
+	e.createChannel("mini", mini)
+	e.oneTimeTemplate("mini", "order", "tpl-1")
+	plus := plusChannel(t)
+	plus.GetAlipayPlus().GatewayUrl = strings.TrimSuffix(gateway, "/gateway.do") + "/api/open"
+	e.createChannel("plus", plus)
+	e.createChannel("life", lifeChannel(t))
+
+	unreachable := func(c *transportCase) {
+		c.msg = "alipay: RETRYABLE"
+	}
 	sync := func(name, ch string, want codes.Code) transportCase {
 		req := &reachv1.SyncSubscriptionsRequest{Parent: "channels/" + ch, User: uid("2088000000000001"), Templates: []string{"channels/mini/templates/order"}}
 		return transportCase{name: name, token: e.admin(), grpcMethod: mSyncSubscriptions, grpcReq: req, grpcResp: &reachv1.SyncSubscriptionsResponse{},
 			httpMethod: "POST", httpPath: "/v1/channels/" + ch + "/subscriptions:sync", httpBody: req, want: want}
 	}
-	c := sync("sync", "mini", codes.Unimplemented)
-	c.msg = "SyncSubscriptions is not implemented yet: the mini program adapter that calls alipay.open.app.messagetemplate.subscribe.query"
+	c := sync("sync", "mini", codes.Unavailable)
+	unreachable(&c)
 	e.runBoth(c)
+	if err := e.call(e.admin(), mSyncSubscriptions, c.grpcReq, &reachv1.SyncSubscriptionsResponse{}); alipayInfo(err) == nil || alipayInfo(err).Reason != "ALIPAY_RETRYABLE" {
+		t.Errorf("sync: ErrorInfo %v (%v)", alipayInfo(err), err)
+	}
+	if rows := e.subs("mini", ""); len(rows) != 0 {
+		t.Errorf("ledger after a failed sync: %v", rows)
+	}
+	e.runBoth(sync("sync by a sender", "mini", codes.Unavailable).withToken(e.key("acme", "sender")))
 	e.runBoth(sync("sync on a missing channel", "nope", codes.NotFound))
 	e.runBoth(sync("sync on another tenant's channel", "mini", codes.NotFound).withToken(e.key("globex", "admin")))
 	e.runBoth(sync("sync as viewer", "mini", codes.PermissionDenied).withToken(e.key("acme", "viewer")))
+	e.runBoth(sync("sync on a Life Account", "life", codes.FailedPrecondition))
 
 	auth := func(name, ch string, want codes.Code) transportCase {
 		req := &reachv1.AuthorizeUserRequest{Parent: "channels/" + ch, AuthCode: "0123456789"}
 		return transportCase{name: name, token: e.admin(), grpcMethod: mAuthorizeUser, grpcReq: req, grpcResp: &reachv1.AuthorizeUserResponse{},
 			httpMethod: "POST", httpPath: "/v1/channels/" + ch + "/subscriptions:authorize", httpBody: req, want: want}
 	}
-	c = auth("authorize", "plus", codes.Unimplemented)
-	c.msg = "AuthorizeUser is not implemented yet: the Alipay+ adapter that calls /v2/authorizations/applyToken"
+	c = auth("authorize", "plus", codes.Unavailable)
+	unreachable(&c)
 	e.runBoth(c)
+	if rows := e.subs("plus", ""); len(rows) != 0 {
+		t.Errorf("ledger after a failed authorization: %v", rows)
+	}
 	e.runBoth(auth("authorize on a missing channel", "nope", codes.NotFound))
 	e.runBoth(auth("authorize on another tenant's channel", "plus", codes.NotFound).withToken(e.key("globex", "admin")))
 	e.runBoth(auth("authorize as viewer", "plus", codes.PermissionDenied).withToken(e.key("acme", "viewer")))
+	e.runBoth(auth("authorize on a mini program", "mini", codes.FailedPrecondition))
 }

@@ -272,20 +272,46 @@ func TestImportTemplateLongTitle(t *testing.T) {
 	}
 }
 
+// TestClaimTemplate: ClaimTemplate checks the caller, the channel and the request before it
+// calls Alipay; when Alipay cannot be reached it fails with UNAVAILABLE and stores nothing.
+// (Claims against the simulator: template_claim_test.go.)
 func TestClaimTemplate(t *testing.T) {
 	e := newTestEnv(t)
-	e.createChannel("life", lifeChannel(t))
-	claim := func(name, parent string, want codes.Code) transportCase {
-		req := &reachv1.ClaimTemplateRequest{Parent: parent, LibCode: "AM0001", Keywords: []string{"交易笔数", "交易金额"}}
-		return transportCase{name: name, token: e.admin(), grpcMethod: mClaimTemplate, grpcReq: req, grpcResp: &reachv1.ClaimTemplateResponse{},
-			httpMethod: "POST", httpPath: "/v1/" + parent + "/templates:claim", httpBody: req, want: want}
+	gateway := deadGatewayURL(t) // nothing listens there
+	life := lifeChannel(t)
+	life.GetOpenPlatform().GatewayUrl = gateway
+	e.createChannel("life", life)
+	mini := miniChannel(t)
+	mini.GetOpenPlatform().GatewayUrl = gateway
+	e.createChannel("mini", mini)
+	claimReq := func(parent string, keywords ...string) *reachv1.ClaimTemplateRequest {
+		if keywords == nil {
+			keywords = []string{"交易笔数", "交易金额"}
+		}
+		return &reachv1.ClaimTemplateRequest{Parent: parent, LibCode: "AM0001", Keywords: keywords}
 	}
-	c := claim("claim", "channels/life", codes.Unimplemented)
-	c.msg = "ClaimTemplate is not implemented yet: the Life Account adapter that calls alipay.open.public.template.message.add"
+	claimWith := func(name string, req *reachv1.ClaimTemplateRequest, want codes.Code, fields ...string) transportCase {
+		return transportCase{name: name, token: e.admin(), grpcMethod: mClaimTemplate, grpcReq: req, grpcResp: &reachv1.ClaimTemplateResponse{},
+			httpMethod: "POST", httpPath: "/v1/" + req.Parent + "/templates:claim", httpBody: req, want: want, fields: fields}
+	}
+	claim := func(name, parent string, want codes.Code) transportCase {
+		return claimWith(name, claimReq(parent), want)
+	}
+	c := claim("claim", "channels/life", codes.Unavailable)
+	c.msg = "claim template AM0001: alipay: RETRYABLE"
 	e.runBoth(c)
+	tpls := &reachv1.ListTemplatesResponse{}
+	e.must(mListTemplates, &reachv1.ListTemplatesRequest{Parent: "channels/life"}, tpls)
+	if len(tpls.Templates) != 0 {
+		t.Errorf("templates after a failed claim: %v", tpls.Templates)
+	}
 	e.runBoth(claim("missing channel", "channels/nope", codes.NotFound))
 	e.runBoth(claim("other tenant's channel", "channels/life", codes.NotFound).withToken(e.key("globex", "admin")))
 	e.runBoth(claim("sender", "channels/life", codes.PermissionDenied).withToken(e.key("acme", "sender")))
+	e.runBoth(claim("mini program channel", "channels/mini", codes.FailedPrecondition))
+	e.runBoth(claimWith("one keyword", claimReq("channels/life", "交易笔数"), codes.InvalidArgument, "keywords"))
+	e.runBoth(claimWith("repeated keyword", claimReq("channels/life", "交易笔数", "交易笔数"), codes.InvalidArgument, "keywords[1]"))
+	e.runBoth(claimWith("no lib_code", &reachv1.ClaimTemplateRequest{Parent: "channels/life", Keywords: []string{"a", "b"}}, codes.InvalidArgument, "lib_code"))
 }
 
 // TestDeleteTemplateEndsItsSubscriptions: a subscription whose template is gone is

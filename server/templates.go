@@ -120,10 +120,3 @@ func (s *templateService) DeleteTemplate(ctx context.Context, req *reachv1.Delet
 	}
 	return &reachv1.DeleteTemplateResponse{}, nil
 }
-
-func (s *templateService) ClaimTemplate(ctx context.Context, req *reachv1.ClaimTemplateRequest) (*reachv1.ClaimTemplateResponse, error) {
-	if _, err := s.getChannel(ctx, "parent", req.Parent); err != nil {
-		return nil, err
-	}
-	return nil, unimplemented("ClaimTemplate", "the Life Account adapter that calls alipay.open.public.template.message.add")
-}

@@ -134,4 +134,8 @@ type Credentials struct {
 	// Alipay+.
 	ClientID, MerchantPrivateKey, PlatformPublicKey string
 	KeyVersion, AuthClientID, CustomerBelongsTo     string
+
+	// OnAlipayCert, if set, is called when the adapter adopts a new Alipay public
+	// certificate after Alipay rotated it (certificate mode), so the owner can keep it.
+	OnAlipayCert func(ctx context.Context, certPEM string) error
 }

@@ -31,6 +31,9 @@ func NewClient(creds adapter.Credentials, httpClient *http.Client) (*gateway.Cli
 		if err := cfg.UseCertificates(creds.AppPublicCert, creds.AlipayPublicCert, creds.AlipayRootCert); err != nil {
 			return nil, err
 		}
+		if creds.OnAlipayCert != nil {
+			cfg.CertStore = certHook(creds.OnAlipayCert)
+		}
 	} else if cfg.AlipayPublicKey, err = rsakey.ParsePublicKey(creds.AlipayPublicKey); err != nil {
 		return nil, fmt.Errorf("alipay public key: %w", err)
 	}
@@ -69,4 +72,11 @@ func Recipient(u adapter.User) (field string, err error) {
 		return "to_open_id", nil
 	}
 	return "", &alipayerr.Error{Class: alipayerr.BadRequest, Msg: fmt.Sprintf("recipient kind %q cannot receive Open Platform messages", u.Kind)}
+}
+
+// certHook adapts adapter.Credentials.OnAlipayCert to gateway.CertStore.
+type certHook func(ctx context.Context, certPEM string) error
+
+func (h certHook) SaveAlipayCert(ctx context.Context, _, _ string, certPEM []byte) error {
+	return h(ctx, string(certPEM))
 }

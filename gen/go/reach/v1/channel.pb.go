@@ -178,7 +178,12 @@ type Channel struct {
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Output only. Changes on every update. Send it back in UpdateChannel or DeleteChannel to
 	// make the call fail with ABORTED if someone else changed the channel in between.
-	Etag          string `protobuf:"bytes,12,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,12,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Output only. The path of this channel's notification endpoint on Reach's HTTP port, for
+	// example "/v1/notify/{tenant}/{channel}". Prefix it with Reach's public base URL and
+	// configure it at Alipay as the application gateway (Life Account) or notify URL.
+	// Alipay's calls there are verified with the channel's Alipay key; no API key is needed.
+	NotifyPath    string `protobuf:"bytes,13,opt,name=notify_path,json=notifyPath,proto3" json:"notify_path,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -304,6 +309,13 @@ func (x *Channel) GetUpdateTime() *timestamppb.Timestamp {
 func (x *Channel) GetEtag() string {
 	if x != nil {
 		return x.Etag
+	}
+	return ""
+}
+
+func (x *Channel) GetNotifyPath() string {
+	if x != nil {
+		return x.NotifyPath
 	}
 	return ""
 }
@@ -1482,7 +1494,7 @@ var File_reach_v1_channel_proto protoreflect.FileDescriptor
 
 const file_reach_v1_channel_proto_rawDesc = "" +
 	"\n" +
-	"\x16reach/v1/channel.proto\x12\breach.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\xe7\x04\n" +
+	"\x16reach/v1/channel.proto\x12\breach.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\x88\x05\n" +
 	"\aChannel\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12)\n" +
@@ -1500,7 +1512,9 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\f \x01(\tR\x04etagB\r\n" +
+	"\x04etag\x18\f \x01(\tR\x04etag\x12\x1f\n" +
+	"\vnotify_path\x18\r \x01(\tR\n" +
+	"notifyPathB\r\n" +
 	"\vcredentials\"\xdf\x04\n" +
 	"\x17OpenPlatformCredentials\x12\x15\n" +
 	"\x06app_id\x18\x01 \x01(\tR\x05appId\x12&\n" +

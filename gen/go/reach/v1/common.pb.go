@@ -138,8 +138,8 @@ type SecretInfo struct {
 	// A fingerprint that identifies the secret without revealing it. For RSA private keys:
 	// "SHA256:" followed by the hex SHA-256 of the matching public key in X.509
 	// SubjectPublicKeyInfo DER form, so an operator can compare it with the public key uploaded
-	// to Alipay. For symmetric keys and tokens: "SHA256:" and the first 16 hex characters of the
-	// SHA-256 of the secret.
+	// to Alipay. For symmetric keys: "SHA256:" and the first 16 hex characters of the SHA-256
+	// of the secret. Empty for user tokens, which change on every refresh.
 	Fingerprint   string `protobuf:"bytes,2,opt,name=fingerprint,proto3" json:"fingerprint,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
