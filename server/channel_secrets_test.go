@@ -170,7 +170,7 @@ func TestChannelSecretsAtRest(t *testing.T) {
 			b, _ := os.ReadFile(f)
 			all = append(all, b...)
 		}
-		if !bytes.Contains(all, []byte("2021000000000001")) || !strings.Contains(string(all), "open-sea-global.alipay.com") {
+		if !bytes.Contains(all, []byte("2021000000000001")) || !strings.Contains(string(all), "3333000000000001") {
 			t.Errorf("%s: the channels' app ids are not in the %d scanned bytes", when, total)
 		}
 	}

@@ -49,13 +49,15 @@ func genKeyPEM(t testing.TB, public bool) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
 
-// miniChannel is a valid mini program channel to create.
+// miniChannel is a valid mini program channel to create. Its gateway is a closed loopback
+// port, so verification fails at once with the same reason on every machine (tests about
+// Alipay itself use the simulator).
 func miniChannel(t testing.TB) *reachv1.Channel {
 	priv, pub := testKeys(t)
 	return &reachv1.Channel{
 		DisplayName: "Acme mini", Type: reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_MINI_PROGRAM,
 		Credentials: &reachv1.Channel_OpenPlatform{OpenPlatform: &reachv1.OpenPlatformCredentials{
-			AppId: "2021000000000001", AppPrivateKey: priv, AlipayPublicKey: pub}},
+			AppId: "2021000000000001", AppPrivateKey: priv, AlipayPublicKey: pub, GatewayUrl: deadGatewayURL(t)}},
 	}
 }
 
@@ -73,7 +75,7 @@ func plusChannel(t testing.TB) *reachv1.Channel {
 		DisplayName: "Acme plus", Type: reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_PLUS_MINI_PROGRAM,
 		Credentials: &reachv1.Channel_AlipayPlus{AlipayPlus: &reachv1.AlipayPlusCredentials{
 			ClientId: "2022000000000001", MerchantPrivateKey: merchantKeyPEM, PlatformPublicKey: alipayPub,
-			AppId: "3333000000000001", GatewayUrl: "https://open-sea-global.alipay.com/api/open"}},
+			AppId: "3333000000000001", GatewayUrl: strings.TrimSuffix(deadGatewayURL(t), "/gateway.do") + "/api/open"}},
 	}
 }
 
