@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"time"
 
 	"github.com/reachhq/reach/clients/gateway"
 	"github.com/reachhq/reach/clients/rsakey"
@@ -160,6 +161,10 @@ func (n *notification) lifeAccountEvent(ctx context.Context, biz string) (string
 	}
 	user := followerOf(ev)
 	key := store.SubscriptionKey{TenantID: n.ch.TenantID, ChannelID: n.ch.ID, User: user}
+	if n.stale(ctx, key, ev.CreateTime) {
+		n.log.WarnContext(ctx, "notify: ignored a stale Life Account event (replayed?)", "event", ev.EventType, "created", ev.CreateTime)
+		return gateway.SignAck(ctx, n.signer, n.appID, user.ID, n.deps.now())
+	}
 	switch ev.EventType {
 	case gateway.EventFollow:
 		_, err = n.deps.store.ApplySubscription(ctx, key, store.SubscriptionChange{Kind: "FOLLOWER", State: "ACTIVE", StateReason: "followed the Life Account"})
@@ -182,4 +187,19 @@ func followerOf(ev *gateway.LifeAccountEvent) store.UserRef {
 		}
 	}
 	return store.UserRef{Kind: kindOpenID, ID: ev.FromUserID}
+}
+
+// replayWindow is how much older than the follower's last change an event may be and still
+// apply. A signed event captured and posted again later is ignored; events a little out of
+// order (or clocks a little apart) still apply.
+const replayWindow = 5 * time.Minute
+
+// stale reports whether an event predates the follower's last recorded change by more than
+// replayWindow.
+func (n *notification) stale(ctx context.Context, key store.SubscriptionKey, created time.Time) bool {
+	if created.IsZero() {
+		return false
+	}
+	row, err := n.deps.store.FindSubscription(ctx, key.TenantID, key.ChannelID, key.TemplateID, key.User)
+	return err == nil && created.Before(row.UpdateTime.Add(-replayWindow))
 }

@@ -115,9 +115,11 @@ func TestClaimTemplateErrors(t *testing.T) {
 		_, body := e.httpCall(e.admin(), "POST", "/v1/channels/life/templates:claim", reqJSON)
 		wantAlipayError(t, name, err, body, reason, kv...)
 	}
-	alipayErr("unknown lib_code", req("TMnope", "交易笔数", "交易金额"), codes.FailedPrecondition, "ALIPAY_PERMANENT",
+	// Other 40004 answers are bad request data in the taxonomy (issue 3): INVALID_ARGUMENT,
+	// with Alipay's own code in the ErrorInfo.
+	alipayErr("unknown lib_code", req("TMnope", "交易笔数", "交易金额"), codes.InvalidArgument, "ALIPAY_BAD_REQUEST",
 		"code", "40004", "sub_code", "TEMPLATE_LIB_NOT_EXIST", "msg", "Business Failed")
-	alipayErr("keyword not in the library", req(simLibCode, "交易笔数", "天气"), codes.FailedPrecondition, "ALIPAY_PERMANENT",
+	alipayErr("keyword not in the library", req(simLibCode, "交易笔数", "天气"), codes.InvalidArgument, "ALIPAY_BAD_REQUEST",
 		"code", "40004", "sub_code", "TEMPLATE_KEYWORD_NOT_EXIST")
 	id, err := ts.AddFault(alipaysim.Fault{Kind: alipaysim.FaultRateLimit, API: claimAPI})
 	if err != nil {
@@ -135,7 +137,7 @@ func TestClaimTemplateErrors(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		e.must(mClaimTemplate, req(simLibCode, "交易笔数", "交易金额"), &reachv1.ClaimTemplateResponse{})
 	}
-	alipayErr("over the limit", req(simLibCode, "交易笔数", "交易金额"), codes.FailedPrecondition, "ALIPAY_PERMANENT",
+	alipayErr("over the limit", req(simLibCode, "交易笔数", "交易金额"), codes.InvalidArgument, "ALIPAY_BAD_REQUEST",
 		"code", "40004", "sub_code", "TEMPLATE_OVER_LIMIT")
 	tpls := &reachv1.ListTemplatesResponse{}
 	e.must(mListTemplates, &reachv1.ListTemplatesRequest{Parent: "channels/life"}, tpls)

@@ -57,6 +57,9 @@ type Error struct {
 	HTTPStatus int
 	// Err is the transport or verification error underneath, if any.
 	Err error
+	// Verified is set when the answer carried a valid Alipay signature: Alipay itself said
+	// this, not a proxy, a wrong URL or a forger.
+	Verified bool
 }
 
 func (e *Error) Error() string {
@@ -105,4 +108,16 @@ func ClassOf(err error) Class {
 		return e.Class
 	}
 	return Retryable
+}
+
+// ProvesCredentials tells what the answer to a credential check means: nil when Alipay
+// accepted the call's signature — a success, or a business failure in an answer Alipay
+// signed — and err otherwise (an authentication failure, no answer, or an answer nobody
+// vouches for, such as an HTTP 404 from a wrong URL).
+func ProvesCredentials(err error) error {
+	var e *Error
+	if err == nil || (errors.As(err, &e) && e.Verified && e.Class != Auth && !e.Class.Retry()) {
+		return nil
+	}
+	return err
 }

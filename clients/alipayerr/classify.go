@@ -35,9 +35,8 @@ func OpenPlatform(code, subCode string) Class {
 	case code == "20000" || strings.HasPrefix(sub, "ISP."):
 		return Retryable
 	case badRequestSubCodes[sub] || code == "40001" || code == "40002" || code == "40004":
-		if code == "40004" && !badRequestSubCodes[sub] {
-			return Permanent // a business failure we don't know: keep the code, don't retry
-		}
+		// Issue 3's taxonomy: other 40001/40004 answers are bad request data (the raw
+		// codes are kept); only codes outside the documented ones are "permanent".
 		return BadRequest
 	}
 	return Permanent
@@ -73,9 +72,9 @@ func HTTP(status int) Class {
 		return RateLimited
 	case status >= 500, status == 408:
 		return Retryable
-	case status == 401 || status == 403:
-		return Auth
 	}
+	// Alipay answers errors in the body with HTTP 200, so a 401/403 comes from something in
+	// between (a proxy, a wrong URL): it says nothing about the credentials.
 	return Permanent
 }
 

@@ -32,7 +32,7 @@ func TestOpenPlatform(t *testing.T) {
 		{"40002", "isv.invalid-timestamp", BadRequest},
 		{"40004", "INVALID_PARAMETER", BadRequest},
 		{"40001", "isv.decryption-error", Auth},
-		{"40004", "SOMETHING_NEW", Permanent},
+		{"40004", "SOMETHING_NEW", BadRequest},
 		{"99999", "", Permanent},
 	} {
 		if got := OpenPlatform(c.code, c.sub); got != c.want {
@@ -76,5 +76,21 @@ func TestErrorKeepsAlipaysWords(t *testing.T) {
 	}
 	if !RateLimited.Retry() || Auth.Retry() {
 		t.Fatal("Retry")
+	}
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, true},
+		{&Error{Class: BadRequest, Code: "40004", Verified: true}, true},
+		{&Error{Class: BadRequest, Code: "40004"}, false}, // nobody vouches for it
+		{&Error{Class: Permanent, HTTPStatus: 404}, false},
+		{&Error{Class: Auth, Code: "40002", Verified: true}, false},
+		{&Error{Class: Retryable, Code: "20000", Verified: true}, false},
+		{io.EOF, false},
+	} {
+		if got := ProvesCredentials(c.err) == nil; got != c.want {
+			t.Errorf("ProvesCredentials(%v) proves = %v, want %v", c.err, got, c.want)
+		}
 	}
 }

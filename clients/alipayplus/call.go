@@ -84,23 +84,25 @@ func (c *Client) Call(ctx context.Context, path string, req, resp any) error {
 // from Call so that the fuzz target can feed it arbitrary headers and bodies.
 func (c *Client) handleResponse(status int, h http.Header, raw []byte, uri string, resp any) error {
 	if status < 200 || status > 299 {
+		// The body is not echoed: the URL is the tenant's to set, and what answers there
+		// must not be readable through Reach.
 		return &alipayerr.Error{Class: alipayerr.HTTP(status), HTTPStatus: status,
-			Err: fmt.Errorf("unexpected HTTP status: %s", snippet(raw))}
+			Err: fmt.Errorf("unexpected HTTP status (%d bytes of body not shown)", len(raw))}
 	}
 	if err := c.verifyResponse(h, raw, uri); err != nil {
 		// Say what the unverified body claims (often INVALID_SIGNATURE, which points at the
 		// merchant key) without trusting it for the classification.
-		if r := peekResult(raw); r != nil {
+		if r := peekResult(raw); r != nil && len(r.ResultMessage) <= 256 {
 			err = fmt.Errorf("%w (unverified result %s/%s %q)", err, r.ResultStatus, r.ResultCode, r.ResultMessage)
 		}
 		return &alipayerr.Error{Class: alipayerr.Auth, Err: err}
 	}
 	r := peekResult(raw)
 	if r == nil {
-		return &alipayerr.Error{Class: alipayerr.Retryable, Err: fmt.Errorf("%w: %s", ErrNoResult, snippet(raw))}
+		return &alipayerr.Error{Class: alipayerr.Retryable, Err: fmt.Errorf("%w (%d bytes of body not shown)", ErrNoResult, len(raw))}
 	}
 	if class := alipayerr.AlipayPlus(r.ResultStatus, r.ResultCode); class != 0 {
-		return &alipayerr.Error{Class: class, Code: r.ResultStatus, SubCode: r.ResultCode, SubMsg: r.ResultMessage}
+		return &alipayerr.Error{Class: class, Code: r.ResultStatus, SubCode: r.ResultCode, SubMsg: r.ResultMessage, Verified: true}
 	}
 	if resp == nil {
 		return nil

@@ -1,6 +1,7 @@
 package alipaysim
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -120,7 +121,9 @@ func (s *Server) plusAuthenticate(c *plusCall, h http.Header) *plusResult {
 	content := "POST " + c.uri + "\n" + c.clientID + "." + reqTime + "." + string(c.body)
 	raw, err := url.QueryUnescape(sig)
 	if sig == "" || err != nil || !verify(c.app.pub, []byte(content), raw) {
-		return plusFail("INVALID_SIGNATURE", truncate("signature verification failed; the platform verified: "+strconv.Quote(content), 256))
+		// Say what was signed without echoing the body, which carries tokens and codes.
+		return plusFail("INVALID_SIGNATURE", truncate("signature verification failed; the platform verified: "+
+			strconv.Quote("POST "+c.uri+"\n"+c.clientID+"."+reqTime+".")+fmt.Sprintf(" followed by the %d-byte body", len(c.body)), 256))
 	}
 	return nil
 }

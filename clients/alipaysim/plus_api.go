@@ -34,7 +34,9 @@ func (s *Server) plusSend(c *plusCall) *plusResult {
 	if res := c.checkApp(req.AppID, req.AuthClientID); res != nil {
 		return res
 	}
-	fingerprint := req.TemplateCode + "\x00" + string(mustJSON(req.Templates))
+	// The whole request identifies it: the same requestId for another user, token or
+	// content is a different message, not a repeat (§4.5).
+	fingerprint := string(mustJSON(req))
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	key := sendKey{c.clientID, req.RequestID}

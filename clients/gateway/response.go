@@ -83,6 +83,7 @@ func (c *Client) readResponse(ctx context.Context, method string, body []byte, v
 	if e.Class == 0 { // "10000" under error_response makes no sense
 		e.Class = alipayerr.Permanent
 	}
+	e.Verified = verify && !unsigned
 	if unsigned {
 		e.Err = ErrUnsigned
 		if e.Class == alipayerr.TemplateMissing || e.Class == alipayerr.NotSubscribed {

@@ -186,7 +186,7 @@ func TestTransportErrors(t *testing.T) {
 	for _, tt := range []struct {
 		code  int
 		class alipayerr.Class
-	}{{502, alipayerr.Retryable}, {429, alipayerr.RateLimited}, {403, alipayerr.Auth}, {404, alipayerr.Permanent}} {
+	}{{502, alipayerr.Retryable}, {429, alipayerr.RateLimited}, {403, alipayerr.Permanent}, {404, alipayerr.Permanent}} {
 		srv := httptest.NewServer(status(tt.code))
 		_, err := newClient(t, keyConfig(t, srv.URL)).Call(context.Background(), addMethod, nil)
 		var ae *alipayerr.Error

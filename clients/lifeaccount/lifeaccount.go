@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/reachhq/reach/clients/adapter"
+	"github.com/reachhq/reach/clients/alipayerr"
 	"github.com/reachhq/reach/clients/gateway"
 	"github.com/reachhq/reach/clients/openplatform"
 )
@@ -98,7 +99,8 @@ func (a *Adapter) ClaimTemplate(ctx context.Context, req adapter.ClaimRequest) (
 		Template   string `json:"template"`
 	}
 	if err := resp.Decode(&out); err != nil {
-		return nil, err
+		// Alipay claimed the template: claiming again would make a second one.
+		return nil, &alipayerr.Error{Class: alipayerr.Permanent, Code: resp.Code, Err: err, Verified: true}
 	}
 	return &adapter.ClaimedTemplate{TemplateID: out.TemplateID, Template: out.Template}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/reachhq/reach/clients/adapter"
 	"github.com/reachhq/reach/clients/alipayerr"
@@ -97,10 +98,11 @@ func orderedData(keys []string, data map[string]string) (string, error) {
 // per call. A template Alipay lists is taken as subscribed: the meaning of
 // subscribe_state's values is not published (open question 2), so they are kept raw.
 func (a *Adapter) QuerySubscriptions(ctx context.Context, user adapter.User, templateIDs []string) ([]adapter.Relation, error) {
-	field := "user_id"
-	if user.Kind == adapter.OpenID {
-		field = "open_id"
+	field, err := openplatform.Recipient(user)
+	if err != nil {
+		return nil, err
 	}
+	field = strings.TrimPrefix(field, "to_") // the query names users without the to_ of sends
 	var out []adapter.Relation
 	for start := 0; start < len(templateIDs); start += adapter.MaxQueryTemplates {
 		batch := templateIDs[start:min(start+adapter.MaxQueryTemplates, len(templateIDs))]
@@ -117,7 +119,7 @@ func (a *Adapter) QuerySubscriptions(ctx context.Context, user adapter.User, tem
 			} `json:"subscribe_relations"`
 		}
 		if err := resp.Decode(&body); err != nil {
-			return nil, err
+			return nil, &alipayerr.Error{Class: alipayerr.Permanent, Code: resp.Code, Err: err, Verified: true}
 		}
 		for _, r := range body.Relations {
 			out = append(out, adapter.Relation{TemplateID: r.TemplateID, Subscribed: true, LongTerm: r.SubscribeType == "longterm",

@@ -4,7 +4,6 @@ package openplatform
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -24,7 +23,8 @@ func NewClient(creds adapter.Credentials, httpClient *http.Client) (*gateway.Cli
 		return nil, fmt.Errorf("app private key: %w", err)
 	}
 	if httpClient == nil {
-		httpClient = &http.Client{Timeout: 15 * time.Second}
+		// No redirects: a signed form re-posted elsewhere is not what was signed for.
+		httpClient = &http.Client{Timeout: 15 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	cfg := gateway.Config{GatewayURL: creds.GatewayURL, AppID: creds.AppID, Signer: signer.NewRSA(priv), HTTPClient: httpClient}
 	if creds.AlipayPublicCert != "" {
@@ -50,16 +50,7 @@ func NewClient(creds adapter.Credentials, httpClient *http.Client) (*gateway.Cli
 // authentication failure, or no trustworthy answer at all, is an error.
 func Verify(ctx context.Context, c *gateway.Client, method string) error {
 	_, err := c.Call(ctx, method, nil)
-	var ae *alipayerr.Error
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ae) && (ae.Class == alipayerr.Auth || ae.Class.Retry() || errors.Is(err, gateway.ErrUnsigned)):
-		return err
-	case errors.As(err, &ae):
-		return nil
-	}
-	return err
+	return alipayerr.ProvesCredentials(err)
 }
 
 // Recipient returns the field Alipay expects for a user: to_user_id for 2088… user ids,

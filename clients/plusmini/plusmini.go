@@ -5,7 +5,6 @@ package plusmini
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -63,16 +62,7 @@ const verifyAuthCode = "reach-credential-check"
 // business failure (an invalid auth code) means the platform accepted the signature.
 func (a *Adapter) Verify(ctx context.Context) error {
 	_, err := a.client.ApplyToken(ctx, a.tokenRequest(alipayplus.GrantAuthorizationCode, verifyAuthCode))
-	var ae *alipayerr.Error
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ae) && (ae.Class == alipayerr.Auth || ae.Class.Retry()):
-		return err
-	case errors.As(err, &ae):
-		return nil // a business answer, signed and verified: the credentials work
-	}
-	return err
+	return alipayerr.ProvesCredentials(err)
 }
 
 // Send delivers one message. The requestId is derived from the message id, so a retry of
