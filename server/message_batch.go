@@ -10,6 +10,16 @@ import (
 )
 
 func (s *messageService) BatchSendMessages(ctx context.Context, req *reachv1.BatchSendMessagesRequest) (*reachv1.BatchSendMessagesResponse, error) {
+	hash, err := requestHash("BatchSendMessages", req)
+	if err != nil {
+		return nil, err
+	}
+	if out, ok, err := s.replay(ctx, req.RequestId, hash); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return &reachv1.BatchSendMessagesResponse{Messages: out, Replayed: true}, nil
+	}
 	var f fieldErrors
 	if n := len(req.Recipients); n == 0 || n > maxBatch {
 		f.add("recipients", fmt.Sprintf("required: 1 to %d recipients", maxBatch))
@@ -47,10 +57,6 @@ func (s *messageService) BatchSendMessages(ctx context.Context, req *reachv1.Bat
 		}
 	}
 	if err := f.err(); err != nil {
-		return nil, err
-	}
-	hash, err := requestHash("BatchSendMessages", req)
-	if err != nil {
 		return nil, err
 	}
 	out, replayed, err := s.create(ctx, req.RequestId, hash, msgs)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -53,9 +54,9 @@ func (s *messageService) plan(ctx context.Context, f *fieldErrors, requestID, tp
 		f.add("template", tf.violations[0].Description)
 		return nil, nil
 	}
-	tpl := s.templateOfChannel(ctx, f, "template", tplName, chID)
-	if tpl == nil {
-		return nil, nil
+	tpl, err := s.templateOfChannel(ctx, f, "template", tplName, chID)
+	if tpl == nil || err != nil {
+		return nil, err
 	}
 	ch, err := s.store.GetChannel(ctx, tpl.TenantID, tpl.ChannelID)
 	if err != nil {
@@ -104,6 +105,32 @@ func (p *sendPlan) message(tenantID, requestID string, index int, to store.UserR
 	}, nil
 }
 
+// replay answers a request id seen before from what was recorded, before the request is
+// validated again: the template may have been changed or deleted, or the expiry passed,
+// since; the client must still get its messages back, not an error that invites a resend.
+func (s *messageService) replay(ctx context.Context, requestID, hash string) ([]*reachv1.Message, bool, error) {
+	if requestID == "" || !requestIDPattern.MatchString(requestID) {
+		return nil, false, nil
+	}
+	msgs, stored, err := s.store.GetSendRequest(ctx, tenantOf(ctx), requestID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if stored != hash {
+		return nil, false, errRequestReused(requestID)
+	}
+	out, err := messagesToProto(msgs)
+	return out, err == nil, err
+}
+
+func errRequestReused(requestID string) error {
+	return withReason(codes.AlreadyExists, "REQUEST_ID_REUSED",
+		fmt.Sprintf("request_id %q was already used for a different request; use a new request_id for new content", requestID))
+}
+
 // create stores msgs under the idempotency key and resolves a replay.
 func (s *messageService) create(ctx context.Context, requestID, hash string, msgs []*store.Message) ([]*reachv1.Message, bool, error) {
 	created, existing, existingHash, err := s.store.CreateMessages(ctx, tenantOf(ctx), requestID, hash, msgs)
@@ -112,8 +139,7 @@ func (s *messageService) create(ctx context.Context, requestID, hash string, msg
 	}
 	if !created {
 		if existingHash != hash {
-			return nil, false, withReason(codes.AlreadyExists, "REQUEST_ID_REUSED",
-				fmt.Sprintf("request_id %q was already used for a different request; use a new request_id for new content", requestID))
+			return nil, false, errRequestReused(requestID)
 		}
 		msgs = existing
 	}
@@ -122,6 +148,16 @@ func (s *messageService) create(ctx context.Context, requestID, hash string, msg
 }
 
 func (s *messageService) SendMessage(ctx context.Context, req *reachv1.SendMessageRequest) (*reachv1.SendMessageResponse, error) {
+	hash, err := requestHash("SendMessage", req)
+	if err != nil {
+		return nil, err
+	}
+	if out, ok, err := s.replay(ctx, req.RequestId, hash); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return &reachv1.SendMessageResponse{Message: out[0], Replayed: true}, nil
+	}
 	var f fieldErrors
 	c := content{colors: req.Colors, localizations: req.Localizations, page: req.Page, lifeAccount: req.LifeAccount}
 	p, err := s.plan(ctx, &f, req.RequestId, req.Template, c, req.SendTime, req.ExpireTime)
@@ -134,10 +170,6 @@ func (s *messageService) SendMessage(ctx context.Context, req *reachv1.SendMessa
 		checkRecipientData(&f, "data", req.Data, req.Localizations, p)
 	}
 	if err := f.err(); err != nil {
-		return nil, err
-	}
-	hash, err := requestHash("SendMessage", req)
-	if err != nil {
 		return nil, err
 	}
 	m, err := p.message(tenantOf(ctx), req.RequestId, 0, to, &reachv1.Message{

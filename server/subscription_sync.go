@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,8 +31,8 @@ func (s *subscriptionService) SyncSubscriptions(ctx context.Context, req *reachv
 	}
 	var f fieldErrors
 	user := userRef(&f, "user", req.User, ch.Type)
-	tpls := s.syncTemplates(ctx, &f, ch, req.Templates)
-	if err := f.err(); err != nil {
+	tpls, err := s.syncTemplates(ctx, &f, ch, req.Templates)
+	if err := cmp.Or(err, f.err()); err != nil {
 		return nil, err
 	}
 	a, err := s.adapterFor(ch)
@@ -70,14 +71,13 @@ func (s *subscriptionService) SyncSubscriptions(ctx context.Context, req *reachv
 }
 
 // syncTemplates resolves the templates to ask about: the named ones, or every ACTIVE one.
-func (s *subscriptionService) syncTemplates(ctx context.Context, f *fieldErrors, ch *store.Channel, names []string) []*store.Template {
+func (s *subscriptionService) syncTemplates(ctx context.Context, f *fieldErrors, ch *store.Channel, names []string) ([]*store.Template, error) {
 	var out []*store.Template
 	if len(names) == 0 {
 		for p := (store.Page{Size: maxSyncTemplates}); ; {
 			recs, next, err := s.store.ListTemplates(ctx, ch.TenantID, ch.ID, store.TemplateFilter{State: "ACTIVE"}, p)
 			if err != nil {
-				f.add("templates", "could not list the channel's templates")
-				return nil
+				return nil, err
 			}
 			out = append(out, recs...)
 			if next == "" || len(out) >= maxSyncTemplates {
@@ -88,18 +88,22 @@ func (s *subscriptionService) syncTemplates(ctx context.Context, f *fieldErrors,
 		if len(out) == 0 {
 			f.add("templates", "the channel has no ACTIVE templates to sync")
 		}
-		return out
+		return out, nil
 	}
 	if len(names) > maxSyncTemplates {
 		f.add("templates", fmt.Sprintf("at most %d templates per sync", maxSyncTemplates))
-		return nil
+		return nil, nil
 	}
 	for i, n := range names {
-		if t := s.templateOfChannel(ctx, f, fmt.Sprintf("templates[%d]", i), n, ch.ID); t != nil {
+		t, err := s.templateOfChannel(ctx, f, fmt.Sprintf("templates[%d]", i), n, ch.ID)
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
 			out = append(out, t)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // syncOne makes the ledger row agree with what Alipay reports. Alipay does not say how many

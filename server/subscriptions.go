@@ -1,7 +1,9 @@
 package server
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -39,9 +41,9 @@ func (s *subscriptionService) CreateSubscription(ctx context.Context, req *reach
 		}
 		change = store.SubscriptionChange{Kind: "FOLLOWER", State: "ACTIVE", StateReason: "recorded by an operator"}
 	case typeMiniProgram:
-		tpl := s.templateOfChannel(ctx, &f, "subscription.template", in.Template, ch.ID)
-		if tpl == nil {
-			return nil, f.err()
+		tpl, err := s.templateOfChannel(ctx, &f, "subscription.template", in.Template, ch.ID)
+		if tpl == nil || err != nil {
+			return nil, cmp.Or(err, f.err())
 		}
 		key.TemplateID = tpl.ID
 		change = store.SubscriptionChange{Kind: "TEMPLATE", Type: tpl.SubscriptionType, State: "ACTIVE", StateReason: "recorded by an operator"}
@@ -68,22 +70,23 @@ func (s *subscriptionService) CreateSubscription(ctx context.Context, req *reach
 }
 
 // templateOfChannel loads a template named in field that must belong to channelID; a
-// missing or foreign template is a field violation.
-func (d *deps) templateOfChannel(ctx context.Context, f *fieldErrors, field, name, channelID string) *store.Template {
+// missing or foreign template is a field violation (nil, nil). Any other failure is an
+// error: a database outage must not read as bad input.
+func (d *deps) templateOfChannel(ctx context.Context, f *fieldErrors, field, name, channelID string) (*store.Template, error) {
 	chID, id := templateRef(f, field, name)
 	if chID == "" {
-		return nil
+		return nil, nil
 	}
 	if chID != channelID {
 		f.add(field, "must be a template of channel "+channelName(channelID))
-		return nil
+		return nil, nil
 	}
 	tpl, err := d.store.GetTemplate(ctx, tenantOf(ctx), chID, id)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		f.add(field, "no such template")
-		return nil
+		return nil, nil
 	}
-	return tpl
+	return tpl, err
 }
 
 func (s *subscriptionService) GetSubscription(ctx context.Context, req *reachv1.GetSubscriptionRequest) (*reachv1.GetSubscriptionResponse, error) {

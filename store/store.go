@@ -122,6 +122,9 @@ type MessageStore interface {
 	// requestID "" means no idempotency. Correct under concurrent calls with the same id:
 	// exactly one caller inserts, the others get the winner's messages.
 	CreateMessages(ctx context.Context, tenantID, requestID, requestHash string, msgs []*Message) (created bool, existing []*Message, existingHash string, err error)
+	// GetSendRequest returns the messages and hash recorded for a request id, or
+	// ErrNotFound: a replay is answered from it before the request is validated again.
+	GetSendRequest(ctx context.Context, tenantID, requestID string) (msgs []*Message, requestHash string, err error)
 	GetMessage(ctx context.Context, tenantID, id string) (*Message, error)
 	ListMessages(ctx context.Context, tenantID string, f MessageFilter, p Page) ([]*Message, string, error)
 	UpdateMessage(ctx context.Context, m *Message) error

@@ -101,6 +101,15 @@ func (s *Store) sentRequest(ctx context.Context, tenantID, requestID string) ([]
 	return messageRecords(rows), req.RequestHash, nil
 }
 
+// GetSendRequest returns the recorded hash and messages of a request id.
+func (s *Store) GetSendRequest(ctx context.Context, tenantID, requestID string) ([]*store.Message, string, error) {
+	msgs, hash, err := s.sentRequest(ctx, tenantID, requestID)
+	if err != nil {
+		return nil, "", s.fail("get send request", err)
+	}
+	return msgs, hash, nil
+}
+
 // GetMessage returns one message of the tenant.
 func (s *Store) GetMessage(ctx context.Context, tenantID, id string) (*store.Message, error) {
 	var row messageRow

@@ -98,6 +98,14 @@ func testMessageIdempotency(t *testing.T, s store.Store) {
 	wantEqual(t, "replayed messages", existing, first)
 	_, err = s.GetMessage(ctx, t1, "retry0000")
 	wantErr(t, err, store.ErrNotFound)
+	got, hash, err := s.GetSendRequest(ctx, t1, "req-1")
+	must(t, err)
+	if hash != "hash-1" {
+		t.Fatalf("GetSendRequest hash %q", hash)
+	}
+	wantEqual(t, "messages of the request", got, first)
+	_, _, err = s.GetSendRequest(ctx, t2, "req-1")
+	wantErr(t, err, store.ErrNotFound)
 
 	// The same request id in another tenant is another request.
 	created, _, _, err = s.CreateMessages(ctx, t2, "req-1", "hash-1", newMessages(t2, "ch1", "tpl1", "z", 1))
