@@ -36,7 +36,10 @@ func (s *subscriptionService) AuthorizeUser(ctx context.Context, req *reachv1.Au
 	if err != nil {
 		return nil, alipayStatus("apply token", err)
 	}
-	row, err := s.storeToken(ctx, ch, tok)
+	// The auth code is spent: keep the tokens even if the caller goes away now.
+	wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer wcancel()
+	row, err := s.storeToken(wctx, ch, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -63,20 +66,44 @@ func (d *deps) storeToken(ctx context.Context, ch *store.Channel, tok *adapter.T
 	if err != nil {
 		return nil, err
 	}
-	access, err := d.keys.Seal([]byte(tok.AccessToken), tokenAD(row, "access_token"))
-	if err != nil {
+	if err := d.sealTokens(row, tok); err != nil {
 		return nil, err
 	}
-	refresh, err := d.keys.Seal([]byte(tok.RefreshToken), tokenAD(row, "refresh_token"))
-	if err != nil {
-		return nil, err
-	}
-	ae, re := tok.AccessExpiry.UTC(), tok.RefreshExpiry.UTC()
 	return d.store.ApplySubscription(ctx, key, store.SubscriptionChange{
 		Kind: "AUTHORIZATION", State: "ACTIVE", StateReason: "authorized by the user",
-		AccessToken: access, RefreshToken: refresh, TokenExpireTime: &ae, RefreshExpireTime: &re,
+		AccessToken: row.AccessToken, RefreshToken: row.RefreshToken, TokenExpireTime: row.TokenExpireTime, RefreshExpireTime: row.RefreshExpireTime,
 	})
 }
+
+// sealTokens puts tok into row (not saved), sealed to the row. A refresh answer without a
+// new refresh token keeps the stored one. An expiry Alipay did not give (zero) is stored as
+// unknown, never as year 1, which would expire the user at once.
+func (d *deps) sealTokens(row *store.Subscription, tok *adapter.Token) error {
+	access, err := d.keys.Seal([]byte(tok.AccessToken), tokenAD(row, "access_token"))
+	if err != nil {
+		return err
+	}
+	row.AccessToken, row.TokenExpireTime = access, knownTime(tok.AccessExpiry)
+	if tok.RefreshToken != "" {
+		if row.RefreshToken, err = d.keys.Seal([]byte(tok.RefreshToken), tokenAD(row, "refresh_token")); err != nil {
+			return err
+		}
+		row.RefreshExpireTime = knownTime(tok.RefreshExpiry)
+	}
+	return nil
+}
+
+func knownTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC().Truncate(time.Microsecond)
+	return &u
+}
+
+// writeTimeout bounds a write that must happen after Alipay did something that cannot be
+// undone (an auth code spent, a template claimed), even if the caller has gone away.
+const writeTimeout = 10 * time.Second
 
 // tokenAD binds a sealed token to its row and column.
 func tokenAD(row *store.Subscription, column string) []byte {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
@@ -94,7 +95,12 @@ func (s *Server) ServeListeners(ctx context.Context, gl, hl net.Listener) error 
 	go func() { errc <- hsrv.Serve(hl) }()
 	s.log.Info("serving", "grpc", gl.Addr().String(), "http", hl.Addr().String())
 	go s.watchReadiness(ctx)
-	go s.deps.refreshTokens(ctx)
+	// Background work is joined before returning, so the store is never closed under it.
+	var background sync.WaitGroup
+	defer background.Wait()
+	bctx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground() // runs before Wait: also on a listener failure
+	background.Go(func() { s.deps.refreshTokens(bctx) })
 
 	var failed error
 	select {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/reachhq/reach/clients/alipayerr"
@@ -82,22 +83,41 @@ func (d *deps) refreshOne(ctx context.Context, row *store.Subscription) error {
 		return err
 	}
 	tok, err := authz.RefreshToken(ctx, string(refresh))
+	// From here the refresh token may be spent at Alipay: the outcome is written even if
+	// the server is shutting down.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
 	if err != nil {
-		if alipayerr.ClassOf(err).Retry() {
-			// Give the lease back so the next round (of any replica) tries again.
-			row.StateReason = held
-			if uerr := d.store.UpdateSubscription(ctx, row); uerr != nil {
-				d.log.WarnContext(ctx, "release token refresh lease", "error", uerr)
-			}
-			return err
+		if tokenRefused(err) {
+			return d.expire(wctx, row, "Alipay refused to refresh the token: "+err.Error())
 		}
-		return d.expire(ctx, row, "Alipay refused to refresh the token: "+err.Error())
+		// Anything else (Alipay unreachable, the channel's own credentials failing) says
+		// nothing about the user's authorization: give the lease back and try again later.
+		row.StateReason = held
+		if uerr := d.store.UpdateSubscription(wctx, row); uerr != nil {
+			d.log.WarnContext(ctx, "release token refresh lease", "error", uerr)
+		}
+		return err
 	}
-	if tok.CustomerID == "" {
-		tok.CustomerID = row.User.ID
+	if err := d.sealTokens(row, tok); err != nil {
+		return err
 	}
-	_, err = d.storeToken(ctx, ch, tok)
-	return err
+	row.StateReason = "access token renewed"
+	// A revision check: if an operator cancelled the authorization meanwhile, that wins.
+	if err := d.store.UpdateSubscription(wctx, row); err != nil && !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	return nil
+}
+
+// tokenRefused reports whether Alipay refused the refresh token itself (expired, used,
+// invalid, the user withdrew), as opposed to failing for another reason.
+func tokenRefused(err error) bool {
+	var ae *alipayerr.Error
+	if !errors.As(err, &ae) || !ae.Verified {
+		return false
+	}
+	return ae.Class == alipayerr.NotSubscribed || strings.Contains(strings.ToUpper(ae.SubCode), "REFRESH_TOKEN")
 }
 
 // expire marks an authorization whose tokens can no longer be renewed.
