@@ -35,7 +35,6 @@ func tenantOf(ctx context.Context) string { return callerFrom(ctx).TenantID }
 // Roles allowed per method. Methods not listed under reach.v1 are admin only; methods
 // outside reach.v1 (health, reflection) need no key.
 var (
-	viewerMethods = map[string]bool{}
 	senderMethods = map[string]bool{
 		"/reach.v1.MessageService/SendMessage":                true,
 		"/reach.v1.MessageService/BatchSendMessages":          true,
@@ -63,9 +62,6 @@ func allowed(role store.Role, method string) bool {
 
 // isRead reports whether method only reads (Get…, List…).
 func isRead(method string) bool {
-	if viewerMethods[method] {
-		return true
-	}
 	i := strings.LastIndexByte(method, '/')
 	name := method[i+1:]
 	return strings.HasPrefix(name, "Get") || strings.HasPrefix(name, "List")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -41,7 +42,7 @@ func (f *fieldErrors) err() error {
 	}
 	msg := "invalid request: " + f.violations[0].Field + ": " + f.violations[0].Description
 	if n := len(f.violations) + f.dropped; n > 1 {
-		msg += " (and " + itoa(n-1) + " more)"
+		msg += " (and " + strconv.Itoa(n-1) + " more)"
 	}
 	st := status.New(codes.InvalidArgument, msg)
 	if d, err := st.WithDetails(&errdetails.BadRequest{FieldViolations: f.violations}); err == nil {
@@ -101,18 +102,4 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 	}
 	log.ErrorContext(ctx, "internal error", "method", method, "error", err)
 	return status.Error(codes.Internal, "internal error; the cause has been logged")
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }

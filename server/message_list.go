@@ -149,7 +149,7 @@ func (s *messageService) transition(ctx context.Context, name, from, to, reason 
 			return nil, withReason(codes.FailedPrecondition, "MESSAGE_STATE", fmt.Sprintf("message %q is %s, not %s", name, rec.State, from))
 		}
 		rec.State, rec.StateReason = to, reason
-		if to == "QUEUED" {
+		if to == "QUEUED" { // a re-drive gets a new expiry; attempts stay as history
 			expire := s.now().Add(defaultExpiry)
 			rec.ExpireTime = &expire
 		}

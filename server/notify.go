@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/reachhq/reach/clients/gateway"
@@ -18,8 +17,6 @@ import (
 
 // maxNotifyBody bounds an inbound notification.
 const maxNotifyBody = 1 << 20
-
-var userID2088 = regexp.MustCompile(`^2088[0-9]{12}$`)
 
 // errOtherApp: a genuine notification for another app that shares the Alipay key was
 // posted to this channel's endpoint.
@@ -182,7 +179,7 @@ func (n *notification) lifeAccountEvent(ctx context.Context, biz string) (string
 // otherwise the open id (newer apps only get open ids).
 func followerOf(ev *gateway.LifeAccountEvent) store.UserRef {
 	for _, id := range []string{ev.FromAlipayUserID, ev.FromUserID} {
-		if userID2088.MatchString(id) {
+		if alipayUserIDPattern.MatchString(id) {
 			return store.UserRef{Kind: kindUserID, ID: id}
 		}
 	}

@@ -10,7 +10,9 @@ import (
 )
 
 // Template fields UpdateTemplate may change.
-var templateMaskFields = []string{"display_name", "external_id", "keywords", "subscription_type", "life_account", "mini_program", "alipay_plus", "state"}
+// subscription_type is not among them: the ledger's rows were counted under it (one-time
+// acceptances mean nothing for a long-term template); import a new template instead.
+var templateMaskFields = []string{"display_name", "external_id", "keywords", "life_account", "mini_program", "alipay_plus", "state"}
 
 func (s *templateService) UpdateTemplate(ctx context.Context, req *reachv1.UpdateTemplateRequest) (*reachv1.UpdateTemplateResponse, error) {
 	in := req.Template

@@ -93,7 +93,8 @@ func TestUpdateTemplate(t *testing.T) {
 	up("state unspecified", &reachv1.Template{Name: g.Name}, []string{"state"}, codes.InvalidArgument, "template.state")
 	up("duplicate keyword keys", &reachv1.Template{Name: g.Name, Keywords: kws("a", "x", "a", "y")}, []string{"keywords"}, codes.InvalidArgument, "template.keywords[1].key")
 	up("no keywords left", &reachv1.Template{Name: g.Name}, []string{"keywords"}, codes.InvalidArgument, "template.keywords")
-	up("subscription type cleared on a mini program", &reachv1.Template{Name: g.Name}, []string{"subscription_type"}, codes.InvalidArgument, "template.subscription_type")
+	// The type is immutable: the ledger's rows were counted under it.
+	up("subscription type cleared on a mini program", &reachv1.Template{Name: g.Name}, []string{"subscription_type"}, codes.InvalidArgument, "update_mask")
 	up("life account options on a mini program", &reachv1.Template{Name: g.Name, Options: &reachv1.Template_LifeAccount{LifeAccount: &reachv1.LifeAccountTemplateOptions{Title: "x"}}},
 		[]string{"life_account"}, codes.InvalidArgument, "template.life_account")
 	up("external id taken by another template", &reachv1.Template{Name: g.Name, ExternalId: "ext-other"}, []string{"external_id"}, codes.AlreadyExists)

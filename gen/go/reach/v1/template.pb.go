@@ -934,8 +934,9 @@ type UpdateTemplateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The template with its `name` and the new values.
 	Template *Template `protobuf:"bytes,1,opt,name=template,proto3" json:"template,omitempty"`
-	// The fields to update: `display_name`, `external_id`, `keywords`, `subscription_type`,
-	// `life_account`, `mini_program`, `alipay_plus`, `state`. Required.
+	// The fields to update: `display_name`, `external_id`, `keywords`, `life_account`,
+	// `mini_program`, `alipay_plus`, `state`. Required. `subscription_type` is immutable: the
+	// ledger counted acceptances under it; import a new template instead.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
