@@ -55,6 +55,10 @@ func (s *Server) serveNotify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostForm.Has("service") {
+		if ch.Type != typeLifeAccount {
+			n.reject(ctx, w, fmt.Errorf("a Life Account gateway call (service=%q) for a %s channel", r.PostForm.Get("service"), ch.Type))
+			return
+		}
 		n.lifeAccount(ctx, w, r)
 		return
 	}
@@ -77,11 +81,11 @@ type notification struct {
 	ch        *store.Channel
 	log       *slog.Logger
 	alipayKey *rsa.PublicKey
-	signer    signer.Signer
 	appID     string
 }
 
-// load reads the channel's Alipay public key (to verify) and app key (to sign replies).
+// load reads the channel's Alipay public key, to verify. The app key, to sign replies, is
+// opened only once a call has verified (signer), so unsigned requests cost no decryption.
 func (n *notification) load() error {
 	c, err := channelToProto(n.ch)
 	if err != nil {
@@ -98,16 +102,21 @@ func (n *notification) load() error {
 	if n.alipayKey, err = rsakey.ParsePublicKey(pubText); err != nil {
 		return fmt.Errorf("alipay public key: %w", err)
 	}
+	n.appID = op.AppId
+	return nil
+}
+
+// replySigner returns the app key that signs replies; call it only after verification.
+func (n *notification) replySigner() (signer.Signer, error) {
 	sec, err := n.deps.openSecrets(n.ch)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	priv, err := rsakey.ParsePrivateKey(sec.AppPrivateKey)
 	if err != nil {
-		return fmt.Errorf("app private key: %w", err)
+		return nil, fmt.Errorf("app private key: %w", err)
 	}
-	n.signer, n.appID = signer.NewRSA(priv), op.AppId
-	return nil
+	return signer.NewRSA(priv), nil
 }
 
 func (n *notification) reject(ctx context.Context, w http.ResponseWriter, err error) {
@@ -123,12 +132,13 @@ func (n *notification) lifeAccount(ctx context.Context, w http.ResponseWriter, r
 		return
 	}
 	var reply string
-	var err error
-	switch service := r.PostForm.Get("service"); service {
-	case "alipay.service.check":
-		reply, err = gateway.SignGatewayCheckResponse(ctx, n.signer, "", true)
-	case "alipay.mobile.public.message.notify":
-		reply, err = n.lifeAccountEvent(ctx, r.PostForm.Get("biz_content"))
+	sign, err := n.replySigner()
+	switch service := r.PostForm.Get("service"); {
+	case err != nil:
+	case service == "alipay.service.check":
+		reply, err = gateway.SignGatewayCheckResponse(ctx, sign, "", true)
+	case service == "alipay.mobile.public.message.notify":
+		reply, err = n.lifeAccountEvent(ctx, sign, r.PostForm.Get("biz_content"))
 	default:
 		n.log.InfoContext(ctx, "notify: unhandled Life Account service", "service", service)
 		http.Error(w, "unsupported service", http.StatusBadRequest)
@@ -148,7 +158,7 @@ func (n *notification) lifeAccount(ctx context.Context, w http.ResponseWriter, r
 }
 
 // lifeAccountEvent records follows and unfollows in the ledger and returns the signed ack.
-func (n *notification) lifeAccountEvent(ctx context.Context, biz string) (string, error) {
+func (n *notification) lifeAccountEvent(ctx context.Context, sign signer.Signer, biz string) (string, error) {
 	ev, err := gateway.ParseLifeAccountEvent(biz)
 	if err != nil {
 		return "", fmt.Errorf("parse event: %w", err)
@@ -160,7 +170,7 @@ func (n *notification) lifeAccountEvent(ctx context.Context, biz string) (string
 	key := store.SubscriptionKey{TenantID: n.ch.TenantID, ChannelID: n.ch.ID, User: user}
 	if n.stale(ctx, key, ev.CreateTime) {
 		n.log.WarnContext(ctx, "notify: ignored a stale Life Account event (replayed?)", "event", ev.EventType, "created", ev.CreateTime)
-		return gateway.SignAck(ctx, n.signer, n.appID, user.ID, n.deps.now())
+		return gateway.SignAck(ctx, sign, n.appID, user.ID, n.deps.now())
 	}
 	switch ev.EventType {
 	case gateway.EventFollow:
@@ -172,7 +182,7 @@ func (n *notification) lifeAccountEvent(ctx context.Context, biz string) (string
 		return "", err
 	}
 	n.log.InfoContext(ctx, "notify: Life Account event", "event", ev.EventType, "user_kind", user.Kind)
-	return gateway.SignAck(ctx, n.signer, n.appID, user.ID, n.deps.now())
+	return gateway.SignAck(ctx, sign, n.appID, user.ID, n.deps.now())
 }
 
 // followerOf names the user of an event: the 2088… user id when the event carries one,

@@ -19,8 +19,18 @@ import (
 // call returns with the channel UNVERIFIED and a reason, rather than hanging.
 const verifyTimeout = 4 * time.Second
 
-// adapterFor builds the product adapter of a stored channel with its secrets opened.
+// adapterFor builds the product adapter of a stored channel with its secrets opened. An
+// Alipay certificate the adapter adopts after a rotation is saved on the channel.
 func (d *deps) adapterFor(ch *store.Channel) (adapter.Adapter, error) {
+	tenantID, channelID := ch.TenantID, ch.ID
+	return d.buildAdapter(ch, func(ctx context.Context, certPEM string) error {
+		return d.saveAlipayCert(ctx, tenantID, channelID, certPEM)
+	})
+}
+
+// buildAdapter builds the adapter of ch; onCert receives an Alipay certificate adopted
+// after a rotation.
+func (d *deps) buildAdapter(ch *store.Channel, onCert func(ctx context.Context, certPEM string) error) (adapter.Adapter, error) {
 	c, err := channelToProto(ch)
 	if err != nil {
 		return nil, err
@@ -30,45 +40,50 @@ func (d *deps) adapterFor(ch *store.Channel) (adapter.Adapter, error) {
 		return nil, err
 	}
 	creds := credentialsOf(c, sec)
-	tenantID, channelID := ch.TenantID, ch.ID
-	creds.OnAlipayCert = func(ctx context.Context, certPEM string) error {
-		return d.saveAlipayCert(ctx, tenantID, channelID, certPEM)
-	}
+	creds.OnAlipayCert = onCert
 	return clients.NewAdapter(ch.Type, creds, nil)
 }
 
 // saveAlipayCert keeps the Alipay certificate an adapter adopted after a rotation, so that
 // notifications (verified with the stored certificate) and later adapters use it too.
 func (d *deps) saveAlipayCert(ctx context.Context, tenantID, channelID, certPEM string) error {
-	pub, err := rsakey.ParsePublicKey(certPEM)
-	if err != nil {
-		return err
-	}
 	for attempt := 0; ; attempt++ {
 		ch, err := d.store.GetChannel(ctx, tenantID, channelID)
 		if err != nil {
 			return err
 		}
-		c, err := channelToProto(ch)
-		if err != nil {
-			return err
-		}
-		op := c.GetOpenPlatform()
-		if op == nil || op.AlipayPublicCert == certPEM {
-			return nil
-		}
-		op.AlipayPublicCert, op.AlipayPublicKeyFingerprint = certPEM, rsakey.Fingerprint(pub)
-		if ch.Config, err = channelConfigOf(c); err != nil {
+		changed, err := adoptAlipayCert(ch, certPEM)
+		if err != nil || !changed {
 			return err
 		}
 		err = d.store.UpdateChannel(ctx, ch)
 		if err == nil {
-			d.log.InfoContext(ctx, "stored Alipay's rotated certificate", "channel", channelID, "fingerprint", op.AlipayPublicKeyFingerprint)
+			d.log.InfoContext(ctx, "stored Alipay's rotated certificate", "channel", channelID)
 		}
 		if err == nil || !isConflict(err) || attempt == 4 {
 			return err
 		}
 	}
+}
+
+// adoptAlipayCert puts a rotated Alipay certificate into ch's configuration (not saved) and
+// reports whether it changed anything.
+func adoptAlipayCert(ch *store.Channel, certPEM string) (bool, error) {
+	pub, err := rsakey.ParsePublicKey(certPEM)
+	if err != nil {
+		return false, err
+	}
+	c, err := channelToProto(ch)
+	if err != nil {
+		return false, err
+	}
+	op := c.GetOpenPlatform()
+	if op == nil || op.AlipayPublicCert == certPEM {
+		return false, nil
+	}
+	op.AlipayPublicCert, op.AlipayPublicKeyFingerprint = certPEM, rsakey.Fingerprint(pub)
+	ch.Config, err = channelConfigOf(c)
+	return err == nil, err
 }
 
 // credentialsOf assembles the clear credentials an adapter needs.
@@ -109,7 +124,12 @@ func (d *deps) verify(ctx context.Context, ch *store.Channel) {
 }
 
 func (d *deps) checkCredentials(ctx context.Context, ch *store.Channel) error {
-	a, err := d.adapterFor(ch)
+	// A certificate adopted during the check goes into the record being verified, which
+	// the caller saves (it may not exist in the store yet).
+	a, err := d.buildAdapter(ch, func(_ context.Context, certPEM string) error {
+		_, err := adoptAlipayCert(ch, certPEM)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("build adapter: %w", err)
 	}
