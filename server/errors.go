@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -89,17 +90,32 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 	case errors.Is(err, context.DeadlineExceeded):
 		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
 	case errors.Is(err, store.ErrNotFound):
-		return withReason(codes.NotFound, "NOT_FOUND", err.Error())
+		return withReason(codes.NotFound, "NOT_FOUND", publicMessage(ctx, log, err, store.ErrNotFound))
 	case errors.Is(err, store.ErrAlreadyExists):
-		return withReason(codes.AlreadyExists, "ALREADY_EXISTS", err.Error())
+		return withReason(codes.AlreadyExists, "ALREADY_EXISTS", publicMessage(ctx, log, err, store.ErrAlreadyExists))
 	case errors.Is(err, store.ErrConflict):
-		return withReason(codes.Aborted, "CONCURRENT_MODIFICATION", err.Error()+": read it again and retry")
+		return withReason(codes.Aborted, "CONCURRENT_MODIFICATION", publicMessage(ctx, log, err, store.ErrConflict)+": read it again and retry")
 	case errors.Is(err, store.ErrInvalid):
-		return withReason(codes.InvalidArgument, "INVALID_ARGUMENT", err.Error())
+		return withReason(codes.InvalidArgument, "INVALID_ARGUMENT", publicMessage(ctx, log, err, store.ErrInvalid))
 	case errors.Is(err, store.ErrUnavailable):
 		log.ErrorContext(ctx, "store unavailable", "method", method, "error", err)
 		return withReason(codes.Unavailable, "STORE_UNAVAILABLE", "the database is unavailable; retry later")
 	}
 	log.ErrorContext(ctx, "internal error", "method", method, "error", err)
 	return status.Error(codes.Internal, "internal error; the cause has been logged")
+}
+
+// publicMessage is err's text up to the store sentinel it wraps: the handler's context
+// ("template \"channels/c/templates/t\": create template: already exists") without the
+// database driver's words after it, which name tables and columns. Those go to the log.
+func publicMessage(ctx context.Context, log *slog.Logger, err, sentinel error) string {
+	msg, want := err.Error(), sentinel.Error()
+	i := strings.Index(msg, want)
+	if i < 0 {
+		return want
+	}
+	if len(msg) > i+len(want) {
+		log.DebugContext(ctx, "store error", "error", err)
+	}
+	return msg[:i+len(want)]
 }
