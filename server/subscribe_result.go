@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -11,6 +12,10 @@ import (
 	"github.com/reachhq/reach/internal/subscribe"
 	"github.com/reachhq/reach/store"
 )
+
+// maxSubscribeTemplates is how many templates one my.requestSubscribeMessage call asks
+// about (§5): a result answering more was not produced by that call.
+const maxSubscribeTemplates = 3
 
 func (s *subscriptionService) RecordSubscribeResult(ctx context.Context, req *reachv1.RecordSubscribeResultRequest) (*reachv1.RecordSubscribeResultResponse, error) {
 	ch, err := s.getChannel(ctx, "parent", req.Parent)
@@ -30,6 +35,10 @@ func (s *subscriptionService) RecordSubscribeResult(ctx context.Context, req *re
 		} else {
 			f.add("result_json", perr.Error())
 		}
+	}
+	if res != nil && len(res.Accepted)+len(res.Rejected) > maxSubscribeTemplates {
+		f.add("result_json", fmt.Sprintf("answers %d templates; my.requestSubscribeMessage asks about at most %d",
+			len(res.Accepted)+len(res.Rejected), maxSubscribeTemplates))
 	}
 	if err := f.err(); err != nil {
 		return nil, err

@@ -49,6 +49,22 @@ func (s *templateService) ImportTemplate(ctx context.Context, req *reachv1.Impor
 	if t.ExternalId == "" {
 		f.add("external_id", "required: Alipay's template id (the pasted content does not carry one)")
 	}
+	// What the importer read but the template rules refuse (a keyword key, a title too long)
+	// is reported on the field the caller wrote: content.
+	var tf fieldErrors
+	checkTemplate(&tf, "", t, ch.Type)
+	for _, v := range tf.violations {
+		switch v.Field {
+		case "external_id":
+			if t.ExternalId != "" { // a missing one is reported above, in import's words
+				f.add(v.Field, v.Description)
+			}
+		case "display_name", "subscription_type":
+			f.add(v.Field, v.Description)
+		default:
+			f.add("content", v.Field+": "+v.Description)
+		}
+	}
 	if err := f.err(); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ package adapter
 
 import (
 	"context"
+	"log/slog"
 	"time"
 )
 
@@ -139,3 +140,16 @@ type Credentials struct {
 	// certificate after Alipay rotated it (certificate mode), so the owner can keep it.
 	OnAlipayCert func(ctx context.Context, certPEM string) error
 }
+
+// LogValue keeps credentials out of logs: only the ids are shown, never a key.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("app_id", c.AppID), slog.String("client_id", c.ClientID))
+}
+
+// String is what fmt prints for credentials: the ids only.
+func (c Credentials) String() string {
+	return "credentials{app_id=" + c.AppID + " client_id=" + c.ClientID + "}"
+}
+
+// GoString is what %#v prints: the ids only.
+func (c Credentials) GoString() string { return c.String() }

@@ -161,12 +161,3 @@ func marshal(req any) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
-
-// snippet is the start of a body for an error message.
-func snippet(b []byte) string {
-	const limit = 256
-	if len(b) > limit {
-		b = b[:limit]
-	}
-	return strings.ToValidUTF8(string(b), "?")
-}

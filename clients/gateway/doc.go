@@ -8,12 +8,15 @@
 //
 // Decisions where the notes leave a question open:
 //
-//   - Unsigned error_response (open question 5): a body without "sign" is
-//     accepted only when it is an error_response, and is reported as the
-//     error it states, wrapping ErrUnsigned. Because nothing vouches for it,
-//     it cannot mark a template missing or a user unsubscribed: those classes
-//     are lowered to Permanent. An unsigned business "<method>_response" is
-//     always rejected (Auth, ErrBadSignature).
+//   - Unsigned failures (open question 5): a body without "sign" is read
+//     only when it states a failure — an error_response, or a
+//     "<method>_response" whose code is not 10000 (how a rejected request
+//     signature may come back) — and is reported as the error it states,
+//     wrapping ErrUnsigned, with Alipay's codes kept. Because nothing vouches
+//     for it, it is never Verified: it cannot prove credentials, and it
+//     cannot mark a template missing or a user unsubscribed (those classes
+//     are lowered to Permanent). An unsigned success is always rejected
+//     (Auth, ErrBadSignature).
 //   - Standard notifications (§3.1, open question 4): sign and sign_type are
 //     dropped; if that does not verify and alipay_cert_sn is present, the
 //     check is repeated with alipay_cert_sn dropped too, as smartwalle/alipay
