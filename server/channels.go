@@ -129,9 +129,6 @@ func (s *channelService) DeleteChannel(ctx context.Context, req *reachv1.DeleteC
 	if err := s.store.DeleteChannel(ctx, rec.TenantID, rec.ID); err != nil {
 		return nil, fmt.Errorf("channel %q: %w", req.Name, err)
 	}
-	if _, err := s.store.FailQueuedMessages(ctx, rec.TenantID, rec.ID, "", "not sent: the channel was deleted"); err != nil {
-		return nil, fmt.Errorf("fail the queued messages of deleted channel %q: %w", req.Name, err)
-	}
 	return &reachv1.DeleteChannelResponse{}, nil
 }
 

@@ -115,8 +115,5 @@ func (s *templateService) DeleteTemplate(ctx context.Context, req *reachv1.Delet
 	if err := s.store.DeleteTemplate(ctx, rec.TenantID, rec.ChannelID, rec.ID); err != nil {
 		return nil, fmt.Errorf("template %q: %w", req.Name, err)
 	}
-	if _, err := s.store.FailQueuedMessages(ctx, rec.TenantID, rec.ChannelID, rec.ID, "not sent: the template was deleted"); err != nil {
-		return nil, fmt.Errorf("fail the queued messages of deleted template %q: %w", req.Name, err)
-	}
 	return &reachv1.DeleteTemplateResponse{}, nil
 }

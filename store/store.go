@@ -24,6 +24,12 @@ var (
 	ErrUnavailable = errors.New("store unavailable")
 )
 
+// The state reasons of messages failed because what they were for was deleted.
+const (
+	ReasonChannelDeleted  = "not sent: the channel was deleted"
+	ReasonTemplateDeleted = "not sent: the template was deleted"
+)
+
 // Store is everything Reach persists. Each role interface is small so that code can ask
 // for only what it uses.
 type Store interface {
@@ -82,8 +88,9 @@ type ChannelStore interface {
 	// UpdateChannel writes every field of c if the stored Revision equals c.Revision, then
 	// increments Revision (and sets UpdateTime). Otherwise ErrConflict (or ErrNotFound).
 	UpdateChannel(ctx context.Context, c *Channel) error
-	// DeleteChannel deletes the channel and its templates and subscriptions. Messages are kept
-	// (their history matters) but no longer dispatchable.
+	// DeleteChannel deletes the channel and its templates and subscriptions, and fails its
+	// QUEUED messages with ReasonChannelDeleted, in one transaction. Messages are kept: their
+	// history matters.
 	DeleteChannel(ctx context.Context, tenantID, id string) error
 }
 
@@ -93,7 +100,8 @@ type TemplateStore interface {
 	GetTemplate(ctx context.Context, tenantID, channelID, id string) (*Template, error)
 	ListTemplates(ctx context.Context, tenantID, channelID string, f TemplateFilter, p Page) ([]*Template, string, error)
 	UpdateTemplate(ctx context.Context, t *Template) error
-	// DeleteTemplate deletes the template and the subscriptions to it.
+	// DeleteTemplate deletes the template and the subscriptions to it, and fails its QUEUED
+	// messages with ReasonTemplateDeleted, in one transaction.
 	DeleteTemplate(ctx context.Context, tenantID, channelID, id string) error
 }
 
@@ -128,9 +136,6 @@ type MessageStore interface {
 	GetMessage(ctx context.Context, tenantID, id string) (*Message, error)
 	ListMessages(ctx context.Context, tenantID string, f MessageFilter, p Page) ([]*Message, string, error)
 	UpdateMessage(ctx context.Context, m *Message) error
-	// FailQueuedMessages sets every QUEUED message of the channel (of one template when
-	// templateID is not "") to FAILED with reason, and returns how many changed.
-	FailQueuedMessages(ctx context.Context, tenantID, channelID, templateID, reason string) (int, error)
 }
 
 // SecretStore walks every encrypted value so the key ring can be rotated.

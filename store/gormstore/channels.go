@@ -94,7 +94,10 @@ func (s *Store) DeleteChannel(ctx context.Context, tenantID, id string) error {
 		if err := tx.Scopes(tenantScope(tenantID)).Where("channel_id = ?", id).Delete(&templateRow{}).Error; err != nil {
 			return err
 		}
-		return tx.Scopes(tenantScope(tenantID)).Where("channel_id = ?", id).Delete(&subscriptionRow{}).Error
+		if err := tx.Scopes(tenantScope(tenantID)).Where("channel_id = ?", id).Delete(&subscriptionRow{}).Error; err != nil {
+			return err
+		}
+		return failQueued(tx, tenantID, id, "", store.ReasonChannelDeleted)
 	})
 	return s.fail("delete channel", err)
 }

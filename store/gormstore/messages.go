@@ -121,20 +121,16 @@ func (s *Store) GetMessage(ctx context.Context, tenantID, id string) (*store.Mes
 
 // UpdateMessage writes the delivery fields of m if the stored revision is m.Revision. What
 // the message is (channel, template, recipient, request, batch index) never changes.
-// FailQueuedMessages fails the QUEUED messages of a channel (or of one of its templates)
-// with reason, in one statement, and returns how many it failed.
-func (s *Store) FailQueuedMessages(ctx context.Context, tenantID, channelID, templateID, reason string) (int, error) {
-	q := s.db.WithContext(ctx).Model(&messageRow{}).Scopes(tenantScope(tenantID)).
-		Where("channel_id = ? AND state = ?", channelID, "QUEUED")
+// failQueued fails the QUEUED messages of a channel (or of one of its templates) with
+// reason, inside the transaction that deletes what they were for, so no queued message is
+// left pointing at nothing.
+func failQueued(tx *gorm.DB, tenantID, channelID, templateID, reason string) error {
+	q := tx.Model(&messageRow{}).Scopes(tenantScope(tenantID)).Where("channel_id = ? AND state = ?", channelID, "QUEUED")
 	if templateID != "" {
 		q = q.Where("template_id = ?", templateID)
 	}
-	res := q.Updates(map[string]any{"state": "FAILED", "state_reason": reason,
-		"revision": gorm.Expr("revision + 1"), "update_time": now()})
-	if res.Error != nil {
-		return 0, s.fail("fail queued messages", res.Error)
-	}
-	return int(res.RowsAffected), nil
+	return q.Updates(map[string]any{"state": "FAILED", "state_reason": reason,
+		"revision": gorm.Expr("revision + 1"), "update_time": now()}).Error
 }
 
 func (s *Store) UpdateMessage(ctx context.Context, m *store.Message) error {

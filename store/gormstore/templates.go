@@ -115,7 +115,10 @@ func (s *Store) DeleteTemplate(ctx context.Context, tenantID, channelID, id stri
 		}
 		// Consent was given to this template; a new template with the same id must not
 		// inherit it.
-		return tx.Scopes(tenantScope(tenantID)).Where("channel_id = ? AND template_id = ?", channelID, id).Delete(&subscriptionRow{}).Error
+		if err := tx.Scopes(tenantScope(tenantID)).Where("channel_id = ? AND template_id = ?", channelID, id).Delete(&subscriptionRow{}).Error; err != nil {
+			return err
+		}
+		return failQueued(tx, tenantID, channelID, id, store.ReasonTemplateDeleted)
 	})
 	if err != nil {
 		return s.fail("delete template", err)

@@ -160,6 +160,11 @@ func testDeleteChannel(t *testing.T, s store.Store) {
 	for _, m := range msgs {
 		got, err := s.GetMessage(ctx, t1, m.ID)
 		must(t, err)
+		// Kept for their history, and failed: nothing is left queued for a deleted channel.
+		if got.State != "FAILED" || got.StateReason != store.ReasonChannelDeleted || got.Revision != m.Revision+1 {
+			t.Fatalf("message of the deleted channel: %s %q revision %d", got.State, got.StateReason, got.Revision)
+		}
+		got.State, got.StateReason, got.Revision, got.UpdateTime = m.State, m.StateReason, m.Revision, m.UpdateTime
 		wantEqual(t, "kept message", got, m)
 	}
 	_, err = s.GetChannel(ctx, t2, "ch1")

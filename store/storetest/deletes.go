@@ -7,11 +7,15 @@ import (
 	"github.com/reachhq/reach/store"
 )
 
-// testFailQueuedMessages: deleting a channel or template fails what was still queued for
-// it, and nothing else: other states, other templates, other tenants stay as they were.
+// testFailQueuedMessages: deleting a template or a channel fails, in the same transaction,
+// what was still queued for it, and nothing else: other states, other templates, other
+// channels and other tenants stay as they were.
 func testFailQueuedMessages(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	t1, t2 := tenant(t, s, "one"), tenant(t, s, "two")
+	must(t, s.CreateChannel(ctx, newChannel(t1, "ch1")))
+	must(t, s.CreateTemplate(ctx, newTemplate(t1, "ch1", "tplA", "extA")))
+	must(t, s.CreateTemplate(ctx, newTemplate(t1, "ch1", "tplB", "extB")))
 	create := func(tenantID, channelID, templateID, prefix string, n int) []*store.Message {
 		msgs := newMessages("", channelID, templateID, prefix, n)
 		_, _, _, err := s.CreateMessages(ctx, tenantID, "", "", msgs)
@@ -24,32 +28,33 @@ func testFailQueuedMessages(t *testing.T, s store.Store) {
 	foreign := create(t2, "ch1", "tplA", "f", 1)
 	a[1].State = "SENT"
 	must(t, s.UpdateMessage(ctx, a[1]))
-
-	n, err := s.FailQueuedMessages(ctx, t1, "ch1", "tplA", "template deleted")
-	must(t, err)
-	if n != 1 {
-		t.Fatalf("failed %d messages of tplA, want 1 (the other is SENT)", n)
-	}
 	state := func(tenantID, id string) (string, string) {
 		m, err := s.GetMessage(ctx, tenantID, id)
 		must(t, err)
 		return m.State, m.StateReason
 	}
-	if st, why := state(t1, a[0].ID); st != "FAILED" || why != "template deleted" {
-		t.Fatalf("queued message of the template: %s %q", st, why)
+
+	must(t, s.DeleteTemplate(ctx, t1, "ch1", "tplA"))
+	if st, why := state(t1, a[0].ID); st != "FAILED" || why != store.ReasonTemplateDeleted {
+		t.Fatalf("queued message of the deleted template: %s %q", st, why)
 	}
 	for _, c := range []struct{ tenant, id, want string }{{t1, a[1].ID, "SENT"}, {t1, b[0].ID, "QUEUED"}, {t1, other[0].ID, "QUEUED"}, {t2, foreign[0].ID, "QUEUED"}} {
 		if st, _ := state(c.tenant, c.id); st != c.want {
 			t.Fatalf("message %s is %s, want %s", c.id, st, c.want)
 		}
 	}
-	n, err = s.FailQueuedMessages(ctx, t1, "ch1", "", "channel deleted")
-	must(t, err)
-	if n != 2 {
-		t.Fatalf("failed %d messages of ch1, want the 2 of tplB", n)
+
+	must(t, s.DeleteChannel(ctx, t1, "ch1"))
+	for _, m := range b {
+		if st, why := state(t1, m.ID); st != "FAILED" || why != store.ReasonChannelDeleted {
+			t.Fatalf("queued message of the deleted channel: %s %q", st, why)
+		}
 	}
 	if st, _ := state(t1, other[0].ID); st != "QUEUED" {
 		t.Fatalf("another channel's message is %s", st)
+	}
+	if st, _ := state(t2, foreign[0].ID); st != "QUEUED" {
+		t.Fatalf("another tenant's message is %s", st)
 	}
 }
 
