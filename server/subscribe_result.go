@@ -97,15 +97,8 @@ func (s *subscriptionService) recordAnswer(ctx context.Context, key store.Subscr
 		if refuse {
 			ch.StateReason = "rejected by the user, who asked not to be asked again"
 		}
-		if tpl.SubscriptionType == "ONE_TIME" {
-			row, err := s.store.FindSubscription(ctx, key.TenantID, key.ChannelID, key.TemplateID, key.User)
-			if err == nil && row.RemainingSends > 0 {
-				return nil, nil
-			}
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return nil, err
-			}
-		}
+		// Earlier one-time acceptances stay usable; the store decides in one statement.
+		ch.StateIfNoSends = tpl.SubscriptionType == "ONE_TIME"
 	}
 	return s.store.ApplySubscription(ctx, key, ch)
 }

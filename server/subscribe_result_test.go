@@ -72,10 +72,12 @@ func TestRecordSubscribeResult(t *testing.T) {
 		t.Errorf("ledger after two accepts: %v", s)
 	}
 
-	// A one-time rejection with sends left changes nothing.
+	// A one-time rejection with sends left keeps them usable; the row is answered as it is.
 	c = e.recordCase("one-time reject with sends left", "mini", alice, `{"behavior":"subscribe","result":{"unsubscribedEntityIds":["tpl-1"]},"tpl-1":"reject"}`, codes.OK)
 	c.grpcCheck = func() {
-		if r := recOf(c); r.Outcome != reachv1.SubscribeOutcome_SUBSCRIBE_OUTCOME_SUBSCRIBED || len(r.Subscriptions) != 0 {
+		r := recOf(c)
+		if r.Outcome != reachv1.SubscribeOutcome_SUBSCRIBE_OUTCOME_SUBSCRIBED || len(r.Subscriptions) != 1 ||
+			r.Subscriptions[0].RemainingSends != 2 || r.Subscriptions[0].State != reachv1.SubscriptionState_SUBSCRIPTION_STATE_ACTIVE {
 			t.Errorf("reject with sends left: %v", r)
 		}
 	}

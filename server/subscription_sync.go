@@ -118,10 +118,7 @@ func (s *subscriptionService) syncOne(ctx context.Context, key store.Subscriptio
 	ch := store.SubscriptionChange{Kind: "TEMPLATE", Type: t.SubscriptionType}
 	switch {
 	case rel.Subscribed && t.SubscriptionType == "ONE_TIME":
-		ch.State, ch.StateReason = "ACTIVE", "Alipay reports a subscription (synced)"
-		if row == nil || row.RemainingSends <= 0 {
-			ch.AddSends = 1 - remaining(row)
-		}
+		ch.State, ch.StateReason, ch.MinSends = "ACTIVE", "Alipay reports a subscription (synced)", 1
 	case rel.Subscribed:
 		ch.State, ch.StateReason = "ACTIVE", "Alipay reports a subscription (synced)"
 	case row == nil:
@@ -129,16 +126,9 @@ func (s *subscriptionService) syncOne(ctx context.Context, key store.Subscriptio
 	case row.State == "REJECTED":
 		return row, nil // the user said no; Alipay reporting no relation agrees
 	case t.SubscriptionType == "ONE_TIME":
-		ch.AddSends, ch.State, ch.StateReason = -remaining(row), "EXHAUSTED", "Alipay reports no subscription left (synced)"
+		ch.ClearSends, ch.State, ch.StateReason = true, "EXHAUSTED", "Alipay reports no subscription left (synced)"
 	default:
 		ch.State, ch.StateReason = "CANCELLED", "Alipay reports no subscription (synced)"
 	}
 	return s.store.ApplySubscription(ctx, key, ch)
-}
-
-func remaining(row *store.Subscription) int64 {
-	if row == nil {
-		return 0
-	}
-	return row.RemainingSends
 }

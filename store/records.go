@@ -128,6 +128,14 @@ type SubscriptionChange struct {
 	Type string // ONE_TIME or LONG_TERM; overwrites the stored type when non-empty
 	// AddSends is added to RemainingSends (one per one-time acceptance; may be negative to consume).
 	AddSends int64
+	// MinSends, when > 0, raises RemainingSends (after AddSends) to at least this value.
+	MinSends int64
+	// ClearSends sets RemainingSends to 0 (AddSends and MinSends are then ignored).
+	ClearSends bool
+	// StateIfNoSends applies State only if no sends remain after the change: a one-time
+	// rejection must not take back acceptances Alipay still honours. Decided in the same
+	// statement, so a concurrent acceptance is never lost.
+	StateIfNoSends bool
 	// State, when non-empty, becomes the row's state; StateReason goes with it.
 	State       string
 	StateReason string

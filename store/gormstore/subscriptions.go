@@ -88,15 +88,22 @@ func (s *Store) ApplySubscription(ctx context.Context, key store.SubscriptionKey
 
 // applyChange updates the stored row of key by ch and returns how many rows it changed.
 func applyChange(tx *gorm.DB, key store.SubscriptionKey, ch store.SubscriptionChange, at time.Time) (int64, error) {
+	// The state may depend on the new count (StateIfNoSends), so it is computed from the
+	// old count first and the count is written by a second statement in the same
+	// transaction, whose row lock keeps the two together.
+	sends := remainingExpr(ch)
 	set := map[string]any{
-		"remaining_sends": gorm.Expr("remaining_sends + ?", ch.AddSends),
-		"revision":        gorm.Expr("revision + 1"),
-		"update_time":     at,
+		"revision":    gorm.Expr("revision + 1"),
+		"update_time": at,
 	}
 	if ch.Type != "" {
 		set["type"] = ch.Type
 	}
-	if ch.State != "" {
+	switch {
+	case ch.State != "" && ch.StateIfNoSends:
+		set["state"] = gorm.Expr("CASE WHEN "+sends.SQL+" <= 0 THEN ? ELSE state END", append(sends.Vars, ch.State)...)
+		set["state_reason"] = gorm.Expr("CASE WHEN "+sends.SQL+" <= 0 THEN ? ELSE state_reason END", append(sends.Vars, ch.StateReason)...)
+	case ch.State != "":
 		set["state"], set["state_reason"] = ch.State, ch.StateReason
 	}
 	if ch.AccessToken != nil || ch.RefreshToken != nil {
@@ -104,10 +111,29 @@ func applyChange(tx *gorm.DB, key store.SubscriptionKey, ch store.SubscriptionCh
 		set["token_expire_time"], set["refresh_expire_time"] = ts(ch.TokenExpireTime), ts(ch.RefreshExpireTime)
 	}
 	res := tx.Model(&subscriptionRow{}).Where(naturalKey, keyArgs(key)...).Updates(set)
+	if res.Error == nil && res.RowsAffected == 1 {
+		// The count last, so the state expressions above saw the old count. (MySQL counts
+		// only rows whose values changed, so this statement's count is not the answer.)
+		err := tx.Model(&subscriptionRow{}).Where(naturalKey, keyArgs(key)...).UpdateColumn("remaining_sends", gorm.Expr(sends.SQL, sends.Vars...)).Error
+		if err != nil {
+			return 0, err
+		}
+	}
 	if res.RowsAffected > 1 {
 		return 0, fmt.Errorf("%d rows for one subscription key", res.RowsAffected)
 	}
 	return res.RowsAffected, res.Error
+}
+
+// remainingExpr is the new remaining_sends of ch, as SQL over the row's current value.
+func remainingExpr(ch store.SubscriptionChange) clause.Expr {
+	switch {
+	case ch.ClearSends:
+		return clause.Expr{SQL: "0"}
+	case ch.MinSends > 0:
+		return clause.Expr{SQL: "(CASE WHEN remaining_sends + ? < ? THEN ? ELSE remaining_sends + ? END)", Vars: []any{ch.AddSends, ch.MinSends, ch.MinSends, ch.AddSends}}
+	}
+	return clause.Expr{SQL: "(remaining_sends + ?)", Vars: []any{ch.AddSends}}
 }
 
 // insertSubscription creates the row of key as ch describes it, unless a row exists; it
@@ -117,13 +143,20 @@ func insertSubscription(tx *gorm.DB, key store.SubscriptionKey, ch store.Subscri
 	if err != nil {
 		return 0, err
 	}
-	state := ch.State
-	if state == "" {
-		state = stateActive
+	sends := ch.AddSends
+	switch {
+	case ch.ClearSends:
+		sends = 0
+	case sends < ch.MinSends:
+		sends = ch.MinSends
+	}
+	state, reason := ch.State, ch.StateReason
+	if state == "" || (ch.StateIfNoSends && sends > 0) {
+		state, reason = stateActive, ""
 	}
 	row := subscriptionRow{TenantID: key.TenantID, ChannelID: key.ChannelID, ID: id.String(),
 		Kind: ch.Kind, TemplateID: key.TemplateID, UserKind: key.User.Kind, UserID: key.User.ID,
-		Type: ch.Type, State: state, StateReason: ch.StateReason, RemainingSends: ch.AddSends,
+		Type: ch.Type, State: state, StateReason: reason, RemainingSends: sends,
 		AccessToken: ch.AccessToken, RefreshToken: ch.RefreshToken,
 		TokenExpireTime: ts(ch.TokenExpireTime), RefreshExpireTime: ts(ch.RefreshExpireTime),
 		Revision: 1, CreateTime: at, UpdateTime: at}

@@ -32,6 +32,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"TemplateList", testTemplateList},
 		{"ApplySubscription", testApplySubscription},
 		{"ApplySubscriptionConcurrent", testApplySubscriptionConcurrent},
+		{"ApplySubscriptionSends", testApplySubscriptionSends},
 		{"UpdateSubscription", testUpdateSubscription},
 		{"SubscriptionList", testSubscriptionList},
 		{"ExpiringTokens", testExpiringTokens},

@@ -907,7 +907,7 @@ type RecordSubscribeResultResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// What the user did.
 	Outcome SubscribeOutcome `protobuf:"varint,1,opt,name=outcome,proto3,enum=reach.v1.SubscribeOutcome" json:"outcome,omitempty"`
-	// The ledger rows changed by this result, after the change.
+	// The ledger rows of the templates the user answered, after the change.
 	Subscriptions []*Subscription `protobuf:"bytes,2,rep,name=subscriptions,proto3" json:"subscriptions,omitempty"`
 	// Template ids in the result that match no template of the channel; nothing was recorded
 	// for them. Import the templates and record again.

@@ -47,8 +47,9 @@ type SubscriptionServiceClient interface {
 	CancelSubscription(ctx context.Context, in *CancelSubscriptionRequest, opts ...grpc.CallOption) (*CancelSubscriptionResponse, error)
 	// Records what a mini program user answered in `my.requestSubscribeMessage`: pass the raw
 	// result object the mini program received. Each one-time acceptance allows one more send;
-	// a long-term acceptance activates; a rejection deactivates; a cancel or failure changes
-	// nothing.
+	// a long-term acceptance activates; a long-term rejection deactivates; a one-time rejection
+	// leaves earlier acceptances usable (Alipay still honours them) and marks the row REJECTED
+	// only when none is left; a cancel or failure changes nothing.
 	RecordSubscribeResult(ctx context.Context, in *RecordSubscribeResultRequest, opts ...grpc.CallOption) (*RecordSubscribeResultResponse, error)
 	// Asks Alipay for a mini program user's relations with the given templates
 	// (`alipay.open.app.messagetemplate.subscribe.query`, 3 templates per call) and updates
@@ -157,8 +158,9 @@ type SubscriptionServiceServer interface {
 	CancelSubscription(context.Context, *CancelSubscriptionRequest) (*CancelSubscriptionResponse, error)
 	// Records what a mini program user answered in `my.requestSubscribeMessage`: pass the raw
 	// result object the mini program received. Each one-time acceptance allows one more send;
-	// a long-term acceptance activates; a rejection deactivates; a cancel or failure changes
-	// nothing.
+	// a long-term acceptance activates; a long-term rejection deactivates; a one-time rejection
+	// leaves earlier acceptances usable (Alipay still honours them) and marks the row REJECTED
+	// only when none is left; a cancel or failure changes nothing.
 	RecordSubscribeResult(context.Context, *RecordSubscribeResultRequest) (*RecordSubscribeResultResponse, error)
 	// Asks Alipay for a mini program user's relations with the given templates
 	// (`alipay.open.app.messagetemplate.subscribe.query`, 3 templates per call) and updates
