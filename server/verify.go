@@ -118,7 +118,10 @@ func (d *deps) verify(ctx context.Context, ch *store.Channel) {
 	case errors.As(err, &ae) && ae.Class == alipayerr.Auth:
 		ch.State, ch.StateReason, ch.VerifyTime = "AUTH_FAILED", "Alipay rejected the credentials: "+ae.Reason()+" "+cmp.Or(ae.SubMsg, ae.Msg, errString(ae.Err)), &now
 	default:
-		ch.State, ch.StateReason = "UNVERIFIED", "verification could not run: "+err.Error()
+		// A check that could not run says nothing about the credentials: a channel Alipay
+		// accepted (or rejected) keeps that state, so an outage never stops a working
+		// channel; only the reason tells. New and rotated credentials are UNVERIFIED already.
+		ch.StateReason = "verification could not run: " + err.Error()
 		d.log.WarnContext(ctx, "channel verification could not run", "channel", ch.ID, "error", err)
 	}
 }

@@ -52,7 +52,8 @@ type ChannelServiceClient interface {
 	// history; any still queued fail with a reason saying the channel was deleted.
 	DeleteChannel(ctx context.Context, in *DeleteChannelRequest, opts ...grpc.CallOption) (*DeleteChannelResponse, error)
 	// Checks the credentials against Alipay with a harmless signed call and sets `state` to
-	// ENABLED or AUTH_FAILED (with Alipay's code in `state_reason`).
+	// ENABLED or AUTH_FAILED (with Alipay's code in `state_reason`). A check that cannot run
+	// (Alipay unreachable) leaves the state as it was and says why in `state_reason`.
 	VerifyChannel(ctx context.Context, in *VerifyChannelRequest, opts ...grpc.CallOption) (*VerifyChannelResponse, error)
 	// Closes a channel: state becomes DISABLED and nothing is sent through it until it is
 	// enabled again. Messages queued for it wait; they are not dropped.
@@ -172,7 +173,8 @@ type ChannelServiceServer interface {
 	// history; any still queued fail with a reason saying the channel was deleted.
 	DeleteChannel(context.Context, *DeleteChannelRequest) (*DeleteChannelResponse, error)
 	// Checks the credentials against Alipay with a harmless signed call and sets `state` to
-	// ENABLED or AUTH_FAILED (with Alipay's code in `state_reason`).
+	// ENABLED or AUTH_FAILED (with Alipay's code in `state_reason`). A check that cannot run
+	// (Alipay unreachable) leaves the state as it was and says why in `state_reason`.
 	VerifyChannel(context.Context, *VerifyChannelRequest) (*VerifyChannelResponse, error)
 	// Closes a channel: state becomes DISABLED and nothing is sent through it until it is
 	// enabled again. Messages queued for it wait; they are not dropped.
