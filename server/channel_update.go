@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/store"
 )
 
 // Updatable fields of each credentials message (input fields only; output-only fields are
@@ -28,47 +29,61 @@ func (s *channelService) UpdateChannel(ctx context.Context, req *reachv1.UpdateC
 	if len(req.GetUpdateMask().GetPaths()) == 0 {
 		return nil, invalidField("update_mask", "required: name the fields to change, e.g. display_name or open_platform.app_private_key")
 	}
-	for attempt := 0; ; attempt++ {
-		rec, err := s.getChannel(ctx, "channel.name", in.Name)
-		if err != nil {
-			return nil, err
+	// Retry a lost race only when the client did not pin a version with an etag.
+	attempts := conflictAttempts
+	if in.Etag != "" {
+		attempts = 1
+	}
+	var rec *store.Channel
+	err := retryConflicts(attempts, func() (err error) {
+		if rec, err = s.getChannel(ctx, "channel.name", in.Name); err != nil {
+			return err
 		}
 		if err := checkEtag(in.Etag, rec.Revision); err != nil {
-			return nil, err
+			return err
 		}
-		current, err := channelToProto(rec)
-		if err != nil {
-			return nil, err
+		if err := s.mergeUpdate(ctx, rec, in, req.UpdateMask.Paths); err != nil {
+			return err
 		}
-		old, err := s.openSecrets(rec)
-		if err != nil {
-			return nil, err
+		if err := s.store.UpdateChannel(ctx, rec); err != nil {
+			return fmt.Errorf("channel %q: %w", in.Name, err)
 		}
-		merged := withSecrets(current, old)
-		var f fieldErrors
-		credsChanged := applyChannelMask(&f, merged, in, req.UpdateMask.Paths)
-		sec := checkChannel(&f, "channel.", merged)
-		if err := f.err(); err != nil {
-			return nil, err
-		}
-		rec.DisplayName = merged.DisplayName
-		if err := s.fillStored(rec, merged, sec); err != nil {
-			return nil, err
-		}
-		if credsChanged && rec.State != "DISABLED" {
-			rec.State, rec.StateReason, rec.VerifyTime = "UNVERIFIED", reasonNotVerified, nil
-			s.verify(ctx, rec)
-		}
-		err = s.store.UpdateChannel(ctx, rec)
-		if err == nil {
-			out, err := channelToProto(rec)
-			return &reachv1.UpdateChannelResponse{Channel: out}, err
-		}
-		// Retry a lost race only when the client did not pin a version with an etag.
-		if !isConflict(err) || in.Etag != "" || attempt == 4 {
-			return nil, fmt.Errorf("channel %q: %w", in.Name, err)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	out, err := channelToProto(rec)
+	return &reachv1.UpdateChannelResponse{Channel: out}, err
+}
+
+// mergeUpdate applies the masked fields of in to the stored channel rec, validates the
+// result as a whole (secrets included), and re-verifies changed credentials.
+func (s *channelService) mergeUpdate(ctx context.Context, rec *store.Channel, in *reachv1.Channel, paths []string) error {
+	current, err := channelToProto(rec)
+	if err != nil {
+		return err
+	}
+	old, err := s.openSecrets(rec)
+	if err != nil {
+		return err
+	}
+	merged := withSecrets(current, old)
+	var f fieldErrors
+	credsChanged := applyChannelMask(&f, merged, in, paths)
+	sec := checkChannel(&f, "channel.", merged)
+	if err := f.err(); err != nil {
+		return err
+	}
+	rec.DisplayName = merged.DisplayName
+	if err := s.fillStored(rec, merged, sec); err != nil {
+		return err
+	}
+	if credsChanged && rec.State != "DISABLED" {
+		rec.State, rec.StateReason, rec.VerifyTime = "UNVERIFIED", reasonNotVerified, nil
+		s.verify(ctx, rec)
+	}
+	return nil
 }
 
 // applyChannelMask copies the masked fields of in into dst and reports whether the

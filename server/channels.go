@@ -173,20 +173,21 @@ func (s *channelService) EnableChannel(ctx context.Context, req *reachv1.EnableC
 // changeState applies change to the stored channel with optimistic concurrency, retrying
 // when another writer got in between.
 func (s *channelService) changeState(ctx context.Context, name string, change func(*store.Channel) error) (*reachv1.Channel, error) {
-	for attempt := 0; ; attempt++ {
-		rec, err := s.getChannel(ctx, "name", name)
-		if err != nil {
-			return nil, err
+	var rec *store.Channel
+	err := retryConflicts(conflictAttempts, func() (err error) {
+		if rec, err = s.getChannel(ctx, "name", name); err != nil {
+			return err
 		}
 		if err := change(rec); err != nil {
-			return nil, err
+			return err
 		}
-		err = s.store.UpdateChannel(ctx, rec)
-		if err == nil {
-			return channelToProto(rec)
+		if err := s.store.UpdateChannel(ctx, rec); err != nil {
+			return fmt.Errorf("channel %q: %w", name, err)
 		}
-		if !isConflict(err) || attempt == 4 {
-			return nil, fmt.Errorf("channel %q: %w", name, err)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return channelToProto(rec)
 }

@@ -140,27 +140,28 @@ func (s *messageService) RetryMessage(ctx context.Context, req *reachv1.RetryMes
 // transition moves a message from one state to another with optimistic concurrency, so a
 // dispatcher that picked the message up in between wins and the caller is told.
 func (s *messageService) transition(ctx context.Context, name, from, to, reason string) (*reachv1.Message, error) {
-	for attempt := 0; ; attempt++ {
-		rec, err := s.getMessage(ctx, "name", name)
-		if err != nil {
-			return nil, err
+	var rec *store.Message
+	err := retryConflicts(conflictAttempts, func() (err error) {
+		if rec, err = s.getMessage(ctx, "name", name); err != nil {
+			return err
 		}
 		if rec.State != from {
-			return nil, withReason(codes.FailedPrecondition, "MESSAGE_STATE", fmt.Sprintf("message %q is %s, not %s", name, rec.State, from))
+			return withReason(codes.FailedPrecondition, "MESSAGE_STATE", fmt.Sprintf("message %q is %s, not %s", name, rec.State, from))
 		}
 		rec.State, rec.StateReason = to, reason
 		if to == "QUEUED" { // a re-drive gets a new expiry; attempts stay as history
 			expire := s.now().Add(defaultExpiry)
 			rec.ExpireTime = &expire
 		}
-		err = s.store.UpdateMessage(ctx, rec)
-		if err == nil {
-			return messageToProto(rec)
+		if err := s.store.UpdateMessage(ctx, rec); err != nil {
+			return fmt.Errorf("message %q: %w", name, err)
 		}
-		if !isConflict(err) || attempt == 4 {
-			return nil, fmt.Errorf("message %q: %w", name, err)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return messageToProto(rec)
 }
 
 func (s *messageService) ListMessageEvents(ctx context.Context, req *reachv1.ListMessageEventsRequest) (*reachv1.ListMessageEventsResponse, error) {

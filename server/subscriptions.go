@@ -115,18 +115,19 @@ func (s *subscriptionService) CancelSubscription(ctx context.Context, req *reach
 	if reason == "" {
 		reason = "cancelled by an operator"
 	}
-	for attempt := 0; ; attempt++ {
-		rec, err := s.store.GetSubscription(ctx, tenantOf(ctx), chID, id)
+	var rec *store.Subscription
+	err := retryConflicts(conflictAttempts, func() (err error) {
+		if rec, err = s.store.GetSubscription(ctx, tenantOf(ctx), chID, id); err == nil {
+			rec.State, rec.StateReason, rec.RemainingSends = "CANCELLED", reason, 0
+			err = s.store.UpdateSubscription(ctx, rec)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("subscription %q: %w", req.Name, err)
+			return fmt.Errorf("subscription %q: %w", req.Name, err)
 		}
-		rec.State, rec.StateReason, rec.RemainingSends = "CANCELLED", reason, 0
-		err = s.store.UpdateSubscription(ctx, rec)
-		if err == nil {
-			return &reachv1.CancelSubscriptionResponse{Subscription: subscriptionToProto(rec)}, nil
-		}
-		if !isConflict(err) || attempt == 4 {
-			return nil, fmt.Errorf("subscription %q: %w", req.Name, err)
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return &reachv1.CancelSubscriptionResponse{Subscription: subscriptionToProto(rec)}, nil
 }

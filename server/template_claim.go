@@ -58,7 +58,7 @@ func (s *templateService) ClaimTemplate(ctx context.Context, req *reachv1.ClaimT
 	// The template exists at Alipay now: store it even if the caller goes away.
 	wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer wcancel()
-	out, err := s.createTemplate(wctx, req.Parent, req.TemplateId, t, "")
+	out, err := s.createTemplate(wctx, ch, req.TemplateId, t, "")
 	if err != nil {
 		// Say what Alipay created, so the operator can import it instead of losing it.
 		s.log.ErrorContext(ctx, "claimed template could not be stored", "alipay_template_id", claimed.TemplateID, "error", err)

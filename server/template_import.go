@@ -68,6 +68,6 @@ func (s *templateService) ImportTemplate(ctx context.Context, req *reachv1.Impor
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	out, err := s.createTemplate(ctx, req.Parent, req.TemplateId, t, "")
+	out, err := s.createTemplate(ctx, ch, req.TemplateId, t, "")
 	return &reachv1.ImportTemplateResponse{Template: out}, err
 }

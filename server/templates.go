@@ -18,16 +18,16 @@ func (s *templateService) CreateTemplate(ctx context.Context, req *reachv1.Creat
 	if req.Template == nil {
 		return nil, invalidField("template", "required")
 	}
-	out, err := s.createTemplate(ctx, req.Parent, req.TemplateId, req.Template, "template.")
+	ch, err := s.getChannel(ctx, "parent", req.Parent)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.createTemplate(ctx, ch, req.TemplateId, req.Template, "template.")
 	return &reachv1.CreateTemplateResponse{Template: out}, err
 }
 
 // createTemplate validates t against its channel and stores it; fields are reported under p.
-func (s *templateService) createTemplate(ctx context.Context, parent, id string, t *reachv1.Template, p string) (*reachv1.Template, error) {
-	ch, err := s.getChannel(ctx, "parent", parent)
-	if err != nil {
-		return nil, err
-	}
+func (s *templateService) createTemplate(ctx context.Context, ch *store.Channel, id string, t *reachv1.Template, p string) (*reachv1.Template, error) {
 	var f fieldErrors
 	id = chooseID(&f, "template_id", id)
 	checkTemplate(&f, p, t, ch.Type)

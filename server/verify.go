@@ -47,7 +47,7 @@ func (d *deps) buildAdapter(ch *store.Channel, onCert func(ctx context.Context, 
 // saveAlipayCert keeps the Alipay certificate an adapter adopted after a rotation, so that
 // notifications (verified with the stored certificate) and later adapters use it too.
 func (d *deps) saveAlipayCert(ctx context.Context, tenantID, channelID, certPEM string) error {
-	for attempt := 0; ; attempt++ {
+	return retryConflicts(conflictAttempts, func() error {
 		ch, err := d.store.GetChannel(ctx, tenantID, channelID)
 		if err != nil {
 			return err
@@ -56,14 +56,12 @@ func (d *deps) saveAlipayCert(ctx context.Context, tenantID, channelID, certPEM 
 		if err != nil || !changed {
 			return err
 		}
-		err = d.store.UpdateChannel(ctx, ch)
-		if err == nil {
-			d.log.InfoContext(ctx, "stored Alipay's rotated certificate", "channel", channelID)
-		}
-		if err == nil || !isConflict(err) || attempt == 4 {
+		if err := d.store.UpdateChannel(ctx, ch); err != nil {
 			return err
 		}
-	}
+		d.log.InfoContext(ctx, "stored Alipay's rotated certificate", "channel", channelID)
+		return nil
+	})
 }
 
 // adoptAlipayCert puts a rotated Alipay certificate into ch's configuration (not saved) and

@@ -36,6 +36,13 @@ func envDuration(name string, def time.Duration) time.Duration {
 	return def
 }
 
+// isSQLite reports whether dsn names the embedded SQLite database, the one kind of
+// database commands migrate on their own.
+func isSQLite(dsn string) bool {
+	d, err := backend.Dialect(dsn)
+	return err == nil && d == backend.SQLite
+}
+
 // dbFlags are the flags of every command that opens the database.
 type dbFlags struct {
 	database string

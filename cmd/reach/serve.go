@@ -2,7 +2,6 @@ package main
 
 import (
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -31,8 +30,7 @@ func serveCmd() *cobra.Command {
 			defer stop()
 			// The embedded SQLite default migrates itself; a shared server database is
 			// migrated on purpose with `reach migrate`, and serve refuses an old schema.
-			sqlite := strings.HasPrefix(db.database, "sqlite:")
-			st, err := db.open(ctx, sqlite)
+			st, err := db.open(ctx, isSQLite(db.database))
 			if err != nil {
 				return err
 			}

@@ -28,5 +28,3 @@ func versionCmd() *cobra.Command {
 		},
 	}
 }
-
-func isSQLite(dsn string) bool { return len(dsn) >= 7 && dsn[:7] == "sqlite:" }
