@@ -12,23 +12,31 @@ import (
 type Class int
 
 const (
-	// Retryable: the outcome is unknown or temporary (20000 isp.unknow-error, Alipay+ U,
-	// HTTP 5xx, timeouts, connection errors). Try again later, idempotently.
+	// Retryable: the outcome is unknown or temporary (20000 isp.unknow-error, SYSTEM_ERROR,
+	// MSG_SEND_ERROR, Alipay+ U, HTTP 5xx, timeouts, connection errors). Try again later,
+	// idempotently; MaybeDelivered tells whether the failed call may have delivered anyway.
 	Retryable Class = iota + 1
-	// RateLimited: Alipay throttled the call (40005, REQUEST_TRAFFIC_EXCEED_LIMIT,
-	// MESSAGE_SEND_EXCEED_LIMIT). Try again after backing off.
+	// RateLimited: Alipay throttled the call (40005, isv.app-call-limited, MSG_SINGLE_SD_OVER,
+	// PUB.MSG_BATCH_SD_OVER, REQUEST_TRAFFIC_EXCEED_LIMIT, MESSAGE_SEND_EXCEED_LIMIT, HTTP 429).
+	// Try again after backing off; the whole channel should slow down (§6.1).
 	RateLimited
 	// Auth: the credentials or the app's configuration are wrong (bad signature, unknown app,
-	// missing permission or encryption key, Alipay+ signature/access errors). Nothing on this
-	// channel will work until an operator fixes it.
+	// missing permission or encryption key, 40006, app unavailable or punished, no sending
+	// authorisation, Alipay+ signature/access errors). Nothing on this channel will work until
+	// an operator fixes it.
 	Auth
-	// TemplateMissing: the template no longer exists at Alipay.
+	// TemplateMissing: the template no longer exists at Alipay or is no longer valid there
+	// (MSG_TEMPLATE_NOT_EXIST, USER_TEMPLATE_ILLEGAL, MSG_TEMPLATE_INVALID, ...).
 	TemplateMissing
-	// NotSubscribed: the recipient has not subscribed, or the user's token expired.
+	// NotSubscribed: the recipient cannot receive it until the user acts: not subscribed or
+	// following, one-time quota used, refused, or the user's Alipay+ token expired or invalid
+	// (see TokenExpired).
 	NotSubscribed
-	// BadRequest: the request data is wrong (missing keyword, value too long, bad argument).
+	// BadRequest: the request data is wrong (missing keyword, value too long, bad argument,
+	// invalid recipient id).
 	BadRequest
-	// Permanent: any other failure; do not retry. Unknown codes land here with the raw code kept.
+	// Permanent: any other failure; do not retry. Unknown codes land here with the raw code
+	// kept, as do content-policy refusals and an exhausted API balance.
 	Permanent
 )
 
