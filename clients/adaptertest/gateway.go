@@ -188,7 +188,7 @@ func testAESFailures(t *testing.T, f *fixture, appID string) {
 	m := f.readyOn(t, appID, f.msgID())
 	m.Recipient.ID = f.user() // cannot receive: neither follows nor subscribed
 	_, err := a.Send(ctx(t), m)
-	wantErr(t, err, alipayerr.NotSubscribed, "40004", "USER_NOT_SUBSCRIBED")
+	wantErr(t, err, alipayerr.NotSubscribed, f.codes.notSubscribed.code, f.codes.notSubscribed.sub)
 	if _, err := f.ts.AddFault(alipaysim.Fault{Kind: alipaysim.FaultUnknownError, AppID: appID, API: f.sendAPI, Count: 1}); err != nil {
 		t.Fatal(err)
 	}

@@ -119,7 +119,7 @@ func testLifeOpenIDNotFollowing(t *testing.T, f *fixture) {
 	m := f.ready(t, f.msgID()) // the user id follows; the open id does not
 	m.Recipient = adapter.User{Kind: adapter.OpenID, ID: f.openID()}
 	_, err := f.main.Send(ctx(t), m)
-	wantErr(t, err, alipayerr.NotSubscribed, "40004", "USER_NOT_SUBSCRIBED")
+	wantErr(t, err, alipayerr.NotSubscribed, "40004", "MSG_SD_NOFOLLOW")
 }
 
 var templateID = regexp.MustCompile(`^[0-9a-f]{32}$`)

@@ -157,7 +157,7 @@ func testMiniNoSubscription(t *testing.T, f *fixture) {
 	m := f.ready(t, f.msgID())
 	m.Recipient.ID = f.user() // nobody subscribed this one
 	_, err := f.main.Send(ctx(t), m)
-	wantErr(t, err, alipayerr.NotSubscribed, "40004", "USER_NOT_SUBSCRIBED")
+	wantErr(t, err, alipayerr.NotSubscribed, "40004", "MSG_UNSUBSCRIBED")
 }
 
 // Each one-time acceptance is good for exactly one send; acceptances accumulate.
@@ -177,7 +177,7 @@ func testMiniOneTime(t *testing.T, f *fixture) {
 			}
 			m.ID = f.msgID()
 			_, err := f.main.Send(ctx(t), m)
-			wantErr(t, err, alipayerr.NotSubscribed, "40004", "USER_NOT_SUBSCRIBED")
+			wantErr(t, err, alipayerr.NotSubscribed, "40004", "MSG_UNSUBSCRIBED")
 			f.wantRecords(t, f.appID, user, accepted)
 		})
 	}

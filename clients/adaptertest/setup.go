@@ -72,12 +72,11 @@ func openPlatformFixture(t testing.TB, ts *alipaysim.TestServer, newAdapter Fact
 		channelType: channelType, newAdapter: newAdapter, ts: ts, appID: appID, creds: openPlatformCreds(ts, appID),
 		otherPrivateKey: ts.App(other).PrivateKeyPEM, otherPublicKey: ts.App(other).PublicKeyPEM,
 		codes: codes{
-			badSignature:  code{"40002", "isv.invalid-signature"},
-			unknownApp:    code{"40002", "isv.invalid-app-id"},
-			unknownError:  code{"20000", "isp.unknow-error"},
-			rateLimited:   code{"40005", "aop.call-limited"},
-			notSubscribed: code{"40004", "USER_NOT_SUBSCRIBED"},
-			lackKeyword:   code{"40004", "USER_TEMPLATE_LACK_KEYWORD"},
+			badSignature: code{"40002", "isv.invalid-signature"},
+			unknownApp:   code{"40002", "isv.invalid-app-id"},
+			unknownError: code{"20000", "isp.unknow-error"},
+			rateLimited:  code{"40005", "aop.call-limited"},
+			lackKeyword:  code{"40004", "USER_TEMPLATE_LACK_KEYWORD"},
 		},
 	}
 	f.unknownApp = func(c adapter.Credentials) adapter.Credentials { c.AppID = "2021000000009999"; return c }
@@ -143,6 +142,7 @@ func setupLife(t testing.TB, newAdapter Factory) *fixture {
 	f := openPlatformFixture(t, ts, newAdapter, LifeAccount, lifeApp, lifeCertApp)
 	f.sendAPI, f.verifyAPI = "alipay.open.public.message.single.send", "alipay.open.public.info.query"
 	f.codes.templateMissing = code{"40004", "MSG_TEMPLATE_NOT_EXIST"}
+	f.codes.notSubscribed = code{"40004", "MSG_SD_NOFOLLOW"}
 	f.template = adapter.Template{ExternalID: lifeTmpl, Keys: keywords(2), HeadColor: "#85be53",
 		URL: "https://example.com/orders?id=1&from=alipay", ActionName: "查看详情"}
 	f.gatewayReady(func(t testing.TB, appID, user string) {
@@ -180,6 +180,7 @@ func setupMini(t testing.TB, newAdapter Factory) *fixture {
 	f := openPlatformFixture(t, ts, newAdapter, MiniProgram, miniApp, miniCertApp)
 	f.sendAPI, f.verifyAPI = "alipay.open.app.mini.templatemessage.send", "alipay.open.mini.baseinfo.query"
 	f.codes.templateMissing = code{"40004", "USER_TEMPLATE_ILLEGAL"}
+	f.codes.notSubscribed = code{"40004", "MSG_UNSUBSCRIBED"}
 	f.template = adapter.Template{ExternalID: longTmpl, Keys: keywords(2), Page: miniPage}
 	f.gatewayReady(func(t testing.TB, appID, user string) {
 		if err := ts.Subscribe(appID, user, longTmpl, 0); err != nil {

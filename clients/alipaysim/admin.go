@@ -16,6 +16,8 @@ func (s *Server) routes() http.Handler {
 	m.HandleFunc("/api/open/", s.servePlus)
 	m.HandleFunc("GET /sim/info", s.adminInfo)
 	m.HandleFunc("GET /sim/apps/{app_id}", s.adminState)
+	m.HandleFunc("GET /sim/apps/{app_id}/limits", s.adminLimits)
+	m.HandleFunc("POST /sim/apps/{app_id}/limits", s.adminSetLimits)
 	m.HandleFunc("POST /sim/subscribe", s.adminSubscribe(true))
 	m.HandleFunc("POST /sim/unsubscribe", s.adminSubscribe(false))
 	m.HandleFunc("POST /sim/follow", s.adminFollow(true))
@@ -99,7 +101,7 @@ func (s *Server) adminRemoveFault(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminRequests(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := RequestFilter{API: q.Get("api"), AppID: q.Get("app_id"), Recipient: q.Get("recipient"),
-		TemplateID: q.Get("template_id"), RequestID: q.Get("request_id")}
+		TemplateID: q.Get("template_id"), RequestID: q.Get("request_id"), Outcome: q.Get("outcome")}
 	if v := q.Get("after_seq"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

@@ -54,7 +54,7 @@ func TestAdminStateEndpoints(t *testing.T) {
 	}
 	want(t, c.call(miniSend, miniSendBiz(user2, oneTmpl, data3)), "10000", "")
 	admin(t, ts, "POST", "/sim/unsubscribe", `{"app_id":"`+miniApp+`","user":"`+user2+`"}`, 200, nil)
-	want(t, c.call(miniSend, miniSendBiz(user2, oneTmpl, data3)), "40004", "USER_NOT_SUBSCRIBED")
+	want(t, c.call(miniSend, miniSendBiz(user2, oneTmpl, data3)), "40004", "MSG_UNSUBSCRIBED")
 
 	admin(t, ts, "POST", "/sim/follow", `{"app_id":"`+lifeApp+`","user":"`+user2+`"}`, 200, nil)
 	want(t, gw(t, ts, lifeApp).call(lifeSend, lifeSendBiz(user2, lifeTmpl, "keyword1", "keyword2")), "10000", "")
@@ -78,7 +78,7 @@ func TestAdminRequestsStatsAndReset(t *testing.T) {
 	ts := newSim(t)
 	c := gw(t, ts, lifeApp)
 	want(t, c.call(lifeSend, lifeSendBiz(user1, lifeTmpl, "keyword1", "keyword2")), "10000", "")
-	want(t, c.call(lifeSend, lifeSendBiz(user2, lifeTmpl, "keyword1", "keyword2")), "40004", "USER_NOT_SUBSCRIBED")
+	want(t, c.call(lifeSend, lifeSendBiz(user2, lifeTmpl, "keyword1", "keyword2")), "40004", "MSG_SD_NOFOLLOW")
 	want(t, c.call("alipay.open.public.info.query", nil), "10000", "")
 	var list struct {
 		Count    int      `json:"count"`

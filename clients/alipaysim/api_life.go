@@ -9,10 +9,10 @@ import (
 
 // Life Account answers (§2.3). Keyword-set mismatches reuse the mini-program sub code
 // USER_TEMPLATE_LACK_KEYWORD (no Life Account code is documented); a recipient who does
-// not follow gets USER_NOT_SUBSCRIBED (an assumption, see README).
+// not follow gets MSG_SD_NOFOLLOW, single.send's own code for it (§6.2, §6.4).
 var (
 	errMsgTemplateMissing = bizErr("MSG_TEMPLATE_NOT_EXIST", "消息模板不存在")
-	errNotFollowing       = bizErr("USER_NOT_SUBSCRIBED", "用户未关注该生活号")
+	errNotFollowing       = bizErr("MSG_SD_NOFOLLOW", "用户未关注该生活号")
 )
 
 // lifeContextFixed are the context fields that are not keywords.

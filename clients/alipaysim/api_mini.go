@@ -6,13 +6,14 @@ import (
 	"unicode/utf8"
 )
 
-// Mini-program answers of §2.1. Where the notes found no sub code (user not subscribed,
-// one-time quota spent: open question 1) the simulator uses USER_NOT_SUBSCRIBED.
+// Mini-program answers of §2.1. Not subscribed and one-time quota spent share one code:
+// MSG_UNSUBSCRIBED is in the API's code list (§6.2), but which code means which case is
+// undocumented (open question 1), so this is a guess (README, decision 1).
 var (
 	errTemplateIllegal = bizErr("USER_TEMPLATE_ILLEGAL", "模板非法")
 	errLackKeyword     = bizErr("USER_TEMPLATE_LACK_KEYWORD", "缺少关键词")
 	errKeywordLength   = bizErr("USER_KEYWORD_LENGTH_ERROR", "关键词超长")
-	errNotSubscribed   = bizErr("USER_NOT_SUBSCRIBED", "用户未订阅该模板或一次性订阅次数已用完")
+	errNotSubscribed   = bizErr("MSG_UNSUBSCRIBED", "用户未订阅该模板或一次性订阅次数已用完")
 )
 
 const maxKeywordChars = 50 // per keyword value, in characters (§2.1)

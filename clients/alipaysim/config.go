@@ -51,6 +51,10 @@ type Config struct {
 	// TimestampSkew is how far timestamp (gateway) and Request-Time (Alipay+) may be from
 	// the simulator's clock; default 30m, negative disables the check (open question 8).
 	TimestampSkew Duration `json:"timestamp_skew,omitempty"`
+	// StrictTimestamps accepts a gateway timestamp only as Beijing time. By default the same
+	// text read as UTC is accepted too: the official Node and C# SDKs stamp the machine's
+	// local time and many servers run in UTC (§6.4), so Alipay must take those stamps.
+	StrictTimestamps bool `json:"strict_timestamps,omitempty"`
 	// Alipay+ token lifetimes (§4.6); defaults 1h, 30 days and 10 minutes.
 	AccessTokenTTL  Duration `json:"access_token_ttl,omitempty"`
 	RefreshTokenTTL Duration `json:"refresh_token_ttl,omitempty"`
@@ -99,6 +103,10 @@ type App struct {
 	// subscriptions.
 	Followers     []string       `json:"followers,omitempty"`
 	Subscriptions []Subscription `json:"subscriptions,omitempty"`
+
+	// Limits (rate_limit, latency, latency_min, latency_max) are the app's initial rate
+	// limit and latency, restored by Reset; SetLimits changes them at runtime.
+	Limits
 }
 
 // Template is a message template of an app.

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/reachhq/reach/clients/rsakey"
 )
@@ -21,7 +22,9 @@ type app struct {
 	requireFollow   bool
 	clientID        string
 	authClientID    string
-	cfg             App // initial templates, followers and subscriptions, for Reset
+	cfg             App // initial templates, followers, subscriptions and limits, for Reset
+	// limits is the one mutable field: swapped atomically so requests read it lock-free.
+	limits atomic.Pointer[throttle]
 }
 
 // buildApps validates the apps of cfg and parses their keys. All problems are reported
@@ -75,6 +78,9 @@ func buildApps(cfg *Config) ([]*app, error) {
 			built.aes = b
 		} else if a.EncryptRequired {
 			bad("encrypt_required needs encrypt_key")
+		}
+		if err := a.Limits.check(); err != nil {
+			bad("%v", err)
 		}
 		for _, err := range checkAppState(a) {
 			bad("%v", err)

@@ -15,8 +15,10 @@
 //     §4.2–4.3;
 //   - templates, one-time and long-term subscriptions, Life Account followers, Alipay+ auth
 //     codes and tokens behave as §2, §4 and §5 describe;
-//   - an admin API under /sim/ changes that state, injects faults, sends signed
-//     notifications (§3) and reads back every accepted request.
+//   - per-app rate limits (a signed 40005 / REQUEST_TRAFFIC_EXCEED_LIMIT when exceeded) and
+//     latency stand in for Alipay's unpublished limits (§6.1);
+//   - an admin API under /sim/ changes that state and those limits, injects faults, sends
+//     signed notifications (§3) and reads back every accepted or rate-limited request.
 //
 // Use New and Start as a server, Handler to mount it elsewhere, or NewTestServer in tests.
 // README.md documents the configuration file, the admin API and every decision taken where

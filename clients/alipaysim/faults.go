@@ -143,12 +143,7 @@ func (fs *faultSet) pick(api, appID string) *Fault {
 // applyCommon handles what all kinds share; it reports whether the answer is written
 // (true) or the request should carry on (false, only after a FaultDelay).
 func (s *Server) applyCommon(w http.ResponseWriter, r *http.Request, f *Fault) (done bool) {
-	if f.Delay > 0 {
-		select {
-		case <-time.After(time.Duration(f.Delay)):
-		case <-r.Context().Done():
-		}
-	}
+	wait(r.Context(), time.Duration(f.Delay))
 	switch f.Kind {
 	case FaultDelay:
 		return false

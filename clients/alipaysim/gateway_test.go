@@ -79,8 +79,8 @@ func TestGatewayRejections(t *testing.T) {
 		{"stale timestamp", func(c *gwClient, p map[string]string) {
 			p["timestamp"] = time.Now().Add(-31 * time.Minute).In(cst).Format(timestampLayout)
 		}, "40002", "isv.invalid-timestamp", false},
-		{"UTC timestamp read as Beijing time", func(c *gwClient, p map[string]string) {
-			p["timestamp"] = time.Now().UTC().Format(timestampLayout)
+		{"stale timestamp read as UTC too", func(c *gwClient, p map[string]string) {
+			p["timestamp"] = time.Now().Add(-31 * time.Minute).UTC().Format(timestampLayout)
 		}, "40002", "isv.invalid-timestamp", false},
 		{"signed with another key", func(c *gwClient, p map[string]string) { p["sign"] = testSign(other, p) }, "40002", "isv.invalid-signature", false},
 		{"param changed after signing", func(c *gwClient, p map[string]string) { p["biz_content"] = `{"to_user_id":"x"}` }, "40002", "isv.invalid-signature", false},

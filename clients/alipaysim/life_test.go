@@ -15,11 +15,11 @@ func TestLifeSend(t *testing.T) {
 	ts := newSim(t)
 	c := gw(t, ts, lifeApp)
 	want(t, c.call(lifeSend, lifeSendBiz(user1, lifeTmpl, "keyword1", "keyword2")), "10000", "")
-	want(t, c.call(lifeSend, lifeSendBiz(user2, lifeTmpl, "keyword1", "keyword2")), "40004", "USER_NOT_SUBSCRIBED")
+	want(t, c.call(lifeSend, lifeSendBiz(user2, lifeTmpl, "keyword1", "keyword2")), "40004", "MSG_SD_NOFOLLOW")
 	_ = ts.Follow(lifeApp, user2)
 	want(t, c.call(lifeSend, lifeSendBiz(user2, lifeTmpl, "keyword1", "keyword2")), "10000", "")
 	_ = ts.Unfollow(lifeApp, user1)
-	want(t, c.call(lifeSend, lifeSendBiz(user1, lifeTmpl, "keyword1", "keyword2")), "40004", "USER_NOT_SUBSCRIBED")
+	want(t, c.call(lifeSend, lifeSendBiz(user1, lifeTmpl, "keyword1", "keyword2")), "40004", "MSG_SD_NOFOLLOW")
 	// require_follow=false: anyone may receive.
 	want(t, gw(t, ts, openLife).call(lifeSend, lifeSendBiz(user2, lifeTmpl, "keyword1", "keyword2")), "10000", "")
 }

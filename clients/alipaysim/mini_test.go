@@ -11,7 +11,7 @@ const subQuery = "alipay.open.app.messagetemplate.subscribe.query"
 func TestMiniOneTimeSubscription(t *testing.T) {
 	ts := newSim(t)
 	c := gw(t, ts, miniApp)
-	want(t, c.call(miniSend, miniSendBiz(user1, oneTmpl, data3)), "40004", "USER_NOT_SUBSCRIBED")
+	want(t, c.call(miniSend, miniSendBiz(user1, oneTmpl, data3)), "40004", "MSG_UNSUBSCRIBED")
 	for range 2 {
 		if err := ts.Subscribe(miniApp, user1, oneTmpl, 1); err != nil {
 			t.Fatal(err)
@@ -21,9 +21,9 @@ func TestMiniOneTimeSubscription(t *testing.T) {
 	// A failing send does not spend the acceptance.
 	want(t, c.call(miniSend, miniSendBiz(user1, oneTmpl, data2)), "40004", "USER_TEMPLATE_LACK_KEYWORD")
 	want(t, c.call(miniSend, miniSendBiz(user1, oneTmpl, data3)), "10000", "")
-	want(t, c.call(miniSend, miniSendBiz(user1, oneTmpl, data3)), "40004", "USER_NOT_SUBSCRIBED")
+	want(t, c.call(miniSend, miniSendBiz(user1, oneTmpl, data3)), "40004", "MSG_UNSUBSCRIBED")
 	// Another user has their own subscriptions.
-	want(t, c.call(miniSend, miniSendBiz(user2, oneTmpl, data3)), "40004", "USER_NOT_SUBSCRIBED")
+	want(t, c.call(miniSend, miniSendBiz(user2, oneTmpl, data3)), "40004", "MSG_UNSUBSCRIBED")
 	if n := len(ts.Requests(RequestFilter{API: miniSend, Recipient: user1, TemplateID: oneTmpl})); n != 2 {
 		t.Errorf("recorded %d sends, want 2", n)
 	}
@@ -41,7 +41,7 @@ func TestMiniLongTermUntilRevoked(t *testing.T) {
 	if err := ts.Unsubscribe(miniApp, user1, ""); err != nil {
 		t.Fatal(err)
 	}
-	want(t, c.call(miniSend, miniSendBiz(user1, longTmpl, data2)), "40004", "USER_NOT_SUBSCRIBED")
+	want(t, c.call(miniSend, miniSendBiz(user1, longTmpl, data2)), "40004", "MSG_UNSUBSCRIBED")
 }
 
 func TestMiniSendValidation(t *testing.T) {
@@ -90,7 +90,7 @@ func TestMiniDeletedTemplate(t *testing.T) {
 	want(t, c.call(miniSend, miniSendBiz(user1, longTmpl, data2)), "40004", "USER_TEMPLATE_ILLEGAL")
 	// Re-adding it does not bring the old subscription back.
 	_ = ts.AddTemplate(miniApp, Template{ID: longTmpl, Subscription: LongTerm, Keywords: []string{"keyword1", "keyword2"}})
-	want(t, c.call(miniSend, miniSendBiz(user1, longTmpl, data2)), "40004", "USER_NOT_SUBSCRIBED")
+	want(t, c.call(miniSend, miniSendBiz(user1, longTmpl, data2)), "40004", "MSG_UNSUBSCRIBED")
 }
 
 func TestMiniSubscribeQuery(t *testing.T) {

@@ -72,6 +72,10 @@ func (s *Server) servePlus(w http.ResponseWriter, r *http.Request) {
 		s.writePlus(w, c, res)
 		return
 	}
+	if s.limit(r, c.app) { // before faults, as on the gateway
+		s.plusLimited(w, c)
+		return
+	}
 	f := s.faults.pick(c.path, c.app.id)
 	if f != nil && !f.After && s.plusFault(w, r, c, f) {
 		return

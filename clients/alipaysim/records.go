@@ -6,13 +6,24 @@ import (
 	"time"
 )
 
-// Record is one request the simulator accepted: it passed verification and got a success
-// answer (10000, or Alipay+ S). Rejected and faulted requests are not recorded (they are
-// counted in Stats); an Alipay+ send repeated with the same requestId is recorded once.
+// Outcomes of recorded requests.
+const (
+	// OutcomeAccepted: verified and answered with success (10000, or Alipay+ S).
+	OutcomeAccepted = "accepted"
+	// OutcomeRateLimited: verified, then refused by the app's rate limit (40005, or Alipay+
+	// F REQUEST_TRAFFIC_EXCEED_LIMIT). Recorded so a test sees every attempt of a retried
+	// message, not only the one that got through.
+	OutcomeRateLimited = "rate_limited"
+)
+
+// Record is one request the simulator accepted or rate-limited. Rejected and faulted
+// requests are not recorded (they are counted in Stats); an Alipay+ send repeated with the
+// same requestId is recorded once.
 type Record struct {
 	Seq        int64           `json:"seq"`
 	Time       time.Time       `json:"time"`
-	API        string          `json:"api"` // gateway method, or Alipay+ path
+	Outcome    string          `json:"outcome"` // OutcomeAccepted or OutcomeRateLimited
+	API        string          `json:"api"`     // gateway method, or Alipay+ path
 	AppID      string          `json:"app_id"`
 	Recipient  string          `json:"recipient,omitempty"` // to_user_id/to_open_id, user_id/open_id, or Alipay+ customerId
 	TemplateID string          `json:"template_id,omitempty"`
@@ -24,6 +35,8 @@ type Record struct {
 // RequestFilter selects records; empty fields match everything.
 type RequestFilter struct {
 	API, AppID, Recipient, TemplateID, RequestID string
+	// Outcome keeps one outcome; count deliveries with OutcomeAccepted.
+	Outcome string
 	// AfterSeq keeps records with Seq > AfterSeq, for polling.
 	AfterSeq int64
 }
@@ -31,7 +44,8 @@ type RequestFilter struct {
 func (f RequestFilter) match(r *Record) bool {
 	return (f.API == "" || f.API == r.API) && (f.AppID == "" || f.AppID == r.AppID) &&
 		(f.Recipient == "" || f.Recipient == r.Recipient) && (f.TemplateID == "" || f.TemplateID == r.TemplateID) &&
-		(f.RequestID == "" || f.RequestID == r.RequestID) && r.Seq > f.AfterSeq
+		(f.RequestID == "" || f.RequestID == r.RequestID) && (f.Outcome == "" || f.Outcome == r.Outcome) &&
+		r.Seq > f.AfterSeq
 }
 
 // Stats counts requests by outcome since the last Reset.
@@ -39,6 +53,7 @@ type Stats struct {
 	Accepted int64 `json:"accepted"`
 	Rejected int64 `json:"rejected"` // verification or business failures
 	Faulted  int64 `json:"faulted"`  // answered by an injected fault
+	Limited  int64 `json:"limited"`  // refused by the app's rate limit (and recorded)
 }
 
 // recordLog is a ring buffer of the last limit records.
@@ -55,7 +70,12 @@ func (l *recordLog) add(r Record) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.seq++
-	l.stats.Accepted++
+	if r.Outcome == OutcomeRateLimited {
+		l.stats.Limited++
+	} else {
+		r.Outcome = OutcomeAccepted
+		l.stats.Accepted++
+	}
 	r.Seq = l.seq
 	if len(l.buf) < l.limit {
 		l.buf = append(l.buf, r)

@@ -38,6 +38,7 @@ type Server struct {
 	offset  atomic.Int64 // Advance: added to the clock that ages state
 
 	skew                               time.Duration
+	strictTimestamps                   bool
 	accessTTL, refreshTTL, authCodeTTL time.Duration
 	maxTemplates, maxRecords           int
 
@@ -50,7 +51,7 @@ type Server struct {
 // Missing Alipay keys and certificates are generated (and cached for the process).
 func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, byID: map[string]*app{}, byClient: map[string]*app{},
-		certs: map[string]*alipayCert{}, skew: cfg.skew(),
+		certs: map[string]*alipayCert{}, skew: cfg.skew(), strictTimestamps: cfg.StrictTimestamps,
 		accessTTL: orDefault(cfg.AccessTokenTTL, time.Hour), refreshTTL: orDefault(cfg.RefreshTokenTTL, 30*24*time.Hour),
 		authCodeTTL: orDefault(cfg.AuthCodeTTL, 10*time.Minute), maxTemplates: orDefaultInt(cfg.MaxTemplates, 50),
 		maxRecords: orDefaultInt(cfg.MaxRecords, 100000)}
@@ -205,9 +206,9 @@ func (s *Server) now() time.Time {
 // the clock that checks request timestamps, so clients keep working.
 func (s *Server) Advance(d time.Duration) { s.offset.Add(int64(d)) }
 
-// Reset restores the configured templates, followers and subscriptions and forgets codes,
-// tokens, idempotency keys, faults, records and the clock offset. Keys and certificates
-// (including a rotated Alipay cert) stay.
+// Reset restores the configured templates, followers, subscriptions and limits (with full
+// rate-limit buckets) and forgets codes, tokens, idempotency keys, faults, records and the
+// clock offset. Keys and certificates (including a rotated Alipay cert) stay.
 func (s *Server) Reset() {
 	s.st.reset(s.apps)
 	s.records.reset()

@@ -47,12 +47,14 @@ type subscription struct {
 
 func (s *subscription) active() bool { return s.longTerm || s.count > 0 }
 
-// reset restores the configured initial state of every app.
+// reset restores the configured initial state of every app, its limits (with a full
+// bucket) included.
 func (st *state) reset(apps []*app) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.apps = make(map[string]*appState, len(apps))
 	for _, a := range apps {
+		a.limits.Store(newThrottle(a.cfg.Limits))
 		as := &appState{app: a, templates: map[string]*template{}, followers: map[string]bool{},
 			subs: map[subKey]*subscription{}, revoked: map[string]bool{}}
 		for _, t := range a.cfg.Templates {

@@ -28,8 +28,8 @@ func (s *Server) Subscribe(appID, user, templateID string, count int) error {
 }
 
 // Unsubscribe withdraws user's subscription to templateID ("" for all templates) of a
-// mini program, or an Alipay+ customer's SEND_MESSAGE consent: sends fail with
-// USER_NOT_SUBSCRIBED afterwards.
+// mini program, or an Alipay+ customer's SEND_MESSAGE consent: sends fail afterwards with
+// MSG_UNSUBSCRIBED (mini program) or USER_NOT_SUBSCRIBED (Alipay+).
 func (s *Server) Unsubscribe(appID, user, templateID string) error {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
