@@ -151,7 +151,7 @@ func authWorld(t *testing.T, e *testEnv) []rpcSpec {
 		{method: mRetryMessage, req: &reachv1.RetryMessageRequest{Name: queued.Name}, resp: respOf[reachv1.RetryMessageResponse](),
 			httpMethod: "POST", httpPath: "/v1/" + queued.Name + ":retry", httpBody: `{}`, access: accessSender, allowedWant: codes.FailedPrecondition},
 		{method: mListMessageEvents, req: &reachv1.ListMessageEventsRequest{Parent: queued.Name}, resp: respOf[reachv1.ListMessageEventsResponse](),
-			httpMethod: "GET", httpPath: "/v1/" + queued.Name + "/events", access: accessRead, allowedWant: codes.Unimplemented},
+			httpMethod: "GET", httpPath: "/v1/" + queued.Name + "/events", access: accessRead},
 	}
 }
 

@@ -39,6 +39,9 @@ func checkChannel(f *fieldErrors, p string, c *reachv1.Channel) channelSecrets {
 		if dp.MaxPerUserPerDay < 0 || dp.MaxPerUserPerDay > 10000 {
 			f.add(p+"delivery_policy.max_per_user_per_day", "must be between 0 (no cap) and 10000")
 		}
+		if dp.MaxInFlight < 0 || dp.MaxInFlight > 1000 {
+			f.add(p+"delivery_policy.max_in_flight", "must be between 0 (default) and 1000")
+		}
 	}
 	return sec
 }

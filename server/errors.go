@@ -69,11 +69,6 @@ func withReason(c codes.Code, reason, msg string) error {
 	return st.Err()
 }
 
-// unimplemented says which later piece of work an RPC is waiting for.
-func unimplemented(rpc, missing string) error {
-	return withReason(codes.Unimplemented, "NOT_IMPLEMENTED", rpc+" is not implemented yet: "+missing)
-}
-
 // toStatus maps any error a handler returns to a gRPC status. Store sentinels become their
 // standard codes with the handler's context as message; anything unknown becomes INTERNAL
 // with a public message and the cause goes to the log only.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
@@ -120,40 +121,55 @@ func (s *messageService) CancelMessage(ctx context.Context, req *reachv1.CancelM
 	if reason == "" {
 		reason = "cancelled by the client"
 	}
-	out, err := s.transition(ctx, req.Name, "QUEUED", "CANCELLED", reason)
+	out, err := s.transition(ctx, req.Name, cancellable, "CANCELLED", reason, store.EventCancelled)
 	return &reachv1.CancelMessageResponse{Message: out}, err
 }
 
+// cancellable: a message waiting to be sent or for a retry can be cancelled; one a
+// dispatcher holds may be at Alipay already.
+func cancellable(m *store.Message, now time.Time) error {
+	switch {
+	case m.State == "SENDING" && m.LeaseOwner != "" && m.LeaseExpireTime != nil && m.LeaseExpireTime.After(now):
+		return withReason(codes.FailedPrecondition, "MESSAGE_IN_FLIGHT", fmt.Sprintf("message %q is being handed to Alipay and can no longer be cancelled", messageName(m.ID)))
+	case m.State != "QUEUED" && m.State != "SENDING":
+		return withReason(codes.FailedPrecondition, "MESSAGE_STATE", fmt.Sprintf("message %q is %s; only QUEUED or SENDING messages can be cancelled", messageName(m.ID), m.State))
+	}
+	return nil
+}
+
+// retriable: only a message that ended without being sent can be queued again.
+func retriable(m *store.Message, _ time.Time) error {
+	if m.State != "FAILED" && m.State != "EXPIRED" {
+		return withReason(codes.FailedPrecondition, "MESSAGE_NOT_RETRYABLE", fmt.Sprintf("message %q is %s; only FAILED or EXPIRED messages can be retried", messageName(m.ID), m.State))
+	}
+	return nil
+}
+
 func (s *messageService) RetryMessage(ctx context.Context, req *reachv1.RetryMessageRequest) (*reachv1.RetryMessageResponse, error) {
-	rec, err := s.getMessage(ctx, "name", req.Name)
-	if err != nil {
-		return nil, err
-	}
-	from := rec.State
-	if from != "FAILED" && from != "EXPIRED" {
-		return nil, withReason(codes.FailedPrecondition, "MESSAGE_NOT_RETRYABLE", fmt.Sprintf("message %q is %s; only FAILED or EXPIRED messages can be retried", req.Name, from))
-	}
-	out, err := s.transition(ctx, req.Name, from, "QUEUED", "queued again by the client")
+	out, err := s.transition(ctx, req.Name, retriable, "QUEUED", "queued again by the client", store.EventRequeued)
 	return &reachv1.RetryMessageResponse{Message: out}, err
 }
 
-// transition moves a message from one state to another with optimistic concurrency, so a
-// dispatcher that picked the message up in between wins and the caller is told.
-func (s *messageService) transition(ctx context.Context, name, from, to, reason string) (*reachv1.Message, error) {
+// transition moves a message to another state with optimistic concurrency and records the
+// step in its timeline, so a dispatcher that picked the message up in between wins and the
+// caller is told.
+func (s *messageService) transition(ctx context.Context, name string, allowed func(*store.Message, time.Time) error, to, reason, kind string) (*reachv1.Message, error) {
 	var rec *store.Message
 	err := retryConflicts(conflictAttempts, func() (err error) {
 		if rec, err = s.getMessage(ctx, "name", name); err != nil {
 			return err
 		}
-		if rec.State != from {
-			return withReason(codes.FailedPrecondition, "MESSAGE_STATE", fmt.Sprintf("message %q is %s, not %s", name, rec.State, from))
+		now := s.now()
+		if err := allowed(rec, now); err != nil {
+			return err
 		}
 		rec.State, rec.StateReason = to, reason
 		if to == "QUEUED" { // a re-drive gets a new expiry; attempts stay as history
-			expire := s.now().Add(defaultExpiry)
+			expire := now.Add(defaultExpiry)
 			rec.ExpireTime = &expire
 		}
-		if err := s.store.UpdateMessage(ctx, rec); err != nil {
+		ev := &store.MessageEvent{Time: now, Kind: kind, State: to, Description: reason, Attempt: rec.Attempts}
+		if err := s.store.UpdateMessage(ctx, rec, ev); err != nil {
 			return fmt.Errorf("message %q: %w", name, err)
 		}
 		return nil
@@ -161,12 +177,31 @@ func (s *messageService) transition(ctx context.Context, name, from, to, reason 
 	if err != nil {
 		return nil, err
 	}
+	s.wake()
 	return messageToProto(rec)
 }
 
 func (s *messageService) ListMessageEvents(ctx context.Context, req *reachv1.ListMessageEventsRequest) (*reachv1.ListMessageEventsResponse, error) {
-	if _, err := s.getMessage(ctx, "parent", req.Parent); err != nil {
+	var f fieldErrors
+	pg := page(&f, req.PageSize, req.PageToken)
+	if err := f.err(); err != nil {
 		return nil, err
 	}
-	return nil, unimplemented("ListMessageEvents", "the dispatcher that records each stage of delivery")
+	m, err := s.getMessage(ctx, "parent", req.Parent)
+	if err != nil {
+		return nil, err
+	}
+	evs, next, err := s.store.ListMessageEvents(ctx, m.TenantID, m.ID, pg)
+	if err != nil {
+		return nil, listErr(err)
+	}
+	out := &reachv1.ListMessageEventsResponse{NextPageToken: next}
+	if pg.Token == "" { // the first step is the message's creation, told by the message itself
+		out.Events = append(out.Events, &reachv1.MessageEvent{Time: ts(m.CreateTime), State: reachv1.MessageState_MESSAGE_STATE_QUEUED,
+			Kind: store.EventQueued, Description: "accepted and queued"})
+	}
+	for _, e := range evs {
+		out.Events = append(out.Events, eventToProto(e))
+	}
+	return out, nil
 }

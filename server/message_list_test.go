@@ -30,7 +30,7 @@ func (e *testEnv) setMessageState(name, state string) {
 	}
 	past := time.Now().UTC().Add(-time.Hour)
 	rec.State, rec.StateReason, rec.Attempts, rec.ExpireTime = state, "set by the test", 5, &past
-	if err := e.store.UpdateMessage(ctx, rec); err != nil {
+	if err := e.store.UpdateMessage(ctx, rec, nil); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -209,7 +209,7 @@ func TestCancelRetryMessages(t *testing.T) {
 	c.httpCheck = func(body map[string]any) { x := &reachv1.Message{}; remarshal(t, body["message"], x); cancelled(x) }
 	e.runBoth(c)
 	again := cancel("cancel again", m[0].Name, m[1].Name, "", codes.FailedPrecondition)
-	again.msg = "is CANCELLED, not QUEUED"
+	again.msg = "is CANCELLED; only QUEUED or SENDING messages can be cancelled"
 	e.runBoth(again)
 	e.runBoth(retry("retry a CANCELLED message", m[0].Name, m[1].Name, codes.FailedPrecondition))
 	e.runBoth(cancel("default reason", m[2].Name, m[3].Name, "", codes.OK))
@@ -256,11 +256,34 @@ func TestListMessageEvents(t *testing.T) {
 		return transportCase{name: name, token: e.admin(), grpcMethod: mListMessageEvents, grpcReq: &reachv1.ListMessageEventsRequest{Parent: parent},
 			grpcResp: &reachv1.ListMessageEventsResponse{}, httpMethod: "GET", httpPath: "/v1/" + parent + "/events", want: want, fields: fields}
 	}
-	c := events("events", msg.Name, codes.Unimplemented)
-	c.msg = "ListMessageEvents is not implemented yet: the dispatcher that records each stage of delivery"
+	// Without a dispatcher the timeline is the creation, then the client's cancel.
+	c := events("events", msg.Name, codes.OK)
+	c.grpcCheck = func() {
+		evs := c.grpcResp.(*reachv1.ListMessageEventsResponse).Events
+		if len(evs) != 1 || evs[0].Kind != "QUEUED" || evs[0].State != reachv1.MessageState_MESSAGE_STATE_QUEUED || !evs[0].Time.AsTime().Equal(msg.CreateTime.AsTime()) {
+			t.Fatalf("events of a new message: %v", evs)
+		}
+	}
+	e.runBoth(c)
+	e.must(mCancelMessage, &reachv1.CancelMessageRequest{Name: msg.Name, Reason: "changed my mind"}, &reachv1.CancelMessageResponse{})
+	c = events("events after a cancel", msg.Name, codes.OK)
+	c.httpCheck = func(body map[string]any) {
+		evs, _ := body["events"].([]any)
+		if len(evs) != 2 {
+			t.Fatalf("events after a cancel: %v", body)
+		}
+		last := evs[1].(map[string]any)
+		if last["kind"] != "CANCELLED" || last["state"] != "MESSAGE_STATE_CANCELLED" || last["description"] != "changed my mind" {
+			t.Fatalf("cancel event: %v", last)
+		}
+	}
 	e.runBoth(c)
 	e.runBoth(events("events of a missing message", "messages/0190c0de-0000-7000-8000-000000000000", codes.NotFound))
 	e.runBoth(events("events of a bad name", "messages/X", codes.InvalidArgument, "parent"))
 	e.runBoth(events("events of another tenant's message", msg.Name, codes.NotFound).withToken(e.key("globex", "admin")))
-	e.runBoth(events("viewer", msg.Name, codes.Unimplemented).withToken(e.key("acme", "viewer")))
+	e.runBoth(events("viewer", msg.Name, codes.OK).withToken(e.key("acme", "viewer")))
+	bad := events("bad page token", msg.Name, codes.InvalidArgument, "page_token")
+	bad.grpcReq = &reachv1.ListMessageEventsRequest{Parent: msg.Name, PageToken: "abc"}
+	bad.httpPath += "?pageToken=abc"
+	e.runBoth(bad)
 }

@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
@@ -40,6 +41,9 @@ func messageToProto(r *store.Message) (*reachv1.Message, error) {
 	out.State = reachv1.MessageState(reachv1.MessageState_value["MESSAGE_STATE_"+r.State])
 	out.StateReason = r.StateReason
 	out.Attempts = int32(r.Attempts)
+	out.SentTime = tsp(r.SentTime)
+	out.ExternalId = r.ExternalID
+	out.LastError = alipayErrorToProto(r.LastError)
 	out.SendTime = tsp(r.SendTime)
 	out.ExpireTime = tsp(r.ExpireTime)
 	out.CreateTime = ts(r.CreateTime)
@@ -75,4 +79,23 @@ func requestHash(method string, req proto.Message) (string, error) {
 	h.Write([]byte{0})
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func alipayErrorToProto(e *store.AlipayError) *reachv1.AlipayError {
+	if e == nil {
+		return nil
+	}
+	return &reachv1.AlipayError{Code: e.Code, Msg: e.Msg, SubCode: e.SubCode, SubMsg: e.SubMsg}
+}
+
+func eventToProto(e *store.MessageEvent) *reachv1.MessageEvent {
+	out := &reachv1.MessageEvent{
+		Time: ts(e.Time), State: reachv1.MessageState(reachv1.MessageState_value["MESSAGE_STATE_"+e.State]),
+		Description: e.Description, AlipayError: alipayErrorToProto(e.Error), Attempt: int32(e.Attempt),
+		Kind: e.Kind, Replica: e.Replica,
+	}
+	if e.Latency > 0 {
+		out.Latency = durationpb.New(e.Latency)
+	}
+	return out
 }

@@ -137,6 +137,9 @@ func (s *messageService) create(ctx context.Context, requestID, hash string, msg
 	if err != nil {
 		return nil, false, err
 	}
+	if created {
+		s.wake()
+	}
 	if !created {
 		if existingHash != hash {
 			return nil, false, errRequestReused(requestID)

@@ -29,6 +29,9 @@ type Config struct {
 	GRPCAddr        string
 	HTTPAddr        string
 	ShutdownTimeout time.Duration
+	// OnQueued, when set, is called after messages are queued (sent, re-driven), so a
+	// dispatcher in the same process picks them up without waiting for its poll.
+	OnQueued func()
 }
 
 // Server serves Reach over gRPC and HTTP/JSON.
@@ -46,7 +49,7 @@ type Server struct {
 func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *Server {
 	// Times are kept to the microsecond, as every database stores them, so a response
 	// shows exactly what a later read returns.
-	d := &deps{store: st, keys: keys, log: log, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	d := &deps{store: st, keys: keys, log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	reg := prometheus.NewRegistry()
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	reg.MustRegister(metrics)

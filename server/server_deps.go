@@ -19,6 +19,16 @@ type deps struct {
 	keys  *secrets.KeyRing
 	log   *slog.Logger
 	now   func() time.Time
+	// queued is told when messages become due, so a dispatcher in this process starts on
+	// them at once (nil when none runs here).
+	queued func()
+}
+
+// wake tells a local dispatcher that messages were queued.
+func (d *deps) wake() {
+	if d.queued != nil {
+		d.queued()
+	}
 }
 
 // Page sizes of every List method (AIP-158): 0 means the default, larger values are capped.

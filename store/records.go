@@ -171,9 +171,16 @@ type Message struct {
 	SendTime    *time.Time // not before
 	ExpireTime  *time.Time // not after
 	Attempts    int
-	Revision    int64
-	CreateTime  time.Time
-	UpdateTime  time.Time
+	// Delivery, set by the dispatcher.
+	DueTime         time.Time  // when it is next due for an attempt
+	LeaseOwner      string     // the dispatcher holding it ("" when none)
+	LeaseExpireTime *time.Time // when that lease runs out
+	SentTime        *time.Time // when Alipay accepted it
+	ExternalID      string     // Alipay's message id, when it returns one
+	LastError       *AlipayError
+	Revision        int64
+	CreateTime      time.Time
+	UpdateTime      time.Time
 }
 
 // MessageFilter narrows ListMessages.

@@ -39,6 +39,7 @@ type Store interface {
 	TemplateStore
 	SubscriptionStore
 	MessageStore
+	DeliveryStore
 	SecretStore
 	Health
 	// Close releases the connection pool.
@@ -135,7 +136,11 @@ type MessageStore interface {
 	GetSendRequest(ctx context.Context, tenantID, requestID string) (msgs []*Message, requestHash string, err error)
 	GetMessage(ctx context.Context, tenantID, id string) (*Message, error)
 	ListMessages(ctx context.Context, tenantID string, f MessageFilter, p Page) ([]*Message, string, error)
-	UpdateMessage(ctx context.Context, m *Message) error
+	// UpdateMessage writes m's state, reason, times and attempts if the stored revision is
+	// m.Revision (else ErrConflict), with ev (when set) added to its timeline in the same
+	// transaction. It clears any lease, and makes a QUEUED message due at once (or at its
+	// send time).
+	UpdateMessage(ctx context.Context, m *Message, ev *MessageEvent) error
 }
 
 // SecretStore walks every encrypted value so the key ring can be rotated.

@@ -97,7 +97,7 @@ func (s *Store) DeleteChannel(ctx context.Context, tenantID, id string) error {
 		if err := tx.Scopes(tenantScope(tenantID)).Where("channel_id = ?", id).Delete(&subscriptionRow{}).Error; err != nil {
 			return err
 		}
-		return failQueued(tx, tenantID, id, "", store.ReasonChannelDeleted)
+		return failWaiting(tx, tenantID, id, "", store.ReasonChannelDeleted)
 	})
 	return s.fail("delete channel", err)
 }

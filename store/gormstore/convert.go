@@ -3,6 +3,7 @@ package gormstore
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/reachhq/reach/store"
 )
@@ -101,15 +102,74 @@ func messageToRow(m *store.Message) *messageRow {
 		RequestID: m.RequestID, BatchIndex: m.BatchIndex, RecipientKind: m.Recipient.Kind,
 		RecipientID: m.Recipient.ID, Payload: m.Payload, State: m.State, StateReason: m.StateReason,
 		SendTime: ts(m.SendTime), ExpireTime: ts(m.ExpireTime), Attempts: m.Attempts,
+		DueTime: ts(nonZero(m.DueTime)), LeaseOwner: m.LeaseOwner, LeaseExpire: ts(m.LeaseExpireTime),
+		SentTime: ts(m.SentTime), ExternalID: m.ExternalID, LastError: errorJSON(m.LastError),
 		Revision: m.Revision, CreateTime: m.CreateTime, UpdateTime: m.UpdateTime}
 }
 
 func (r *messageRow) record() *store.Message {
-	return &store.Message{TenantID: r.TenantID, ID: r.ID, ChannelID: r.ChannelID, TemplateID: r.TemplateID,
+	m := &store.Message{TenantID: r.TenantID, ID: r.ID, ChannelID: r.ChannelID, TemplateID: r.TemplateID,
 		RequestID: r.RequestID, BatchIndex: r.BatchIndex,
 		Recipient: store.UserRef{Kind: r.RecipientKind, ID: r.RecipientID}, Payload: bytesOut(r.Payload),
 		State: r.State, StateReason: r.StateReason, SendTime: utc(r.SendTime), ExpireTime: utc(r.ExpireTime),
-		Attempts: r.Attempts, Revision: r.Revision, CreateTime: r.CreateTime.UTC(), UpdateTime: r.UpdateTime.UTC()}
+		Attempts: r.Attempts, LeaseOwner: r.LeaseOwner, LeaseExpireTime: utc(r.LeaseExpire),
+		SentTime: utc(r.SentTime), ExternalID: r.ExternalID, LastError: errorOf(r.LastError),
+		Revision: r.Revision, CreateTime: r.CreateTime.UTC(), UpdateTime: r.UpdateTime.UTC()}
+	if r.DueTime != nil {
+		m.DueTime = r.DueTime.UTC()
+	}
+	return m
+}
+
+func nonZero(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// errorJSON stores Alipay's answer as JSON: it is only ever read back whole.
+func errorJSON(e *store.AlipayError) *string {
+	if e == nil {
+		return nil
+	}
+	b, _ := json.Marshal(e) // four strings: cannot fail
+	s := string(b)
+	return &s
+}
+
+func errorOf(s *string) *store.AlipayError {
+	if s == nil || *s == "" {
+		return nil
+	}
+	var e store.AlipayError
+	if json.Unmarshal([]byte(*s), &e) != nil {
+		return &store.AlipayError{Msg: *s}
+	}
+	return &e
+}
+
+func eventToRow(e *store.MessageEvent) *eventRow {
+	r := &eventRow{TenantID: e.TenantID, MessageID: e.MessageID, Time: e.Time.UTC().Truncate(time.Microsecond),
+		Kind: e.Kind, State: e.State, Description: e.Description, Attempt: e.Attempt, Replica: e.Replica,
+		LatencyUS: e.Latency.Microseconds()}
+	if r.Time.IsZero() {
+		r.Time = now()
+	}
+	if e.Error != nil {
+		r.Code, r.Msg, r.SubCode, r.SubMsg = e.Error.Code, e.Error.Msg, e.Error.SubCode, e.Error.SubMsg
+	}
+	return r
+}
+
+func (r *eventRow) record() *store.MessageEvent {
+	e := &store.MessageEvent{ID: r.ID, TenantID: r.TenantID, MessageID: r.MessageID, Time: r.Time.UTC(),
+		Kind: r.Kind, State: r.State, Description: r.Description, Attempt: r.Attempt, Replica: r.Replica,
+		Latency: time.Duration(r.LatencyUS) * time.Microsecond}
+	if r.Code != "" || r.Msg != "" || r.SubCode != "" || r.SubMsg != "" {
+		e.Error = &store.AlipayError{Code: r.Code, Msg: r.Msg, SubCode: r.SubCode, SubMsg: r.SubMsg}
+	}
+	return e
 }
 
 func messageRecords(rows []messageRow) []*store.Message {

@@ -107,8 +107,14 @@ func checkIDs(pairs ...string) error {
 // notFoundOrConflict explains an optimistic update that touched no row: the row is either
 // gone or at another revision.
 func (s *Store) notFoundOrConflict(ctx context.Context, model any, where string, args ...any) error {
+	return notFoundOrConflictIn(s.db.WithContext(ctx), model, where, args...)
+}
+
+// notFoundOrConflictIn is notFoundOrConflict inside a transaction (SQLite in memory has one
+// connection: a read beside the transaction would wait for it forever).
+func notFoundOrConflictIn(db *gorm.DB, model any, where string, args ...any) error {
 	var n int64
-	if err := s.db.WithContext(ctx).Model(model).Where(where, args...).Count(&n).Error; err != nil {
+	if err := db.Model(model).Where(where, args...).Count(&n).Error; err != nil {
 		return err
 	}
 	if n == 0 {

@@ -33,6 +33,10 @@ type Dialect struct {
 	// TxOptions, when set, are used for every transaction (MariaDB uses READ COMMITTED to
 	// avoid the gap locks that make concurrent writers deadlock under REPEATABLE READ).
 	TxOptions *sql.TxOptions
+	// SkipLocked: the dialect has SELECT … FOR UPDATE SKIP LOCKED, so concurrent claimers
+	// of the queue pass over each other's rows. Without it (SQLite) a claim relies on the
+	// transaction being the only writer.
+	SkipLocked bool
 	// Configure sets pool limits on the opened connection pool.
 	Configure func(*sql.DB)
 	// Migrations holds the dialect's versioned *.sql files at its root.

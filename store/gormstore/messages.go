@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -54,6 +55,7 @@ func (s *Store) CreateMessages(ctx context.Context, tenantID, requestID, request
 	for i, m := range msgs {
 		m.TenantID, m.RequestID = tenantID, requestID
 		m.Revision, m.CreateTime, m.UpdateTime = rows[i].Revision, rows[i].CreateTime, rows[i].UpdateTime
+		m.DueTime = *rows[i].DueTime
 	}
 	return true, nil, "", nil
 }
@@ -81,6 +83,7 @@ func (s *Store) messageRows(tenantID, requestID, requestHash string, msgs []*sto
 		r := messageToRow(m)
 		r.TenantID, r.RequestID = tenantID, requestID
 		r.Revision, r.CreateTime, r.UpdateTime = 1, at, at
+		r.DueTime, r.LeaseOwner, r.LeaseExpire = dueAt(r.SendTime, at), "", nil
 		rows[i] = r
 	}
 	return rows, nil
@@ -119,36 +122,78 @@ func (s *Store) GetMessage(ctx context.Context, tenantID, id string) (*store.Mes
 	return row.record(), nil
 }
 
-// UpdateMessage writes the delivery fields of m if the stored revision is m.Revision. What
-// the message is (channel, template, recipient, request, batch index) never changes.
-// failQueued fails the QUEUED messages of a channel (or of one of its templates) with
-// reason, inside the transaction that deletes what they were for, so no queued message is
-// left pointing at nothing.
-func failQueued(tx *gorm.DB, tenantID, channelID, templateID, reason string) error {
-	q := tx.Model(&messageRow{}).Scopes(tenantScope(tenantID)).Where("channel_id = ? AND state = ?", channelID, "QUEUED")
+// failWaiting fails the waiting messages of a channel (or of one of its templates) with
+// reason, inside the transaction that deletes or invalidates what they were for, so no
+// waiting message is left pointing at nothing. A message a dispatcher holds is left to it:
+// the dispatcher finds out when it reads the template or channel. Each gets an event.
+func failWaiting(tx *gorm.DB, tenantID, channelID, templateID, reason string) error {
+	cond := "tenant_id = ? AND channel_id = ? AND state IN ? AND lease_owner = ''"
+	args := []any{tenantID, channelID, waitingStates}
 	if templateID != "" {
-		q = q.Where("template_id = ?", templateID)
+		cond += " AND template_id = ?"
+		args = append(args, templateID)
 	}
-	return q.Updates(map[string]any{"state": "FAILED", "state_reason": reason,
-		"revision": gorm.Expr("revision + 1"), "update_time": now()}).Error
+	at := now()
+	// The events first: they select the very messages the update then changes.
+	err := tx.Exec("INSERT INTO message_events (tenant_id, message_id, event_time, kind, state, description, attempt, replica, code, msg, sub_code, sub_msg, latency_us) "+
+		"SELECT tenant_id, id, ?, ?, ?, ?, attempts, '', '', '', '', '', 0 FROM messages WHERE "+cond,
+		append([]any{at, store.EventFailed, "FAILED", reason}, args...)...).Error
+	if err != nil {
+		return err
+	}
+	return tx.Model(&messageRow{}).Where(cond, args...).Updates(map[string]any{"state": "FAILED", "state_reason": reason,
+		"revision": gorm.Expr("revision + 1"), "update_time": at}).Error
 }
 
-func (s *Store) UpdateMessage(ctx context.Context, m *store.Message) error {
-	at := now()
-	res := s.db.WithContext(ctx).Model(&messageRow{}).
-		Where("tenant_id = ? AND id = ? AND revision = ?", m.TenantID, m.ID, m.Revision).
-		Updates(map[string]any{
-			"payload": m.Payload, "state": m.State, "state_reason": m.StateReason,
-			"send_time": ts(m.SendTime), "expire_time": ts(m.ExpireTime), "attempts": m.Attempts,
-			"revision": gorm.Expr("revision + 1"), "update_time": at,
-		})
-	if res.Error != nil {
-		return s.fail("update message", res.Error)
+// waitingStates are the states of a message that is not finished.
+var waitingStates = []string{"QUEUED", "SENDING"}
+
+// dueAt is when a message sent at send (nil: now) is first due.
+func dueAt(send *time.Time, at time.Time) *time.Time {
+	if send != nil {
+		return ts(send)
 	}
-	if res.RowsAffected == 0 {
-		return s.fail("update message", s.notFoundOrConflict(ctx, &messageRow{}, "tenant_id = ? AND id = ?", m.TenantID, m.ID))
+	return &at
+}
+
+// UpdateMessage writes the delivery fields of m if the stored revision is m.Revision, and
+// adds ev to its timeline in the same transaction. What the message is (channel, template,
+// recipient, request, batch index) never changes.
+func (s *Store) UpdateMessage(ctx context.Context, m *store.Message, ev *store.MessageEvent) error {
+	at := now()
+	due := dueAt(m.SendTime, at)
+	if m.SendTime != nil && m.SendTime.Before(at) {
+		due = &at
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&messageRow{}).
+			Where("tenant_id = ? AND id = ? AND revision = ?", m.TenantID, m.ID, m.Revision).
+			Updates(map[string]any{
+				"payload": m.Payload, "state": m.State, "state_reason": m.StateReason,
+				"send_time": ts(m.SendTime), "expire_time": ts(m.ExpireTime), "attempts": m.Attempts,
+				"due_time": due, "lease_owner": "", "lease_expire_time": nil,
+				"revision": gorm.Expr("revision + 1"), "update_time": at,
+			})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return notFoundOrConflictIn(tx, &messageRow{}, "tenant_id = ? AND id = ?", m.TenantID, m.ID)
+		}
+		if ev == nil {
+			return nil
+		}
+		e := *ev
+		e.TenantID, e.MessageID = m.TenantID, m.ID
+		if e.Time.IsZero() {
+			e.Time = at
+		}
+		return tx.Create(eventToRow(&e)).Error
+	})
+	if err != nil {
+		return s.fail("update message", err)
 	}
 	m.Revision++
-	m.UpdateTime = at
+	m.UpdateTime, m.DueTime, m.LeaseOwner, m.LeaseExpireTime = at, *due, "", nil
 	return nil
 }

@@ -104,12 +104,38 @@ type messageRow struct {
 	SendTime      *time.Time `gorm:"column:send_time"`
 	ExpireTime    *time.Time `gorm:"column:expire_time"`
 	Attempts      int        `gorm:"column:attempts"`
+	DueTime       *time.Time `gorm:"column:due_time"`
+	LeaseOwner    string     `gorm:"column:lease_owner"`
+	LeaseExpire   *time.Time `gorm:"column:lease_expire_time"`
+	SentTime      *time.Time `gorm:"column:sent_time"`
+	ExternalID    string     `gorm:"column:external_id"`
+	LastError     *string    `gorm:"column:last_error"` // JSON of store.AlipayError
 	Revision      int64      `gorm:"column:revision"`
 	CreateTime    time.Time  `gorm:"column:create_time"`
 	UpdateTime    time.Time  `gorm:"column:update_time"`
 }
 
 func (messageRow) TableName() string { return "messages" }
+
+// eventRow is one step of a message's timeline; ID grows with insertion.
+type eventRow struct {
+	ID          int64     `gorm:"column:id;primaryKey;autoIncrement"`
+	TenantID    string    `gorm:"column:tenant_id"`
+	MessageID   string    `gorm:"column:message_id"`
+	Time        time.Time `gorm:"column:event_time"`
+	Kind        string    `gorm:"column:kind"`
+	State       string    `gorm:"column:state"`
+	Description string    `gorm:"column:description"`
+	Attempt     int       `gorm:"column:attempt"`
+	Replica     string    `gorm:"column:replica"`
+	Code        string    `gorm:"column:code"`
+	Msg         string    `gorm:"column:msg"`
+	SubCode     string    `gorm:"column:sub_code"`
+	SubMsg      string    `gorm:"column:sub_msg"`
+	LatencyUS   int64     `gorm:"column:latency_us"`
+}
+
+func (eventRow) TableName() string { return "message_events" }
 
 // sendRequestRow is the idempotency record of one send request.
 type sendRequestRow struct {

@@ -118,7 +118,7 @@ func (s *Store) DeleteTemplate(ctx context.Context, tenantID, channelID, id stri
 		if err := tx.Scopes(tenantScope(tenantID)).Where("channel_id = ? AND template_id = ?", channelID, id).Delete(&subscriptionRow{}).Error; err != nil {
 			return err
 		}
-		return failQueued(tx, tenantID, channelID, id, store.ReasonTemplateDeleted)
+		return failWaiting(tx, tenantID, channelID, id, store.ReasonTemplateDeleted)
 	})
 	if err != nil {
 		return s.fail("delete template", err)

@@ -48,10 +48,11 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		return nil, err
 	}
 	s, err := gormstore.Open(gormstore.Dialect{
-		Name:      "mysql",
-		Dialector: gmysql.New(gmysql.Config{DSNConfig: cfg, DSN: cfg.FormatDSN()}),
-		Classify:  classify,
-		Retryable: retryable,
+		Name:       "mysql",
+		Dialector:  gmysql.New(gmysql.Config{DSNConfig: cfg, DSN: cfg.FormatDSN()}),
+		Classify:   classify,
+		Retryable:  retryable,
+		SkipLocked: true,
 		// The store never relies on repeatable reads inside a transaction, and REPEATABLE
 		// READ's gap locks turn concurrent inserts of one key into deadlocks.
 		TxOptions: &sql.TxOptions{Isolation: sql.LevelReadCommitted},

@@ -51,10 +51,11 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		return nil, err
 	}
 	s, err := gormstore.Open(gormstore.Dialect{
-		Name:      "postgres",
-		Dialector: gpostgres.Open(dsn),
-		Classify:  classify,
-		Retryable: retryable,
+		Name:       "postgres",
+		Dialector:  gpostgres.Open(dsn),
+		Classify:   classify,
+		Retryable:  retryable,
+		SkipLocked: true,
 		Configure: func(db *sql.DB) {
 			db.SetMaxOpenConns(maxOpenConns)
 			db.SetMaxIdleConns(maxIdleConns)

@@ -27,7 +27,7 @@ func testFailQueuedMessages(t *testing.T, s store.Store) {
 	other := create(t1, "ch2", "tplA", "o", 1)
 	foreign := create(t2, "ch1", "tplA", "f", 1)
 	a[1].State = "SENT"
-	must(t, s.UpdateMessage(ctx, a[1]))
+	must(t, s.UpdateMessage(ctx, a[1], nil))
 	state := func(tenantID, id string) (string, string) {
 		m, err := s.GetMessage(ctx, tenantID, id)
 		must(t, err)

@@ -63,18 +63,18 @@ func testMessages(t *testing.T, s store.Store) {
 	// Optimistic update.
 	upd := *msgs[0]
 	upd.State, upd.StateReason, upd.Attempts, upd.SendTime = "FAILED", "throttled", 2, at(7)
-	must(t, s.UpdateMessage(ctx, &upd))
+	must(t, s.UpdateMessage(ctx, &upd, nil))
 	if upd.Revision != 2 {
 		t.Fatalf("revision %d after update", upd.Revision)
 	}
 	got, err := s.GetMessage(ctx, t1, upd.ID)
 	must(t, err)
 	wantEqual(t, "after update", got, &upd)
-	wantErr(t, s.UpdateMessage(ctx, msgs[0]), store.ErrConflict)
-	wantErr(t, s.UpdateMessage(ctx, &store.Message{TenantID: t1, ID: "nope", Revision: 1}), store.ErrNotFound)
+	wantErr(t, s.UpdateMessage(ctx, msgs[0], nil), store.ErrConflict)
+	wantErr(t, s.UpdateMessage(ctx, &store.Message{TenantID: t1, ID: "nope", Revision: 1}, nil), store.ErrNotFound)
 	foreign := upd
 	foreign.TenantID = "no-such-tenant"
-	wantErr(t, s.UpdateMessage(ctx, &foreign), store.ErrNotFound)
+	wantErr(t, s.UpdateMessage(ctx, &foreign, nil), store.ErrNotFound)
 }
 
 func testMessageIdempotency(t *testing.T, s store.Store) {

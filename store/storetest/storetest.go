@@ -44,6 +44,12 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"DeleteTemplateSubscriptions", testDeleteTemplateSubscriptions},
 		{"LargeBatch", testLargeBatch},
 		{"ReencryptSecrets", testReencryptSecrets},
+		{"ClaimMessages", testClaimMessages},
+		{"LeaseTakeover", testLeaseTakeover},
+		{"ClaimConcurrent", testClaimConcurrent},
+		{"CompleteDeliveries", testCompleteDeliveries},
+		{"MessageEventsPaging", testMessageEventsPaging},
+		{"ReserveSend", testReserveSend},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -640,8 +640,18 @@ type DeliveryPolicy struct {
 	MaxAttempts int32 `protobuf:"varint,2,opt,name=max_attempts,json=maxAttempts,proto3" json:"max_attempts,omitempty"`
 	// Messages per user per day through this channel; 0 means no cap.
 	MaxPerUserPerDay int32 `protobuf:"varint,3,opt,name=max_per_user_per_day,json=maxPerUserPerDay,proto3" json:"max_per_user_per_day,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// What to do when an Open Platform send's outcome is unknown (a timeout, a dropped
+	// connection, 20000 or SYSTEM_ERROR): Alipay's Open Platform has no idempotency key, so a
+	// retry may deliver the message twice. False (the default) retries: at least once. True
+	// fails the message instead, with a reason saying it may have been delivered: at most
+	// once. Alipay+ sends are always retried with the same requestId, which Alipay+ delivers
+	// once.
+	AtMostOnce bool `protobuf:"varint,4,opt,name=at_most_once,json=atMostOnce,proto3" json:"at_most_once,omitempty"`
+	// How many sends this channel may have waiting for Alipay at once on each dispatcher
+	// replica; 0 means the default (16).
+	MaxInFlight   int32 `protobuf:"varint,5,opt,name=max_in_flight,json=maxInFlight,proto3" json:"max_in_flight,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DeliveryPolicy) Reset() {
@@ -691,6 +701,20 @@ func (x *DeliveryPolicy) GetMaxAttempts() int32 {
 func (x *DeliveryPolicy) GetMaxPerUserPerDay() int32 {
 	if x != nil {
 		return x.MaxPerUserPerDay
+	}
+	return 0
+}
+
+func (x *DeliveryPolicy) GetAtMostOnce() bool {
+	if x != nil {
+		return x.AtMostOnce
+	}
+	return false
+}
+
+func (x *DeliveryPolicy) GetMaxInFlight() int32 {
+	if x != nil {
+		return x.MaxInFlight
 	}
 	return 0
 }
@@ -1546,11 +1570,14 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\vgateway_url\x18\t \x01(\tR\n" +
 	"gatewayUrl\x12E\n" +
 	"\x1fplatform_public_key_fingerprint\x18\n" +
-	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\x94\x01\n" +
+	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\xda\x01\n" +
 	"\x0eDeliveryPolicy\x12/\n" +
 	"\x14max_sends_per_second\x18\x01 \x01(\x05R\x11maxSendsPerSecond\x12!\n" +
 	"\fmax_attempts\x18\x02 \x01(\x05R\vmaxAttempts\x12.\n" +
-	"\x14max_per_user_per_day\x18\x03 \x01(\x05R\x10maxPerUserPerDay\"b\n" +
+	"\x14max_per_user_per_day\x18\x03 \x01(\x05R\x10maxPerUserPerDay\x12 \n" +
+	"\fat_most_once\x18\x04 \x01(\bR\n" +
+	"atMostOnce\x12\"\n" +
+	"\rmax_in_flight\x18\x05 \x01(\x05R\vmaxInFlight\"b\n" +
 	"\x14CreateChannelRequest\x12\x1d\n" +
 	"\n" +
 	"channel_id\x18\x01 \x01(\tR\tchannelId\x12+\n" +

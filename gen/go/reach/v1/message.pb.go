@@ -9,6 +9,7 @@ package reachv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	durationpb "google.golang.org/protobuf/types/known/durationpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -1335,8 +1336,17 @@ type MessageEvent struct {
 	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
 	// Alipay's answer, when this event is an attempt that Alipay answered with an error.
 	AlipayError *AlipayError `protobuf:"bytes,4,opt,name=alipay_error,json=alipayError,proto3" json:"alipay_error,omitempty"`
-	// The attempt number, for attempts.
-	Attempt       int32 `protobuf:"varint,5,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	// The attempt number, for attempts (and the attempts made so far for other events).
+	Attempt int32 `protobuf:"varint,5,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	// What happened: QUEUED, ATTEMPT (handed to Alipay; `alipay_error` holds a refusal),
+	// HELD (waiting for its channel to be enabled), FAILED (failed without a call),
+	// EXPIRED, CANCELLED, REQUEUED (re-driven by the client) or RELEASED (given back by a
+	// stopping dispatcher before it was tried).
+	Kind string `protobuf:"bytes,6,opt,name=kind,proto3" json:"kind,omitempty"`
+	// The dispatcher replica that did it; empty for the API.
+	Replica string `protobuf:"bytes,7,opt,name=replica,proto3" json:"replica,omitempty"`
+	// How long Alipay took to answer, for attempts.
+	Latency       *durationpb.Duration `protobuf:"bytes,8,opt,name=latency,proto3" json:"latency,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1406,6 +1416,27 @@ func (x *MessageEvent) GetAttempt() int32 {
 	return 0
 }
 
+func (x *MessageEvent) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *MessageEvent) GetReplica() string {
+	if x != nil {
+		return x.Replica
+	}
+	return ""
+}
+
+func (x *MessageEvent) GetLatency() *durationpb.Duration {
+	if x != nil {
+		return x.Latency
+	}
+	return nil
+}
+
 // Response of MessageService.ListMessageEvents.
 type ListMessageEventsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1465,7 +1496,7 @@ var File_reach_v1_message_proto protoreflect.FileDescriptor
 
 const file_reach_v1_message_proto_rawDesc = "" +
 	"\n" +
-	"\x16reach/v1/message.proto\x12\breach.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\x84\b\n" +
+	"\x16reach/v1/message.proto\x12\breach.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\x84\b\n" +
 	"\aMessage\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\achannel\x18\x02 \x01(\tR\achannel\x12\x1a\n" +
@@ -1591,13 +1622,16 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"\xe2\x01\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"\xc5\x02\n" +
 	"\fMessageEvent\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12,\n" +
 	"\x05state\x18\x02 \x01(\x0e2\x16.reach.v1.MessageStateR\x05state\x12 \n" +
 	"\vdescription\x18\x03 \x01(\tR\vdescription\x128\n" +
 	"\falipay_error\x18\x04 \x01(\v2\x15.reach.v1.AlipayErrorR\valipayError\x12\x18\n" +
-	"\aattempt\x18\x05 \x01(\x05R\aattempt\"s\n" +
+	"\aattempt\x18\x05 \x01(\x05R\aattempt\x12\x12\n" +
+	"\x04kind\x18\x06 \x01(\tR\x04kind\x12\x18\n" +
+	"\areplica\x18\a \x01(\tR\areplica\x123\n" +
+	"\alatency\x18\b \x01(\v2\x19.google.protobuf.DurationR\alatency\"s\n" +
 	"\x19ListMessageEventsResponse\x12.\n" +
 	"\x06events\x18\x01 \x03(\v2\x16.reach.v1.MessageEventR\x06events\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xcc\x01\n" +
@@ -1665,6 +1699,7 @@ var file_reach_v1_message_proto_goTypes = []any{
 	(*User)(nil),                      // 28: reach.v1.User
 	(*AlipayError)(nil),               // 29: reach.v1.AlipayError
 	(*timestamppb.Timestamp)(nil),     // 30: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),       // 31: google.protobuf.Duration
 }
 var file_reach_v1_message_proto_depIdxs = []int32{
 	28, // 0: reach.v1.Message.recipient:type_name -> reach.v1.User
@@ -1705,26 +1740,27 @@ var file_reach_v1_message_proto_depIdxs = []int32{
 	30, // 35: reach.v1.MessageEvent.time:type_name -> google.protobuf.Timestamp
 	0,  // 36: reach.v1.MessageEvent.state:type_name -> reach.v1.MessageState
 	29, // 37: reach.v1.MessageEvent.alipay_error:type_name -> reach.v1.AlipayError
-	18, // 38: reach.v1.ListMessageEventsResponse.events:type_name -> reach.v1.MessageEvent
-	5,  // 39: reach.v1.MessageService.SendMessage:input_type -> reach.v1.SendMessageRequest
-	7,  // 40: reach.v1.MessageService.BatchSendMessages:input_type -> reach.v1.BatchSendMessagesRequest
-	9,  // 41: reach.v1.MessageService.GetMessage:input_type -> reach.v1.GetMessageRequest
-	11, // 42: reach.v1.MessageService.ListMessages:input_type -> reach.v1.ListMessagesRequest
-	13, // 43: reach.v1.MessageService.CancelMessage:input_type -> reach.v1.CancelMessageRequest
-	15, // 44: reach.v1.MessageService.RetryMessage:input_type -> reach.v1.RetryMessageRequest
-	17, // 45: reach.v1.MessageService.ListMessageEvents:input_type -> reach.v1.ListMessageEventsRequest
-	6,  // 46: reach.v1.MessageService.SendMessage:output_type -> reach.v1.SendMessageResponse
-	8,  // 47: reach.v1.MessageService.BatchSendMessages:output_type -> reach.v1.BatchSendMessagesResponse
-	10, // 48: reach.v1.MessageService.GetMessage:output_type -> reach.v1.GetMessageResponse
-	12, // 49: reach.v1.MessageService.ListMessages:output_type -> reach.v1.ListMessagesResponse
-	14, // 50: reach.v1.MessageService.CancelMessage:output_type -> reach.v1.CancelMessageResponse
-	16, // 51: reach.v1.MessageService.RetryMessage:output_type -> reach.v1.RetryMessageResponse
-	19, // 52: reach.v1.MessageService.ListMessageEvents:output_type -> reach.v1.ListMessageEventsResponse
-	46, // [46:53] is the sub-list for method output_type
-	39, // [39:46] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	31, // 38: reach.v1.MessageEvent.latency:type_name -> google.protobuf.Duration
+	18, // 39: reach.v1.ListMessageEventsResponse.events:type_name -> reach.v1.MessageEvent
+	5,  // 40: reach.v1.MessageService.SendMessage:input_type -> reach.v1.SendMessageRequest
+	7,  // 41: reach.v1.MessageService.BatchSendMessages:input_type -> reach.v1.BatchSendMessagesRequest
+	9,  // 42: reach.v1.MessageService.GetMessage:input_type -> reach.v1.GetMessageRequest
+	11, // 43: reach.v1.MessageService.ListMessages:input_type -> reach.v1.ListMessagesRequest
+	13, // 44: reach.v1.MessageService.CancelMessage:input_type -> reach.v1.CancelMessageRequest
+	15, // 45: reach.v1.MessageService.RetryMessage:input_type -> reach.v1.RetryMessageRequest
+	17, // 46: reach.v1.MessageService.ListMessageEvents:input_type -> reach.v1.ListMessageEventsRequest
+	6,  // 47: reach.v1.MessageService.SendMessage:output_type -> reach.v1.SendMessageResponse
+	8,  // 48: reach.v1.MessageService.BatchSendMessages:output_type -> reach.v1.BatchSendMessagesResponse
+	10, // 49: reach.v1.MessageService.GetMessage:output_type -> reach.v1.GetMessageResponse
+	12, // 50: reach.v1.MessageService.ListMessages:output_type -> reach.v1.ListMessagesResponse
+	14, // 51: reach.v1.MessageService.CancelMessage:output_type -> reach.v1.CancelMessageResponse
+	16, // 52: reach.v1.MessageService.RetryMessage:output_type -> reach.v1.RetryMessageResponse
+	19, // 53: reach.v1.MessageService.ListMessageEvents:output_type -> reach.v1.ListMessageEventsResponse
+	47, // [47:54] is the sub-list for method output_type
+	40, // [40:47] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_reach_v1_message_proto_init() }

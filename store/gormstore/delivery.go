@@ -1,0 +1,240 @@
+package gormstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/reachhq/reach/store"
+)
+
+// ClaimMessages leases a batch of due messages in one transaction: a SELECT of due, unleased
+// rows (FOR UPDATE SKIP LOCKED where the dialect has it, so concurrent claimers pass over
+// each other's rows instead of waiting; SQLite's immediate transaction admits one claimer at
+// a time) and one UPDATE of exactly those rows.
+func (s *Store) ClaimMessages(ctx context.Context, req store.ClaimRequest) ([]*store.Claimed, error) {
+	if req.Limit <= 0 || req.Owner == "" || len(req.Owner) > maxIDLen {
+		return nil, s.fail("claim messages", fmt.Errorf("%w: claim needs an owner and a limit", store.ErrInvalid))
+	}
+	at := req.Now.UTC().Truncate(time.Microsecond)
+	expire := at.Add(req.Lease)
+	var out []*store.Claimed
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		out = out[:0]
+		q := tx.Where("state IN ? AND due_time <= ? AND (lease_owner = '' OR lease_expire_time < ?)", waitingStates, at, at)
+		for _, c := range req.Skip {
+			q = q.Where("NOT (tenant_id = ? AND channel_id = ?)", c.TenantID, c.ChannelID)
+		}
+		q = q.Order("due_time").Limit(req.Limit)
+		if s.dialect.SkipLocked {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		var rows []messageRow
+		if err := q.Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		keys := make([][]any, len(rows))
+		for i, r := range rows {
+			keys[i] = []any{r.TenantID, r.ID}
+		}
+		err := tx.Model(&messageRow{}).Where("(tenant_id, id) IN ?", keys).Updates(map[string]any{
+			"state": "SENDING", "lease_owner": req.Owner, "lease_expire_time": expire,
+			"attempts": gorm.Expr("attempts + 1"), "revision": gorm.Expr("revision + 1"), "update_time": at,
+		}).Error
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			r := &rows[i]
+			taken := r.LeaseOwner != ""
+			r.State, r.LeaseOwner, r.LeaseExpire = "SENDING", req.Owner, &expire
+			r.Attempts++
+			r.Revision++
+			r.UpdateTime = at
+			out = append(out, &store.Claimed{Message: r.record(), TakenOver: taken})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.fail("claim messages", err)
+	}
+	return out, nil
+}
+
+// CompleteDeliveries writes outcomes, their events and their effects in one transaction.
+func (s *Store) CompleteDeliveries(ctx context.Context, owner string, outs []*store.Outcome) ([]bool, error) {
+	applied := make([]bool, len(outs))
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		clear(applied)
+		at := now()
+		var events []*eventRow
+		for i, o := range outs {
+			ok, err := completeOne(tx, owner, o, at)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			applied[i] = true
+			for _, e := range o.Events {
+				r := eventToRow(e)
+				r.TenantID, r.MessageID = o.TenantID, o.MessageID
+				events = append(events, r)
+			}
+		}
+		if len(events) == 0 {
+			return nil
+		}
+		return tx.CreateInBatches(events, insertChunk).Error
+	})
+	if err != nil {
+		return nil, s.fail("complete deliveries", err)
+	}
+	return applied, nil
+}
+
+// completeOne applies one outcome if owner still holds the message.
+func completeOne(tx *gorm.DB, owner string, o *store.Outcome, at time.Time) (bool, error) {
+	set := map[string]any{
+		"state": o.State, "state_reason": o.StateReason, "attempts": o.Attempts,
+		"lease_owner": "", "lease_expire_time": nil,
+		"revision": gorm.Expr("revision + 1"), "update_time": at,
+	}
+	if !o.DueTime.IsZero() {
+		set["due_time"] = ts(&o.DueTime)
+	}
+	if o.SentTime != nil {
+		set["sent_time"] = ts(o.SentTime)
+	}
+	if o.ExternalID != "" {
+		set["external_id"] = o.ExternalID
+	}
+	if o.LastError != nil {
+		set["last_error"] = errorJSON(o.LastError)
+	}
+	res := tx.Model(&messageRow{}).
+		Where("tenant_id = ? AND id = ? AND lease_owner = ? AND state = ?", o.TenantID, o.MessageID, owner, "SENDING").
+		Updates(set)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	if err := applyEffects(tx, o, at); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// applyEffects applies what Alipay's answer does to the template, channel and ledger row.
+func applyEffects(tx *gorm.DB, o *store.Outcome, at time.Time) error {
+	if t := o.Template; t != nil {
+		res := tx.Model(&templateRow{}).
+			Where("tenant_id = ? AND channel_id = ? AND id = ? AND state = ?", t.TenantID, t.ChannelID, t.TemplateID, "ACTIVE").
+			Updates(map[string]any{"state": "INVALID", "state_reason": t.Reason, "invalid_time": ts(&t.At),
+				"revision": gorm.Expr("revision + 1"), "update_time": at})
+		if res.Error != nil {
+			return res.Error
+		}
+		if err := failWaiting(tx, t.TenantID, t.ChannelID, t.TemplateID, t.FailReason); err != nil {
+			return err
+		}
+	}
+	if c := o.Channel; c != nil {
+		err := tx.Model(&channelRow{}).
+			Where("tenant_id = ? AND id = ? AND state IN ?", c.TenantID, c.ChannelID, []string{"ENABLED", "UNVERIFIED"}).
+			Updates(map[string]any{"state": "AUTH_FAILED", "state_reason": c.Reason, "verify_time": ts(&c.At),
+				"revision": gorm.Expr("revision + 1"), "update_time": at}).Error
+		if err != nil {
+			return err
+		}
+	}
+	if l := o.Ledger; l != nil {
+		if l.ReturnSend {
+			return returnSend(tx, l.Key, at)
+		}
+		if _, err := applyChange(tx, l.Key, l.Change, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReserveSend takes one one-time acceptance; a row left with none becomes EXHAUSTED.
+func (s *Store) ReserveSend(ctx context.Context, key store.SubscriptionKey) (bool, error) {
+	var taken bool
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		at := now()
+		res := tx.Model(&subscriptionRow{}).
+			Where(naturalKey+" AND state = ? AND remaining_sends > 0", append(keyArgs(key), stateActive)...).
+			Updates(map[string]any{"remaining_sends": gorm.Expr("remaining_sends - 1"),
+				"revision": gorm.Expr("revision + 1"), "update_time": at})
+		if res.Error != nil {
+			return res.Error
+		}
+		taken = res.RowsAffected == 1
+		if !taken {
+			return nil
+		}
+		return tx.Model(&subscriptionRow{}).
+			Where(naturalKey+" AND state = ? AND remaining_sends <= 0", append(keyArgs(key), stateActive)...).
+			Updates(map[string]any{"state": "EXHAUSTED", "state_reason": ReasonSendsUsed}).Error
+	})
+	if err != nil {
+		return false, s.fail("reserve send", err)
+	}
+	return taken, nil
+}
+
+// ReasonSendsUsed is the state reason of a one-time row whose acceptances were all used.
+const ReasonSendsUsed = "every one-time acceptance was used by a send"
+
+// returnSend gives back an acceptance ReserveSend took, for a send Alipay definitely refused
+// for another reason.
+func returnSend(tx *gorm.DB, key store.SubscriptionKey, at time.Time) error {
+	err := tx.Model(&subscriptionRow{}).Where(naturalKey, keyArgs(key)...).
+		Updates(map[string]any{"remaining_sends": gorm.Expr("remaining_sends + 1"),
+			"revision": gorm.Expr("revision + 1"), "update_time": at}).Error
+	if err != nil {
+		return err
+	}
+	return tx.Model(&subscriptionRow{}).
+		Where(naturalKey+" AND state = ? AND state_reason = ? AND remaining_sends > 0", append(keyArgs(key), "EXHAUSTED", ReasonSendsUsed)...).
+		Updates(map[string]any{"state": stateActive, "state_reason": "an acceptance was given back: Alipay refused the send for another reason"}).Error
+}
+
+// ListMessageEvents lists a message's events in the order they were written.
+func (s *Store) ListMessageEvents(ctx context.Context, tenantID, messageID string, p store.Page) ([]*store.MessageEvent, string, error) {
+	size := min(max(p.Size, 0), maxPageSize)
+	if size == 0 {
+		size = defaultPageSize
+	}
+	q := s.db.WithContext(ctx).Where("tenant_id = ? AND message_id = ?", tenantID, messageID)
+	if p.Token != "" {
+		parts, err := decodeToken(p.Token, 1)
+		if err != nil {
+			return nil, "", s.fail("list message events", err)
+		}
+		after, err := strconv.ParseInt(parts[0], 10, 64)
+		if err != nil {
+			return nil, "", s.fail("list message events", fmt.Errorf("%w: malformed page token", store.ErrInvalid))
+		}
+		q = q.Where("id > ?", after)
+	}
+	var rows []eventRow
+	if err := q.Order("id").Limit(size + 1).Find(&rows).Error; err != nil {
+		return nil, "", s.fail("list message events", err)
+	}
+	rows, next := cut(rows, size, func(r *eventRow) []string { return []string{strconv.FormatInt(r.ID, 10)} })
+	out := make([]*store.MessageEvent, len(rows))
+	for i := range rows {
+		out[i] = rows[i].record()
+	}
+	return out, next, nil
+}

@@ -1,0 +1,315 @@
+package storetest
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/reachhq/reach/store"
+)
+
+func claim(t *testing.T, s store.Store, owner string, now time.Time, limit int, skip ...store.ChannelRef) []*store.Claimed {
+	t.Helper()
+	got, err := s.ClaimMessages(t.Context(), store.ClaimRequest{Owner: owner, Now: now, Lease: time.Minute, Limit: limit, Skip: skip})
+	must(t, err)
+	return got
+}
+
+func claimedIDs(c []*store.Claimed) []string {
+	return ids(c, func(m *store.Claimed) string { return m.ID })
+}
+
+// testClaimMessages: due messages are leased soonest first, never twice while a lease lives,
+// scheduled ones wait, skipped channels are passed over.
+func testClaimMessages(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1, t2 := tenant(t, s, "one"), tenant(t, s, "two")
+	early := newMessages("", "ch1", "tpl1", "a", 3) // send_time at(5)
+	for _, m := range early {
+		m.SendTime = at(1)
+	}
+	_, _, _, err := s.CreateMessages(ctx, t1, "", "", early)
+	must(t, err)
+	late := newMessages("", "ch2", "tpl1", "b", 2) // due at(5)
+	_, _, _, err = s.CreateMessages(ctx, t2, "", "", late)
+	must(t, err)
+	scheduled := newMessages("", "ch1", "tpl1", "c", 1)
+	later := at(10).Add(30 * time.Second)
+	scheduled[0].SendTime = &later
+	_, _, _, err = s.CreateMessages(ctx, t1, "", "", scheduled)
+	must(t, err)
+
+	now := *at(10)
+	first := claim(t, s, "r1", now, 2)
+	wantEqual(t, "first claim", claimedIDs(first), []string{"a0000", "a0001"})
+	for _, c := range first {
+		if c.State != "SENDING" || c.Attempts != 1 || c.LeaseOwner != "r1" || c.TakenOver || c.LeaseExpireTime == nil || !c.LeaseExpireTime.Equal(now.Add(time.Minute)) {
+			t.Fatalf("claimed message %+v", c.Message)
+		}
+		stored, err := s.GetMessage(ctx, c.TenantID, c.ID)
+		must(t, err)
+		wantEqual(t, "stored claimed message", stored, c.Message)
+	}
+	// Another replica gets the rest that is due, passing over the leased ones.
+	second := claim(t, s, "r2", now, 10, store.ChannelRef{TenantID: t2, ChannelID: "ch2"})
+	wantEqual(t, "second claim (ch2 skipped)", claimedIDs(second), []string{"a0002"})
+	third := claim(t, s, "r2", now, 10)
+	wantEqual(t, "third claim", claimedIDs(third), []string{"b0000", "b0001"})
+	if rest := claim(t, s, "r3", now, 10); len(rest) != 0 {
+		t.Fatalf("claimed again while leased: %v", claimedIDs(rest))
+	}
+	// The scheduled message is due at its send time (the other leases still live).
+	wantEqual(t, "at send time", claimedIDs(claim(t, s, "r3", later, 10)), []string{"c0000"})
+	_, err = s.ClaimMessages(ctx, store.ClaimRequest{Now: now, Limit: 1})
+	wantErr(t, err, store.ErrInvalid)
+}
+
+// testLeaseTakeover: a lease that ran out is taken over by another replica, which is told;
+// the first owner can no longer complete the message.
+func testLeaseTakeover(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	_, _, _, err := s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "m", 1))
+	must(t, err)
+	now := *at(10)
+	must(t, errIf(len(claim(t, s, "r1", now, 5)) != 1, "first claim"))
+	if got := claim(t, s, "r2", now.Add(59*time.Second), 5); len(got) != 0 {
+		t.Fatal("taken over before the lease ran out")
+	}
+	got := claim(t, s, "r2", now.Add(61*time.Second), 5)
+	if len(got) != 1 || !got[0].TakenOver || got[0].Attempts != 2 || got[0].LeaseOwner != "r2" {
+		t.Fatalf("take-over: %+v", got)
+	}
+	sent := &store.Outcome{TenantID: t1, MessageID: "m0000", State: "SENT", StateReason: "accepted", Attempts: 2}
+	applied, err := s.CompleteDeliveries(ctx, "r1", []*store.Outcome{sent})
+	must(t, err)
+	wantEqual(t, "stale owner's completion applied", applied, []bool{false})
+	applied, err = s.CompleteDeliveries(ctx, "r2", []*store.Outcome{sent})
+	must(t, err)
+	wantEqual(t, "owner's completion applied", applied, []bool{true})
+	applied, err = s.CompleteDeliveries(ctx, "r2", []*store.Outcome{sent})
+	must(t, err)
+	wantEqual(t, "second completion applied", applied, []bool{false})
+}
+
+func errIf(cond bool, what string) error {
+	if cond {
+		return fmt.Errorf("%s failed", what)
+	}
+	return nil
+}
+
+// testClaimConcurrent: replicas claiming at once never share a message, and together take
+// every due one.
+func testClaimConcurrent(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	const n = 300
+	_, _, _, err := s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "m", n))
+	must(t, err)
+	var mu sync.Mutex
+	seen := map[string]string{}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for w := range 4 {
+		owner := fmt.Sprintf("r%d", w)
+		wg.Go(func() {
+			for {
+				got, err := s.ClaimMessages(ctx, store.ClaimRequest{Owner: owner, Now: *at(10), Lease: time.Minute, Limit: 7})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(got) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, c := range got {
+					if prev, ok := seen[c.ID]; ok {
+						errs <- fmt.Errorf("%s claimed by %s and %s", c.ID, prev, owner)
+					}
+					seen[c.ID] = owner
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if len(seen) != n {
+		t.Fatalf("claimed %d of %d messages", len(seen), n)
+	}
+}
+
+// testCompleteDeliveries: an outcome, its events and its effects land together.
+func testCompleteDeliveries(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	ch := newChannel(t1, "ch1")
+	ch.State = "ENABLED"
+	must(t, s.CreateChannel(ctx, ch))
+	must(t, s.CreateTemplate(ctx, newTemplate(t1, "ch1", "tpl1", "ext1")))
+	must(t, s.CreateTemplate(ctx, newTemplate(t1, "ch1", "tpl2", "ext2")))
+	_, _, _, err := s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "a", 3))
+	must(t, err)
+	_, _, _, err = s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl2", "b", 1))
+	must(t, err)
+	key := subKey(t1, "ch1", "", "u1")
+	_, err = s.ApplySubscription(ctx, key, store.SubscriptionChange{Kind: "FOLLOWER", State: "ACTIVE"})
+	must(t, err)
+	got := claim(t, s, "r1", *at(10), 1) // a0000 only: a0001 and a0002 stay queued
+	wantEqual(t, "claimed", claimedIDs(got), []string{"a0000"})
+
+	sent := *at(11)
+	alipayErr := &store.AlipayError{Code: "40004", Msg: "Business Failed", SubCode: "MSG_TEMPLATE_NOT_EXIST", SubMsg: "模板不存在"}
+	out := &store.Outcome{TenantID: t1, MessageID: "a0000", State: "FAILED", StateReason: "template gone", Attempts: 1,
+		LastError: alipayErr,
+		Events: []*store.MessageEvent{{Time: sent, Kind: store.EventAttempt, State: "FAILED", Description: "Alipay: template gone",
+			Attempt: 1, Replica: "r1", Error: alipayErr, Latency: 1500 * time.Microsecond}},
+		Template: &store.TemplateInvalidation{TenantID: t1, ChannelID: "ch1", TemplateID: "tpl1", Reason: "Alipay: 40004/MSG_TEMPLATE_NOT_EXIST", At: sent, FailReason: "not sent: template tpl1 is INVALID"},
+		Channel:  &store.ChannelRefusal{TenantID: t1, ChannelID: "ch1", Reason: "refused", At: sent},
+		Ledger:   &store.LedgerChange{Key: key, Change: store.SubscriptionChange{State: "CANCELLED", StateReason: "does not follow"}},
+	}
+	applied, err := s.CompleteDeliveries(ctx, "r1", []*store.Outcome{out})
+	must(t, err)
+	wantEqual(t, "applied", applied, []bool{true})
+
+	m, err := s.GetMessage(ctx, t1, "a0000")
+	must(t, err)
+	if m.State != "FAILED" || m.LeaseOwner != "" || m.LeaseExpireTime != nil || m.Attempts != 1 {
+		t.Fatalf("completed message %+v", m)
+	}
+	wantEqual(t, "last error", m.LastError, alipayErr)
+	tpl, err := s.GetTemplate(ctx, t1, "ch1", "tpl1")
+	must(t, err)
+	if tpl.State != "INVALID" || tpl.InvalidTime == nil || !tpl.InvalidTime.Equal(sent) {
+		t.Fatalf("template %+v", tpl)
+	}
+	for _, id := range []string{"a0001", "a0002"} { // failed with the template, with an event each
+		m, err := s.GetMessage(ctx, t1, id)
+		must(t, err)
+		if m.State != "FAILED" || m.StateReason != "not sent: template tpl1 is INVALID" {
+			t.Fatalf("other message of the template: %s %q", m.State, m.StateReason)
+		}
+		evs, _, err := s.ListMessageEvents(ctx, t1, id, store.Page{})
+		must(t, err)
+		if len(evs) != 1 || evs[0].Kind != store.EventFailed || evs[0].State != "FAILED" {
+			t.Fatalf("events of %s: %+v", id, evs)
+		}
+	}
+	if m, _ := s.GetMessage(ctx, t1, "b0000"); m.State != "QUEUED" {
+		t.Fatalf("another template's message is %s", m.State)
+	}
+	ch, err = s.GetChannel(ctx, t1, "ch1")
+	must(t, err)
+	if ch.State != "AUTH_FAILED" || ch.StateReason != "refused" {
+		t.Fatalf("channel %s %q", ch.State, ch.StateReason)
+	}
+	row, err := s.FindSubscription(ctx, t1, "ch1", "", key.User)
+	must(t, err)
+	if row.State != "CANCELLED" {
+		t.Fatalf("ledger row %s", row.State)
+	}
+	evs, next, err := s.ListMessageEvents(ctx, t1, "a0000", store.Page{})
+	must(t, err)
+	if len(evs) != 1 || next != "" {
+		t.Fatalf("events %+v next %q", evs, next)
+	}
+	e := evs[0]
+	if e.Kind != store.EventAttempt || e.State != "FAILED" || e.Attempt != 1 || e.Replica != "r1" || e.Latency != 1500*time.Microsecond || !e.Time.Equal(sent) {
+		t.Fatalf("event %+v", e)
+	}
+	wantEqual(t, "event error", e.Error, alipayErr)
+	if evs, _, _ := s.ListMessageEvents(ctx, tenant(t, s, "two"), "a0000", store.Page{}); len(evs) != 0 {
+		t.Fatal("another tenant sees the events")
+	}
+}
+
+// testMessageEventsPaging: the timeline pages like every listing, and UpdateMessage adds
+// its event and clears the lease.
+func testMessageEventsPaging(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	msgs := newMessages("", "ch1", "tpl1", "m", 1)
+	_, _, _, err := s.CreateMessages(ctx, t1, "", "", msgs)
+	must(t, err)
+	m := msgs[0]
+	for i := range 5 {
+		m.State = []string{"CANCELLED", "QUEUED"}[i%2]
+		must(t, s.UpdateMessage(ctx, m, &store.MessageEvent{Kind: store.EventCancelled, State: m.State, Description: fmt.Sprint(i)}))
+	}
+	var got []string
+	p := store.Page{Size: 2}
+	for {
+		evs, next, err := s.ListMessageEvents(ctx, t1, m.ID, p)
+		must(t, err)
+		for _, e := range evs {
+			got = append(got, e.Description)
+		}
+		if next == "" {
+			break
+		}
+		p.Token = next
+	}
+	wantEqual(t, "events in order", got, []string{"0", "1", "2", "3", "4"})
+	_, _, err = s.ListMessageEvents(ctx, t1, m.ID, store.Page{Token: "!!"})
+	wantErr(t, err, store.ErrInvalid)
+}
+
+// testReserveSend: N one-time acceptances allow exactly N sends, however many dispatchers
+// ask at once; one given back can be used again.
+func testReserveSend(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	key := subKey(t1, "ch1", "tpl1", "u1")
+	_, err := s.ApplySubscription(ctx, key, store.SubscriptionChange{Kind: "TEMPLATE", Type: "ONE_TIME", AddSends: 3, State: "ACTIVE"})
+	must(t, err)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	taken := 0
+	for range 12 {
+		wg.Go(func() {
+			ok, err := s.ReserveSend(ctx, key)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				taken++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if taken != 3 {
+		t.Fatalf("%d reservations from 3 acceptances", taken)
+	}
+	row, err := s.FindSubscription(ctx, t1, "ch1", "tpl1", key.User)
+	must(t, err)
+	if row.RemainingSends != 0 || row.State != "EXHAUSTED" {
+		t.Fatalf("after the last send: %s with %d", row.State, row.RemainingSends)
+	}
+	if ok, err := s.ReserveSend(ctx, subKey(t1, "ch1", "tpl1", "nobody")); ok || err != nil {
+		t.Fatalf("reserve without a row: %v %v", ok, err)
+	}
+
+	// Give one back through a completion.
+	_, _, _, err = s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "m", 1))
+	must(t, err)
+	claim(t, s, "r1", *at(10), 1)
+	_, err = s.CompleteDeliveries(ctx, "r1", []*store.Outcome{{TenantID: t1, MessageID: "m0000", State: "FAILED", Attempts: 1,
+		Ledger: &store.LedgerChange{Key: key, ReturnSend: true}}})
+	must(t, err)
+	row, err = s.FindSubscription(ctx, t1, "ch1", "tpl1", key.User)
+	must(t, err)
+	if row.RemainingSends != 1 || row.State != "ACTIVE" {
+		t.Fatalf("after giving one back: %s with %d", row.State, row.RemainingSends)
+	}
+	if ok, _ := s.ReserveSend(ctx, key); !ok {
+		t.Fatal("the acceptance given back cannot be used")
+	}
+}
