@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/clients/adapter"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
@@ -47,15 +49,11 @@ func (s *subscriptionService) AuthorizeUser(ctx context.Context, req *reachv1.Au
 }
 
 func (d *deps) authorizerFor(ch *store.Channel) (adapter.Authorizer, error) {
-	a, err := d.adapterFor(ch)
-	if err != nil {
-		return nil, err
+	authz, err := d.conn.Authorizer(ch)
+	if errors.Is(err, appconn.ErrNotAuthorizer) {
+		return nil, status.Error(codes.FailedPrecondition, err.Error())
 	}
-	authz, ok := a.(adapter.Authorizer)
-	if !ok {
-		return nil, status.Error(codes.FailedPrecondition, "this channel's product does not authorize users")
-	}
-	return authz, nil
+	return authz, err
 }
 
 // storeToken records a user's tokens sealed to their ledger row. The row is created first
@@ -66,7 +64,7 @@ func (d *deps) storeToken(ctx context.Context, ch *store.Channel, tok *adapter.T
 	if err != nil {
 		return nil, err
 	}
-	if err := d.sealTokens(row, tok); err != nil {
+	if err := d.conn.SealTokens(row, tok); err != nil {
 		return nil, err
 	}
 	return d.store.ApplySubscription(ctx, key, store.SubscriptionChange{
@@ -75,37 +73,6 @@ func (d *deps) storeToken(ctx context.Context, ch *store.Channel, tok *adapter.T
 	})
 }
 
-// sealTokens puts tok into row (not saved), sealed to the row. A refresh answer without a
-// new refresh token keeps the stored one. An expiry Alipay did not give (zero) is stored as
-// unknown, never as year 1, which would expire the user at once.
-func (d *deps) sealTokens(row *store.Subscription, tok *adapter.Token) error {
-	access, err := d.keys.Seal([]byte(tok.AccessToken), tokenAD(row, "access_token"))
-	if err != nil {
-		return err
-	}
-	row.AccessToken, row.TokenExpireTime = access, knownTime(tok.AccessExpiry)
-	if tok.RefreshToken != "" {
-		if row.RefreshToken, err = d.keys.Seal([]byte(tok.RefreshToken), tokenAD(row, "refresh_token")); err != nil {
-			return err
-		}
-		row.RefreshExpireTime = knownTime(tok.RefreshExpiry)
-	}
-	return nil
-}
-
-func knownTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC().Truncate(time.Microsecond)
-	return &u
-}
-
 // writeTimeout bounds a write that must happen after Alipay did something that cannot be
 // undone (an auth code spent, a template claimed), even if the caller has gone away.
 const writeTimeout = 10 * time.Second
-
-// tokenAD binds a sealed token to its row and column.
-func tokenAD(row *store.Subscription, column string) []byte {
-	return store.SecretRef{Kind: "subscription", TenantID: row.TenantID, ChannelID: row.ChannelID, ID: row.ID, Column: column}.AssociatedData()
-}

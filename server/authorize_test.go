@@ -20,7 +20,9 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/clients/alipaysim"
+	"github.com/reachhq/reach/delivery"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
 )
@@ -106,11 +108,11 @@ func (e *testEnv) authRow(customer string) *store.Subscription {
 // tokens opens the stored tokens of an authorization row.
 func (e *testEnv) tokens(row *store.Subscription) (access, refresh string) {
 	e.t.Helper()
-	a, err := e.srv.deps.keys.Open(row.AccessToken, tokenAD(row, "access_token"))
+	a, err := e.srv.deps.keys.Open(row.AccessToken, appconn.TokenAD(row, "access_token"))
 	if err != nil {
 		e.t.Fatalf("open access token: %v", err)
 	}
-	r, err := e.srv.deps.keys.Open(row.RefreshToken, tokenAD(row, "refresh_token"))
+	r, err := e.srv.deps.keys.Open(row.RefreshToken, appconn.TokenAD(row, "refresh_token"))
 	if err != nil {
 		e.t.Fatalf("open refresh token: %v", err)
 	}
@@ -311,7 +313,7 @@ func TestTokenRefresh(t *testing.T) {
 	}
 
 	ts.Advance(2 * time.Minute) // the new token's expiry differs from the old one's
-	e.srv.deps.refreshDue(ctx)
+	e.refresher().RefreshDue(ctx)
 	after := e.authRow("CUST-R")
 	a2, r2 := e.tokens(after)
 	if n := p.refresh.Load(); n != 1 {
@@ -332,13 +334,13 @@ func TestTokenRefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv.deps.refreshDue(ctx)
+	e.refresher().RefreshDue(ctx)
 	failed := e.authRow("CUST-R")
 	if a, r := e.tokens(failed); a != a2 || r != r2 || failed.State != "ACTIVE" {
 		t.Errorf("after a failed refresh: state %s, tokens changed %v/%v", failed.State, a != a2, r != r2)
 	}
 	ts.RemoveFault(id)
-	e.srv.deps.refreshDue(ctx)
+	e.refresher().RefreshDue(ctx)
 	third := e.authRow("CUST-R")
 	if a3, _ := e.tokens(third); a3 == a2 || third.State != "ACTIVE" {
 		t.Errorf("second renewal: state %s %q, token changed %v", third.State, third.StateReason, a3 != a2)
@@ -351,7 +353,7 @@ func TestTokenRefresh(t *testing.T) {
 	far := e.authorize(ts, "CUST-FAR")
 	ts.Advance(-time.Hour)
 	farAccess, _ := e.tokens(far)
-	e.srv.deps.refreshDue(ctx)
+	e.refresher().RefreshDue(ctx)
 	if a, _ := e.tokens(e.authRow("CUST-FAR")); a != farAccess {
 		t.Errorf("a token valid for another hour was refreshed")
 	}
@@ -373,7 +375,7 @@ func TestTokenRefreshExpired(t *testing.T) {
 	if !old.RefreshExpireTime.Before(time.Now()) {
 		t.Fatalf("refresh token expires at %v", old.RefreshExpireTime)
 	}
-	e.srv.deps.refreshDue(ctx)
+	e.refresher().RefreshDue(ctx)
 	row := e.authRow("CUST-OLD")
 	if row.State != "EXPIRED" || !strings.Contains(row.StateReason, "refresh token expired") {
 		t.Errorf("expired refresh token: %s %q", row.State, row.StateReason)
@@ -385,7 +387,7 @@ func TestTokenRefreshExpired(t *testing.T) {
 	// Alipay+ forgot the tokens (INVALID_REFRESH_TOKEN): EXPIRED with Alipay's code.
 	e.authorize(ts, "CUST-GONE")
 	ts.Reset()
-	e.srv.deps.refreshDue(ctx)
+	e.refresher().RefreshDue(ctx)
 	row = e.authRow("CUST-GONE")
 	if row.State != "EXPIRED" || !strings.Contains(row.StateReason, "INVALID_REFRESH_TOKEN") {
 		t.Errorf("refused refresh token: %s %q", row.State, row.StateReason)
@@ -396,7 +398,7 @@ func TestTokenRefreshExpired(t *testing.T) {
 	}
 	// EXPIRED rows are not refreshed again.
 	n := p.refresh.Load()
-	e.srv.deps.refreshDue(ctx)
+	e.refresher().RefreshDue(ctx)
 	if p.refresh.Load() != n {
 		t.Errorf("EXPIRED rows were refreshed again")
 	}
@@ -407,7 +409,7 @@ func TestTokenRefreshExpired(t *testing.T) {
 func TestTokenRefreshConcurrent(t *testing.T) {
 	ts, e, p := refreshEnv(t)
 	e.authorize(ts, "CUST-C")
-	replicas := []*deps{e.srv.deps, {store: e.srv.deps.store, keys: e.srv.deps.keys, log: e.srv.deps.log, now: e.srv.deps.now}}
+	replicas := []*delivery.Refresher{e.refresher(), e.refresher()}
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for _, d := range replicas {
@@ -415,7 +417,7 @@ func TestTokenRefreshConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			d.refreshDue(context.Background())
+			d.RefreshDue(context.Background())
 		}()
 	}
 	close(start)
@@ -437,12 +439,12 @@ func TestTokenRefreshOverlapping(t *testing.T) {
 	if _, err := ts.AddFault(alipaysim.Fault{Kind: alipaysim.FaultDelay, Delay: alipaysim.Duration(time.Second), API: applyTokenAPI}); err != nil {
 		t.Fatal(err)
 	}
-	other := &deps{store: e.srv.deps.store, keys: e.srv.deps.keys, log: e.srv.deps.log, now: e.srv.deps.now}
+	other := e.refresher()
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); e.srv.deps.refreshDue(context.Background()) }()
+	go func() { defer wg.Done(); e.refresher().RefreshDue(context.Background()) }()
 	time.Sleep(300 * time.Millisecond) // the first call is waiting at Alipay+
-	other.refreshDue(context.Background())
+	other.RefreshDue(context.Background())
 	wg.Wait()
 	row := e.authRow("CUST-O")
 	if n := p.refresh.Load(); n != 1 {
@@ -451,4 +453,10 @@ func TestTokenRefreshOverlapping(t *testing.T) {
 	if row.State != "ACTIVE" {
 		t.Errorf("after overlapping refreshes: %s %q", row.State, row.StateReason)
 	}
+}
+
+// refresher is a token refresher over the test server's store, as a dispatcher replica
+// runs one (each call gives another replica).
+func (e *testEnv) refresher() *delivery.Refresher {
+	return delivery.NewRefresher(e.srv.deps.store, appconn.New(e.srv.deps.store, e.srv.deps.keys, e.srv.deps.log), e.srv.deps.log)
 }

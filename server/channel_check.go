@@ -3,16 +3,17 @@ package server
 import (
 	"unicode/utf8"
 
+	"github.com/reachhq/reach/appconn"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 )
 
 // checkChannel validates a whole channel as it will be stored, fills output-only credential
 // fields and returns the secrets taken out of it.
-func checkChannel(f *fieldErrors, p string, c *reachv1.Channel) channelSecrets {
+func checkChannel(f *fieldErrors, p string, c *reachv1.Channel) appconn.Secrets {
 	if c.DisplayName == "" || utf8.RuneCountInString(c.DisplayName) > 200 {
 		f.add(p+"display_name", "required, at most 200 characters")
 	}
-	var sec channelSecrets
+	var sec appconn.Secrets
 	switch c.Type {
 	case reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT, reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_MINI_PROGRAM:
 		if op := c.GetOpenPlatform(); op != nil {

@@ -9,17 +9,10 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/clients/rsakey"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 )
-
-// channelSecrets is the write-only part of a channel's credentials. It is sealed by the key
-// ring before it reaches the store and never leaves the server in a response.
-type channelSecrets struct {
-	AppPrivateKey      string `json:"app_private_key,omitempty"`
-	EncryptKey         string `json:"encrypt_key,omitempty"`
-	MerchantPrivateKey string `json:"merchant_private_key,omitempty"`
-}
 
 var (
 	appIDPattern      = regexp.MustCompile(`^[0-9A-Za-z]{1,32}$`)
@@ -30,11 +23,11 @@ var (
 
 // checkOpenPlatform validates Open Platform credentials, fills their output-only fields
 // (fingerprints, certificate serial numbers) and moves the secrets out of c.
-func checkOpenPlatform(f *fieldErrors, p string, c *reachv1.OpenPlatformCredentials) channelSecrets {
+func checkOpenPlatform(f *fieldErrors, p string, c *reachv1.OpenPlatformCredentials) appconn.Secrets {
 	if !appIDPattern.MatchString(c.AppId) {
 		f.add(p+"app_id", "required: the Alipay app id, up to 32 letters or digits")
 	}
-	sec := channelSecrets{AppPrivateKey: c.AppPrivateKey, EncryptKey: c.EncryptKey}
+	sec := appconn.Secrets{AppPrivateKey: c.AppPrivateKey, EncryptKey: c.EncryptKey}
 	c.AppPrivateKey, c.EncryptKey = "", ""
 	c.AppPrivateKeyInfo, c.EncryptKeyInfo = nil, nil
 	c.AlipayPublicKeyFingerprint, c.AppCertSn, c.AlipayRootCertSn = "", "", ""
@@ -116,8 +109,8 @@ func checkCertMode(f *fieldErrors, p string, c *reachv1.OpenPlatformCredentials,
 }
 
 // checkAlipayPlus validates Alipay+ credentials like checkOpenPlatform.
-func checkAlipayPlus(f *fieldErrors, p string, c *reachv1.AlipayPlusCredentials) channelSecrets {
-	sec := channelSecrets{MerchantPrivateKey: c.MerchantPrivateKey}
+func checkAlipayPlus(f *fieldErrors, p string, c *reachv1.AlipayPlusCredentials) appconn.Secrets {
+	sec := appconn.Secrets{MerchantPrivateKey: c.MerchantPrivateKey}
 	c.MerchantPrivateKey, c.MerchantPrivateKeyInfo, c.PlatformPublicKeyFingerprint = "", nil, ""
 	if !clientIDPattern.MatchString(c.ClientId) {
 		f.add(p+"client_id", "required: the Client-Id assigned by the platform (up to 128 characters)")

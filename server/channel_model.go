@@ -1,12 +1,9 @@
 package server
 
 import (
-	"encoding/json"
-	"fmt"
-
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/reachhq/reach/appconn"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
 )
@@ -31,27 +28,12 @@ func channelTypeName(t reachv1.ChannelType) string {
 	return shortEnum(t.String(), "CHANNEL_TYPE_")
 }
 
-// channelConfigOf returns the non-secret part of a channel as stored in store.Channel.Config:
-// the credentials (secrets already removed) and the delivery policy, as protobuf JSON.
-func channelConfigOf(c *reachv1.Channel) ([]byte, error) {
-	cfg := &reachv1.Channel{DeliveryPolicy: c.DeliveryPolicy}
-	switch cr := c.Credentials.(type) {
-	case *reachv1.Channel_OpenPlatform:
-		cfg.Credentials = &reachv1.Channel_OpenPlatform{OpenPlatform: cr.OpenPlatform}
-	case *reachv1.Channel_AlipayPlus:
-		cfg.Credentials = &reachv1.Channel_AlipayPlus{AlipayPlus: cr.AlipayPlus}
-	}
-	return protojson.Marshal(cfg)
-}
-
 // channelToProto turns a stored channel into its API form (never with secrets: the
 // sealed part is not even opened).
 func channelToProto(c *store.Channel) (*reachv1.Channel, error) {
-	out := &reachv1.Channel{}
-	if len(c.Config) > 0 {
-		if err := protojson.Unmarshal(c.Config, out); err != nil {
-			return nil, fmt.Errorf("decode channel %s config: %w", c.ID, err)
-		}
+	out, err := appconn.Config(c)
+	if err != nil {
+		return nil, err
 	}
 	out.Name = channelName(c.ID)
 	out.DisplayName = c.DisplayName
@@ -66,38 +48,9 @@ func channelToProto(c *store.Channel) (*reachv1.Channel, error) {
 	return out, nil
 }
 
-// sealSecrets encrypts a channel's secrets, bound to the channel so the ciphertext cannot
-// be moved to another row.
-func (d *deps) sealSecrets(tenantID, channelID string, s channelSecrets) ([]byte, error) {
-	plain, err := json.Marshal(s)
-	if err != nil {
-		return nil, err
-	}
-	return d.keys.Seal(plain, secretAD(tenantID, channelID))
-}
-
-// openSecrets decrypts a channel's secrets (only to merge an update; never returned).
-func (d *deps) openSecrets(c *store.Channel) (channelSecrets, error) {
-	var s channelSecrets
-	if len(c.Secrets) == 0 {
-		return s, nil
-	}
-	plain, err := d.keys.Open(c.Secrets, secretAD(c.TenantID, c.ID))
-	if err != nil {
-		return s, fmt.Errorf("open secrets of channel %s: %w", c.ID, err)
-	}
-	return s, json.Unmarshal(plain, &s)
-}
-
-// secretAD is the additional data that binds a channel's sealed secrets to it (the same
-// the store reports when the key ring is rotated).
-func secretAD(tenantID, channelID string) []byte {
-	return store.SecretRef{Kind: "channel", TenantID: tenantID, ChannelID: channelID, Column: "secrets"}.AssociatedData()
-}
-
 // withSecrets returns a copy of the stored credentials with the secrets put back, so an
 // update can be merged and validated as a whole.
-func withSecrets(c *reachv1.Channel, s channelSecrets) *reachv1.Channel {
+func withSecrets(c *reachv1.Channel, s appconn.Secrets) *reachv1.Channel {
 	out := proto.Clone(c).(*reachv1.Channel)
 	switch cr := out.Credentials.(type) {
 	case *reachv1.Channel_OpenPlatform:

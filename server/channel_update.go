@@ -64,7 +64,7 @@ func (s *channelService) mergeUpdate(ctx context.Context, rec *store.Channel, in
 	if err != nil {
 		return err
 	}
-	old, err := s.openSecrets(rec)
+	old, err := s.conn.OpenSecrets(rec)
 	if err != nil {
 		return err
 	}

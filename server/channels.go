@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/reachhq/reach/appconn"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
 )
@@ -44,11 +45,11 @@ func (s *channelService) CreateChannel(ctx context.Context, req *reachv1.CreateC
 }
 
 // fillStored writes the validated channel's config and sealed secrets into rec.
-func (s *channelService) fillStored(rec *store.Channel, c *reachv1.Channel, sec channelSecrets) (err error) {
-	if rec.Config, err = channelConfigOf(c); err != nil {
+func (s *channelService) fillStored(rec *store.Channel, c *reachv1.Channel, sec appconn.Secrets) (err error) {
+	if rec.Config, err = appconn.ConfigOf(c); err != nil {
 		return err
 	}
-	rec.Secrets, err = s.sealSecrets(rec.TenantID, rec.ID, sec)
+	rec.Secrets, err = s.conn.SealSecrets(rec.TenantID, rec.ID, sec)
 	return err
 }
 

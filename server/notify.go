@@ -108,7 +108,7 @@ func (n *notification) load() error {
 
 // replySigner returns the app key that signs replies; call it only after verification.
 func (n *notification) replySigner() (signer.Signer, error) {
-	sec, err := n.deps.openSecrets(n.ch)
+	sec, err := n.deps.conn.OpenSecrets(n.ch)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
@@ -19,6 +18,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 
+	"github.com/reachhq/reach/appconn"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
@@ -49,7 +49,7 @@ type Server struct {
 func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *Server {
 	// Times are kept to the microsecond, as every database stores them, so a response
 	// shows exactly what a later read returns.
-	d := &deps{store: st, keys: keys, log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log), log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	reg := prometheus.NewRegistry()
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	reg.MustRegister(metrics)
@@ -98,13 +98,6 @@ func (s *Server) ServeListeners(ctx context.Context, gl, hl net.Listener) error 
 	go func() { errc <- hsrv.Serve(hl) }()
 	s.log.Info("serving", "grpc", gl.Addr().String(), "http", hl.Addr().String())
 	go s.watchReadiness(ctx)
-	// Background work is joined before returning, so the store is never closed under it.
-	var background sync.WaitGroup
-	defer background.Wait()
-	bctx, stopBackground := context.WithCancel(ctx)
-	defer stopBackground() // runs before Wait: also on a listener failure
-	background.Go(func() { s.deps.refreshTokens(bctx) })
-
 	var failed error
 	select {
 	case <-ctx.Done():

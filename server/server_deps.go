@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
 )
@@ -17,6 +18,7 @@ import (
 type deps struct {
 	store store.Store
 	keys  *secrets.KeyRing
+	conn  *appconn.Connector
 	log   *slog.Logger
 	now   func() time.Time
 	// queued is told when messages become due, so a dispatcher in this process starts on

@@ -35,7 +35,7 @@ func (s *subscriptionService) SyncSubscriptions(ctx context.Context, req *reachv
 	if err := cmp.Or(err, f.err()); err != nil {
 		return nil, err
 	}
-	a, err := s.adapterFor(ch)
+	a, err := s.conn.Adapter(ch)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func (s *templateService) ClaimTemplate(ctx context.Context, req *reachv1.ClaimT
 	if _, err := s.store.GetTemplate(ctx, ch.TenantID, ch.ID, req.TemplateId); req.TemplateId != "" && err == nil {
 		return nil, withReason(codes.AlreadyExists, "ALREADY_EXISTS", fmt.Sprintf("template %q already exists", templateName(ch.ID, req.TemplateId)))
 	}
-	a, err := s.adapterFor(ch)
+	a, err := s.conn.Adapter(ch)
 	if err != nil {
 		return nil, err
 	}

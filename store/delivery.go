@@ -21,10 +21,11 @@ type DeliveryStore interface {
 	// message is still leased by owner (a message whose lease ran out and was taken over, or
 	// that was cancelled meanwhile, is left alone); applied[i] tells which did.
 	CompleteDeliveries(ctx context.Context, owner string, outs []*Outcome) (applied []bool, err error)
-	// ReserveSend takes one one-time acceptance from an ACTIVE row of key when any is left,
-	// in one statement (never below zero, correct under concurrent dispatchers). It reports
+	// ReserveSend takes one one-time acceptance from an ACTIVE row of key for the message
+	// messageID (of key's tenant) when any is left, and marks the message Reserved, in one
+	// transaction (never below zero, correct under concurrent dispatchers). It reports
 	// whether one was taken.
-	ReserveSend(ctx context.Context, key SubscriptionKey) (bool, error)
+	ReserveSend(ctx context.Context, key SubscriptionKey, messageID string) (bool, error)
 	// ListMessageEvents lists a message's timeline, oldest first.
 	ListMessageEvents(ctx context.Context, tenantID, messageID string, p Page) ([]*MessageEvent, string, error)
 }
@@ -128,6 +129,7 @@ type ChannelRefusal struct {
 type LedgerChange struct {
 	Key    SubscriptionKey
 	Change SubscriptionChange
-	// ReturnSend gives back the one-time acceptance ReserveSend took (Change is then unused).
+	// ReturnSend gives back the one-time acceptance ReserveSend took, and clears the
+	// message's Reserved mark (Change is then unused).
 	ReturnSend bool
 }

@@ -178,9 +178,12 @@ type Message struct {
 	SentTime        *time.Time // when Alipay accepted it
 	ExternalID      string     // Alipay's message id, when it returns one
 	LastError       *AlipayError
-	Revision        int64
-	CreateTime      time.Time
-	UpdateTime      time.Time
+	// Reserved: the message holds one of its recipient's one-time acceptances (taken when it
+	// was first tried, kept while its delivery may have happened).
+	Reserved   bool
+	Revision   int64
+	CreateTime time.Time
+	UpdateTime time.Time
 }
 
 // MessageFilter narrows ListMessages.

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/reachhq/reach/appconn"
+	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/server"
 )
 
@@ -39,6 +43,12 @@ func serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// Background work is joined before the store closes under it.
+			var background sync.WaitGroup
+			defer background.Wait()
+			bctx, stopBackground := context.WithCancel(ctx)
+			defer stopBackground()
+			background.Go(func() { delivery.NewRefresher(st, appconn.New(st, ring, log), log).Run(bctx) })
 			return server.New(cfg, st, ring, log).Serve(ctx)
 		},
 	}

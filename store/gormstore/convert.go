@@ -103,7 +103,7 @@ func messageToRow(m *store.Message) *messageRow {
 		RecipientID: m.Recipient.ID, Payload: m.Payload, State: m.State, StateReason: m.StateReason,
 		SendTime: ts(m.SendTime), ExpireTime: ts(m.ExpireTime), Attempts: m.Attempts,
 		DueTime: ts(nonZero(m.DueTime)), LeaseOwner: m.LeaseOwner, LeaseExpire: ts(m.LeaseExpireTime),
-		SentTime: ts(m.SentTime), ExternalID: m.ExternalID, LastError: errorJSON(m.LastError),
+		SentTime: ts(m.SentTime), ExternalID: m.ExternalID, LastError: errorJSON(m.LastError), Reserved: m.Reserved,
 		Revision: m.Revision, CreateTime: m.CreateTime, UpdateTime: m.UpdateTime}
 }
 
@@ -113,7 +113,7 @@ func (r *messageRow) record() *store.Message {
 		Recipient: store.UserRef{Kind: r.RecipientKind, ID: r.RecipientID}, Payload: bytesOut(r.Payload),
 		State: r.State, StateReason: r.StateReason, SendTime: utc(r.SendTime), ExpireTime: utc(r.ExpireTime),
 		Attempts: r.Attempts, LeaseOwner: r.LeaseOwner, LeaseExpireTime: utc(r.LeaseExpire),
-		SentTime: utc(r.SentTime), ExternalID: r.ExternalID, LastError: errorOf(r.LastError),
+		SentTime: utc(r.SentTime), ExternalID: r.ExternalID, LastError: errorOf(r.LastError), Reserved: r.Reserved,
 		Revision: r.Revision, CreateTime: r.CreateTime.UTC(), UpdateTime: r.UpdateTime.UTC()}
 	if r.DueTime != nil {
 		m.DueTime = r.DueTime.UTC()

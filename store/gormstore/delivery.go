@@ -157,6 +157,10 @@ func applyEffects(tx *gorm.DB, o *store.Outcome, at time.Time) error {
 	}
 	if l := o.Ledger; l != nil {
 		if l.ReturnSend {
+			err := tx.Model(&messageRow{}).Where("tenant_id = ? AND id = ?", o.TenantID, o.MessageID).Update("reserved", false).Error
+			if err != nil {
+				return err
+			}
 			return returnSend(tx, l.Key, at)
 		}
 		if _, err := applyChange(tx, l.Key, l.Change, at); err != nil {
@@ -167,7 +171,7 @@ func applyEffects(tx *gorm.DB, o *store.Outcome, at time.Time) error {
 }
 
 // ReserveSend takes one one-time acceptance; a row left with none becomes EXHAUSTED.
-func (s *Store) ReserveSend(ctx context.Context, key store.SubscriptionKey) (bool, error) {
+func (s *Store) ReserveSend(ctx context.Context, key store.SubscriptionKey, messageID string) (bool, error) {
 	var taken bool
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		at := now()
@@ -181,6 +185,10 @@ func (s *Store) ReserveSend(ctx context.Context, key store.SubscriptionKey) (boo
 		taken = res.RowsAffected == 1
 		if !taken {
 			return nil
+		}
+		err := tx.Model(&messageRow{}).Where("tenant_id = ? AND id = ?", key.TenantID, messageID).Update("reserved", true).Error
+		if err != nil {
+			return err
 		}
 		return tx.Model(&subscriptionRow{}).
 			Where(naturalKey+" AND state = ? AND remaining_sends <= 0", append(keyArgs(key), stateActive)...).

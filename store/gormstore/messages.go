@@ -172,6 +172,9 @@ func (s *Store) UpdateMessage(ctx context.Context, m *store.Message, ev *store.M
 				"payload": m.Payload, "state": m.State, "state_reason": m.StateReason,
 				"send_time": ts(m.SendTime), "expire_time": ts(m.ExpireTime), "attempts": m.Attempts,
 				"due_time": due, "lease_owner": "", "lease_expire_time": nil,
+				// A message queued again (re-driven) is a new delivery: it takes a new
+				// acceptance rather than reuse one that may have been spent.
+				"reserved": m.Reserved && m.State != "QUEUED",
 				"revision": gorm.Expr("revision + 1"), "update_time": at,
 			})
 		if res.Error != nil {
@@ -195,5 +198,6 @@ func (s *Store) UpdateMessage(ctx context.Context, m *store.Message, ev *store.M
 	}
 	m.Revision++
 	m.UpdateTime, m.DueTime, m.LeaseOwner, m.LeaseExpireTime = at, *due, "", nil
+	m.Reserved = m.Reserved && m.State != "QUEUED"
 	return nil
 }

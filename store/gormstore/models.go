@@ -110,6 +110,7 @@ type messageRow struct {
 	SentTime      *time.Time `gorm:"column:sent_time"`
 	ExternalID    string     `gorm:"column:external_id"`
 	LastError     *string    `gorm:"column:last_error"` // JSON of store.AlipayError
+	Reserved      bool       `gorm:"column:reserved"`
 	Revision      int64      `gorm:"column:revision"`
 	CreateTime    time.Time  `gorm:"column:create_time"`
 	UpdateTime    time.Time  `gorm:"column:update_time"`

@@ -273,7 +273,7 @@ func testReserveSend(t *testing.T, s store.Store) {
 	taken := 0
 	for range 12 {
 		wg.Go(func() {
-			ok, err := s.ReserveSend(ctx, key)
+			ok, err := s.ReserveSend(ctx, key, "m0000")
 			if err != nil {
 				t.Error(err)
 			}
@@ -293,13 +293,16 @@ func testReserveSend(t *testing.T, s store.Store) {
 	if row.RemainingSends != 0 || row.State != "EXHAUSTED" {
 		t.Fatalf("after the last send: %s with %d", row.State, row.RemainingSends)
 	}
-	if ok, err := s.ReserveSend(ctx, subKey(t1, "ch1", "tpl1", "nobody")); ok || err != nil {
+	if ok, err := s.ReserveSend(ctx, subKey(t1, "ch1", "tpl1", "nobody"), "m0000"); ok || err != nil {
 		t.Fatalf("reserve without a row: %v %v", ok, err)
 	}
 
 	// Give one back through a completion.
 	_, _, _, err = s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "m", 1))
 	must(t, err)
+	if m, _ := s.GetMessage(ctx, t1, "m0000"); m.Reserved {
+		t.Fatal("a new message holds an acceptance")
+	}
 	claim(t, s, "r1", *at(10), 1)
 	_, err = s.CompleteDeliveries(ctx, "r1", []*store.Outcome{{TenantID: t1, MessageID: "m0000", State: "FAILED", Attempts: 1,
 		Ledger: &store.LedgerChange{Key: key, ReturnSend: true}}})
@@ -309,7 +312,13 @@ func testReserveSend(t *testing.T, s store.Store) {
 	if row.RemainingSends != 1 || row.State != "ACTIVE" {
 		t.Fatalf("after giving one back: %s with %d", row.State, row.RemainingSends)
 	}
-	if ok, _ := s.ReserveSend(ctx, key); !ok {
+	if m, _ := s.GetMessage(ctx, t1, "m0000"); m.Reserved {
+		t.Fatal("the message still holds the acceptance it gave back")
+	}
+	if ok, _ := s.ReserveSend(ctx, key, "m0000"); !ok {
 		t.Fatal("the acceptance given back cannot be used")
+	}
+	if m, _ := s.GetMessage(ctx, t1, "m0000"); !m.Reserved {
+		t.Fatal("the message does not hold the acceptance it took")
 	}
 }

@@ -8,6 +8,8 @@ ALTER TABLE messages ADD COLUMN lease_expire_time DATETIME;
 ALTER TABLE messages ADD COLUMN sent_time DATETIME;
 ALTER TABLE messages ADD COLUMN external_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE messages ADD COLUMN last_error TEXT;
+-- Whether the message holds one of its recipient's one-time acceptances.
+ALTER TABLE messages ADD COLUMN reserved BOOLEAN NOT NULL DEFAULT 0;
 UPDATE messages SET due_time = COALESCE(send_time, create_time);
 -- The claim: due messages in due order, across tenants.
 CREATE INDEX messages_due ON messages (state, due_time);
@@ -33,6 +35,7 @@ CREATE INDEX message_events_message ON message_events (tenant_id, message_id, id
 -- +goose Down
 DROP TABLE message_events;
 DROP INDEX messages_due;
+ALTER TABLE messages DROP COLUMN reserved;
 ALTER TABLE messages DROP COLUMN last_error;
 ALTER TABLE messages DROP COLUMN external_id;
 ALTER TABLE messages DROP COLUMN sent_time;

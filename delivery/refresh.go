@@ -1,14 +1,34 @@
-package server
+package delivery
 
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"time"
 
+	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/clients/alipayerr"
 	"github.com/reachhq/reach/store"
 )
+
+// Refresher renews Alipay+ access tokens before they expire. It runs beside the
+// dispatcher, which also asks it to renew a token Alipay+ reports expired.
+type Refresher struct {
+	store store.Store
+	conn  *appconn.Connector
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// NewRefresher returns a refresher over st.
+func NewRefresher(st store.Store, conn *appconn.Connector, log *slog.Logger) *Refresher {
+	return &Refresher{store: st, conn: conn, log: log, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// writeTimeout bounds a write that must happen after Alipay did something that cannot be
+// undone (a refresh token spent), even if the dispatcher is stopping.
+const writeTimeout = 10 * time.Second
 
 // Alipay+ access tokens are renewed this long before they expire, checked this often. A
 // replica that starts a refresh holds it for refreshLease, so another replica does not
@@ -21,12 +41,12 @@ const (
 	reasonRefreshing = "refreshing the access token"
 )
 
-// refreshTokens renews Alipay+ access tokens before they expire until ctx is done.
-func (d *deps) refreshTokens(ctx context.Context) {
+// Run renews Alipay+ access tokens before they expire until ctx is done.
+func (d *Refresher) Run(ctx context.Context) {
 	t := time.NewTicker(refreshEvery)
 	defer t.Stop()
 	for {
-		d.refreshDue(ctx)
+		d.RefreshDue(ctx)
 		select {
 		case <-ctx.Done():
 			return
@@ -35,29 +55,30 @@ func (d *deps) refreshTokens(ctx context.Context) {
 	}
 }
 
-// refreshDue renews every token that expires within refreshAhead.
-func (d *deps) refreshDue(ctx context.Context) {
+// RefreshDue renews every token that expires within refreshAhead.
+func (d *Refresher) RefreshDue(ctx context.Context) {
 	rows, err := d.store.ListExpiringTokens(ctx, d.now().Add(refreshAhead), refreshBatch)
 	if err != nil {
 		d.log.WarnContext(ctx, "list expiring tokens", "error", err)
 		return
 	}
 	for _, row := range rows {
-		if err := d.refreshOne(ctx, row); err != nil {
+		if _, err := d.refreshOne(ctx, row); err != nil {
 			d.log.WarnContext(ctx, "refresh Alipay+ token", "tenant", row.TenantID, "channel", row.ChannelID, "subscription", row.ID, "error", err)
 		}
 	}
 }
 
-// refreshOne renews one authorization. It first claims the row with an optimistic update,
-// so that of several replicas only one spends the (possibly single-use) refresh token.
-func (d *deps) refreshOne(ctx context.Context, row *store.Subscription) error {
+// refreshOne renews one authorization and returns the row as stored afterwards. It first
+// claims the row with an optimistic update, so that of several replicas only one spends
+// the (possibly single-use) refresh token. A nil row means another replica has it.
+func (d *Refresher) refreshOne(ctx context.Context, row *store.Subscription) (*store.Subscription, error) {
 	now := d.now()
 	if row.RefreshExpireTime != nil && now.After(*row.RefreshExpireTime) {
-		return d.expire(ctx, row, "the refresh token expired; the user must authorize again")
+		return row, d.expire(ctx, row, "the refresh token expired; the user must authorize again")
 	}
 	if row.StateReason == reasonRefreshing && now.Sub(row.UpdateTime) < refreshLease {
-		return nil // another replica holds the lease
+		return nil, nil // another replica holds the lease
 	}
 	held := row.StateReason
 	if held == reasonRefreshing { // an expired lease of a replica that stopped midway
@@ -66,30 +87,30 @@ func (d *deps) refreshOne(ctx context.Context, row *store.Subscription) error {
 	row.StateReason = reasonRefreshing
 	if err := d.store.UpdateSubscription(ctx, row); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return nil // another replica has it
+			return nil, nil // another replica has it
 		}
-		return err
+		return nil, err
 	}
 	ch, err := d.store.GetChannel(ctx, row.TenantID, row.ChannelID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	refresh, err := d.keys.Open(row.RefreshToken, tokenAD(row, "refresh_token"))
+	refresh, err := d.conn.RefreshToken(row)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	authz, err := d.authorizerFor(ch)
+	authz, err := d.conn.Authorizer(ch)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	tok, err := authz.RefreshToken(ctx, string(refresh))
+	tok, err := authz.RefreshToken(ctx, refresh)
 	// From here the refresh token may be spent at Alipay: the outcome is written even if
 	// the server is shutting down.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
 	if err != nil {
 		if tokenRefused(err) {
-			return d.expire(wctx, row, "Alipay refused to refresh the token: "+err.Error())
+			return row, d.expire(wctx, row, "Alipay refused to refresh the token: "+err.Error())
 		}
 		// Anything else (Alipay unreachable, the channel's own credentials failing) says
 		// nothing about the user's authorization: give the lease back and try again later.
@@ -97,17 +118,20 @@ func (d *deps) refreshOne(ctx context.Context, row *store.Subscription) error {
 		if uerr := d.store.UpdateSubscription(wctx, row); uerr != nil {
 			d.log.WarnContext(ctx, "release token refresh lease", "error", uerr)
 		}
-		return err
+		return nil, err
 	}
-	if err := d.sealTokens(row, tok); err != nil {
-		return err
+	if err := d.conn.SealTokens(row, tok); err != nil {
+		return nil, err
 	}
 	row.StateReason = "access token renewed"
 	// A revision check: if an operator cancelled the authorization meanwhile, that wins.
-	if err := d.store.UpdateSubscription(wctx, row); err != nil && !errors.Is(err, store.ErrConflict) {
-		return err
+	if err := d.store.UpdateSubscription(wctx, row); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, nil
+		}
+		return nil, err
 	}
-	return nil
+	return row, nil
 }
 
 // tokenRefused reports whether Alipay refused the refresh token itself (expired, used,
@@ -121,7 +145,14 @@ func tokenRefused(err error) bool {
 }
 
 // expire marks an authorization whose tokens can no longer be renewed.
-func (d *deps) expire(ctx context.Context, row *store.Subscription, reason string) error {
+func (d *Refresher) expire(ctx context.Context, row *store.Subscription, reason string) error {
 	row.State, row.StateReason = "EXPIRED", reason
 	return d.store.UpdateSubscription(ctx, row)
+}
+
+// Renew renews row's access token now, because Alipay+ answered that it expired. It
+// returns the row as stored afterwards (ACTIVE with a new token, or EXPIRED when Alipay+
+// refused the refresh token), or nil when another replica is renewing it at this moment.
+func (d *Refresher) Renew(ctx context.Context, row *store.Subscription) (*store.Subscription, error) {
+	return d.refreshOne(ctx, row)
 }
