@@ -1,17 +1,11 @@
 package server
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
 	"sync"
 	"testing"
-	"time"
 
 	_ "github.com/go-sql-driver/mysql"
-	"github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
@@ -24,7 +18,7 @@ import (
 func TestIdempotencyAcrossReplicas(t *testing.T) {
 	for _, kind := range []string{"postgres", "mysql"} {
 		t.Run(kind, func(t *testing.T) {
-			dsn := sharedDatabase(t, kind)
+			dsn := storetest.SharedDatabase(t, kind)
 			a, b := startTestEnv(t, dsn), startTestEnv(t, dsn)
 			key := a.admin()
 			a.createChannel("mini", miniChannel(t))
@@ -105,63 +99,4 @@ func assertOne(t *testing.T, e *testEnv, key, requestID string, names []string, 
 	if len(list.Messages) != want {
 		t.Fatalf("request %s created %d messages, want %d", requestID, len(list.Messages), want)
 	}
-}
-
-// sharedDatabase creates an empty schema (PostgreSQL) or database (MariaDB) for this test on
-// the machine's server, drops it afterwards, and returns its DSN. An unreachable server is
-// a skip locally and a failure under CI=true.
-func sharedDatabase(t *testing.T, kind string) string {
-	t.Helper()
-	name := "reach_replicas_" + uuid.NewString()[:8]
-	var driver, adminDSN, dsn, create, drop string
-	switch kind {
-	case "postgres":
-		base := envOr("REACH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", name)
-		u.RawQuery = q.Encode()
-		driver, adminDSN, dsn = "pgx", base, u.String()
-		create, drop = "CREATE SCHEMA "+name, "DROP SCHEMA "+name+" CASCADE"
-	case "mysql":
-		base := envOr("REACH_TEST_MYSQL", "mysql://root@127.0.0.1:3306/test")
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pass, _ := u.User.Password()
-		driver, adminDSN = "mysql", fmt.Sprintf("%s:%s@tcp(%s)/", u.User.Username(), pass, u.Host)
-		u.Path = "/" + name
-		dsn = u.String()
-		create, drop = "CREATE DATABASE "+name, "DROP DATABASE "+name
-	}
-	admin, err := sql.Open(driver, adminDSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	if err := admin.PingContext(ctx); err != nil {
-		storetest.Unavailable(t, "%s: %v", kind, err)
-	}
-	if _, err := admin.ExecContext(ctx, create); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), drop); err != nil {
-			t.Errorf("%s: %v", drop, err)
-		}
-	})
-	return dsn
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

@@ -13,6 +13,7 @@ import (
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -52,7 +53,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log), log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	reg := prometheus.NewRegistry()
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
-	reg.MustRegister(metrics)
+	reg.MustRegister(metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	auth := &authenticator{keys: st, now: d.now}
 	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(interceptors(log, metrics, auth)...))
 	reachv1.RegisterChannelServiceServer(gs, &channelService{deps: d})
@@ -66,6 +67,10 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	return &Server{cfg: cfg, log: log, store: st, deps: d, grpc: gs, health: hs, registry: reg}
 }
+
+// Registry is where the server's metrics live; a dispatcher in the same process adds its
+// own, so /metrics shows both.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
 
 // GRPCServer exposes the gRPC server (tests serve it on their own listeners).
 func (s *Server) GRPCServer() *grpc.Server { return s.grpc }

@@ -26,6 +26,11 @@ type DeliveryStore interface {
 	// transaction (never below zero, correct under concurrent dispatchers). It reports
 	// whether one was taken.
 	ReserveSend(ctx context.Context, key SubscriptionKey, messageID string) (bool, error)
+	// ExpireMessages makes up to limit waiting messages whose expire_time has passed, and
+	// that no live lease holds, EXPIRED with an event each, in one transaction. It returns
+	// how many it expired. (Messages of held channels are never claimed, so they expire
+	// here.)
+	ExpireMessages(ctx context.Context, now time.Time, limit int) (int, error)
 	// ListMessageEvents lists a message's timeline, oldest first.
 	ListMessageEvents(ctx context.Context, tenantID, messageID string, p Page) ([]*MessageEvent, string, error)
 }

@@ -16,7 +16,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), migrateCmd(), keysCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd())
+	root.AddCommand(serveCmd(), dispatchCmd(), migrateCmd(), keysCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "reach:", err)
 		os.Exit(1)

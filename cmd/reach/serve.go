@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/server"
 )
@@ -21,6 +19,8 @@ func serveCmd() *cobra.Command {
 		cfg       server.Config
 		logFormat string
 		logLevel  string
+		dispatch  bool
+		disp      dispatchFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -43,17 +43,28 @@ func serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			// Background work is joined before the store closes under it.
-			var background sync.WaitGroup
-			defer background.Wait()
-			bctx, stopBackground := context.WithCancel(ctx)
-			defer stopBackground()
-			background.Go(func() { delivery.NewRefresher(st, appconn.New(st, ring, log), log).Run(bctx) })
-			return server.New(cfg, st, ring, log).Serve(ctx)
+			if !dispatch {
+				return server.New(cfg, st, ring, log).Serve(ctx)
+			}
+			// The dispatcher runs beside the API and is joined before the store closes.
+			var d *delivery.Dispatcher
+			cfg.OnQueued = func() { d.Wake() }
+			srv := server.New(cfg, st, ring, log)
+			dctx, stopDispatch := context.WithCancel(ctx)
+			d, wait, err := disp.start(dctx, st, ring, log, srv.Registry())
+			if err != nil {
+				stopDispatch()
+				return err
+			}
+			defer wait()         // second: let it finish its calls and write their outcomes
+			defer stopDispatch() // first: the API stopped (or never started), so stop sending
+			return srv.Serve(ctx)
 		},
 	}
 	db.register(cmd)
 	keys.register(cmd)
+	disp.register(cmd)
+	cmd.Flags().BoolVar(&dispatch, "dispatch", envOr("REACH_DISPATCH", "true") != "false", "also deliver queued messages in this process; false makes an API-only replica (env REACH_DISPATCH)")
 	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", envOr("REACH_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env REACH_GRPC_ADDR)")
 	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", envOr("REACH_HTTP_ADDR", "127.0.0.1:8080"), "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
 	cmd.Flags().DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", envDuration("REACH_SHUTDOWN_TIMEOUT", 20*time.Second), "how long in-flight calls may finish on shutdown (env REACH_SHUTDOWN_TIMEOUT)")

@@ -246,3 +246,46 @@ func (s *Store) ListMessageEvents(ctx context.Context, tenantID, messageID strin
 	}
 	return out, next, nil
 }
+
+// ReasonExpired is the state reason of a message expire_time caught waiting.
+const ReasonExpired = "not accepted by Alipay before expire_time"
+
+// ExpireMessages expires a batch of waiting messages past their expire_time.
+func (s *Store) ExpireMessages(ctx context.Context, now time.Time, limit int) (int, error) {
+	at := now.UTC().Truncate(time.Microsecond)
+	n := 0
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		q := tx.Model(&messageRow{}).Select("tenant_id", "id", "attempts").
+			Where("state IN ? AND expire_time <= ? AND (lease_owner = '' OR lease_expire_time < ?)", waitingStates, at, at).Limit(limit)
+		if s.dialect.SkipLocked {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		var rows []messageRow
+		if err := q.Find(&rows).Error; err != nil {
+			return err
+		}
+		n = len(rows)
+		if n == 0 {
+			return nil
+		}
+		keys := make([][]any, n)
+		events := make([]*eventRow, n)
+		for i, r := range rows {
+			keys[i] = []any{r.TenantID, r.ID}
+			events[i] = &eventRow{TenantID: r.TenantID, MessageID: r.ID, Time: at, Kind: store.EventExpired,
+				State: "EXPIRED", Description: ReasonExpired, Attempt: r.Attempts}
+		}
+		err := tx.Model(&messageRow{}).Where("(tenant_id, id) IN ?", keys).Updates(map[string]any{
+			"state": "EXPIRED", "state_reason": ReasonExpired, "lease_owner": "", "lease_expire_time": nil,
+			"revision": gorm.Expr("revision + 1"), "update_time": at,
+		}).Error
+		if err != nil {
+			return err
+		}
+		return tx.CreateInBatches(events, insertChunk).Error
+	})
+	if err != nil {
+		return 0, s.fail("expire messages", err)
+	}
+	return n, nil
+}

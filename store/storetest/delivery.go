@@ -322,3 +322,46 @@ func testReserveSend(t *testing.T, s store.Store) {
 		t.Fatal("the message does not hold the acceptance it took")
 	}
 }
+
+// testExpireMessages: waiting messages past expire_time expire with an event; leased,
+// finished and unexpired ones do not.
+func testExpireMessages(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	msgs := newMessages("", "ch1", "tpl1", "m", 4) // expire at(50)
+	_, _, _, err := s.CreateMessages(ctx, t1, "", "", msgs)
+	must(t, err)
+	msgs[3].ExpireTime = at(59)
+	msgs[2].State = "SENT"
+	must(t, s.UpdateMessage(ctx, msgs[2], nil))
+	must(t, s.UpdateMessage(ctx, msgs[3], nil))
+	leased := claim(t, s, "r1", at(49).Add(30*time.Second), 1) // leased until at(50)+30s
+	wantEqual(t, "leased", claimedIDs(leased), []string{"m0000"})
+	now := at(50).Add(time.Second) // past at(50); r1's lease still lives
+	n, err := s.ExpireMessages(ctx, now, 10)
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("expired %d messages, want 1 (m0001)", n)
+	}
+	m, err := s.GetMessage(ctx, t1, "m0001")
+	must(t, err)
+	if m.State != "EXPIRED" || m.StateReason == "" {
+		t.Fatalf("m0001 %s %q", m.State, m.StateReason)
+	}
+	evs, _, err := s.ListMessageEvents(ctx, t1, "m0001", store.Page{})
+	must(t, err)
+	if len(evs) != 1 || evs[0].Kind != store.EventExpired {
+		t.Fatalf("events %+v", evs)
+	}
+	for id, want := range map[string]string{"m0000": "SENDING", "m0002": "SENT", "m0003": "QUEUED"} {
+		if m, _ := s.GetMessage(ctx, t1, id); m.State != want {
+			t.Fatalf("%s is %s, want %s", id, m.State, want)
+		}
+	}
+	// Once r1's lease runs out, its message expires too.
+	n, err = s.ExpireMessages(ctx, at(50).Add(time.Minute), 10)
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("expired %d after the lease ran out, want 1", n)
+	}
+}

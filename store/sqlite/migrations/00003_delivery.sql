@@ -13,6 +13,8 @@ ALTER TABLE messages ADD COLUMN reserved BOOLEAN NOT NULL DEFAULT 0;
 UPDATE messages SET due_time = COALESCE(send_time, create_time);
 -- The claim: due messages in due order, across tenants.
 CREATE INDEX messages_due ON messages (state, due_time);
+-- The expiry sweep: waiting messages past their expire_time.
+CREATE INDEX messages_expiry ON messages (state, expire_time);
 
 CREATE TABLE message_events (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -34,6 +36,7 @@ CREATE INDEX message_events_message ON message_events (tenant_id, message_id, id
 
 -- +goose Down
 DROP TABLE message_events;
+DROP INDEX messages_expiry;
 DROP INDEX messages_due;
 ALTER TABLE messages DROP COLUMN reserved;
 ALTER TABLE messages DROP COLUMN last_error;

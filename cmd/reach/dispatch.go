@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+
+	"github.com/reachhq/reach/appconn"
+	"github.com/reachhq/reach/delivery"
+	"github.com/reachhq/reach/internal/secrets"
+	"github.com/reachhq/reach/store"
+)
+
+// dispatchFlags are the dispatcher's settings, shared by serve and dispatch.
+type dispatchFlags struct {
+	cfg delivery.Config
+}
+
+func (f *dispatchFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.cfg.Replica, "replica", envOr("REACH_REPLICA", ""), "this dispatcher's name in leases and message events; default host-pid-random (env REACH_REPLICA)")
+	fl.DurationVar(&f.cfg.Lease, "lease", envDuration("REACH_LEASE", time.Minute), "how long a claimed message is this replica's before another may take it over after a crash (env REACH_LEASE)")
+	fl.DurationVar(&f.cfg.Poll, "poll", envDuration("REACH_POLL", 200*time.Millisecond), "how often an idle dispatcher looks for messages other replicas queued (env REACH_POLL)")
+	fl.IntVar(&f.cfg.Batch, "claim-batch", envInt("REACH_CLAIM_BATCH", 200), "messages claimed at most at once (env REACH_CLAIM_BATCH)")
+	fl.DurationVar(&f.cfg.CallTimeout, "call-timeout", envDuration("REACH_CALL_TIMEOUT", 15*time.Second), "how long one call to Alipay may take (env REACH_CALL_TIMEOUT)")
+	fl.IntVar(&f.cfg.MaxInFlight, "max-in-flight", envInt("REACH_MAX_IN_FLIGHT", 16), "a channel's default concurrent calls per replica; a channel's delivery_policy.max_in_flight wins (env REACH_MAX_IN_FLIGHT)")
+	fl.Float64Var(&f.cfg.SendsPerSecond, "sends-per-second", float64(envInt("REACH_SENDS_PER_SECOND", 50)), "a channel's default sends per second per replica; delivery_policy.max_sends_per_second wins (env REACH_SENDS_PER_SECOND)")
+	fl.IntVar(&f.cfg.MaxAttempts, "max-attempts", envInt("REACH_MAX_ATTEMPTS", 5), "a channel's default attempts per message; delivery_policy.max_attempts wins (env REACH_MAX_ATTEMPTS)")
+	fl.DurationVar(&f.cfg.BackoffInitial, "backoff", envDuration("REACH_BACKOFF", time.Second), "the first wait before a retry; it doubles, with jitter (env REACH_BACKOFF)")
+	fl.DurationVar(&f.cfg.BackoffMax, "backoff-max", envDuration("REACH_BACKOFF_MAX", 5*time.Minute), "the longest wait between retries (env REACH_BACKOFF_MAX)")
+}
+
+// start runs a dispatcher over st until ctx is done; the returned function waits for it.
+func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets.KeyRing, log *slog.Logger, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
+	if err := f.cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	d := delivery.New(f.cfg, st, appconn.New(st, ring, log), log, reg)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := d.Run(ctx); err != nil {
+			log.Error("dispatcher stopped", "error", err)
+		}
+	}()
+	return d, func() { <-done }, nil
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(envOr(name, "")); err == nil {
+		return n
+	}
+	return def
+}
+
+func dispatchCmd() *cobra.Command {
+	var (
+		db        dbFlags
+		keys      keyFlags
+		disp      dispatchFlags
+		httpAddr  string
+		logFormat string
+		logLevel  string
+	)
+	cmd := &cobra.Command{
+		Use:   "dispatch",
+		Short: "Deliver queued messages to Alipay, without serving the API",
+		Long: "Runs only the dispatcher, so senders can be scaled apart from the API. Any number of " +
+			"dispatchers (and `reach serve` replicas) may share one PostgreSQL or MariaDB database.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := newLogger(logFormat, logLevel)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			st, err := db.open(ctx, isSQLite(db.database))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			ring, err := keys.load(db.database, log, false)
+			if err != nil {
+				return err
+			}
+			reg := prometheus.NewRegistry()
+			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+			ln, err := net.Listen("tcp", httpAddr)
+			if err != nil {
+				return fmt.Errorf("listen http %s: %w", httpAddr, err)
+			}
+			mux := http.NewServeMux()
+			mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+			mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+			hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+			go func() {
+				if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					log.Error("metrics listener failed", "error", err)
+				}
+			}()
+			_, wait, err := disp.start(ctx, st, ring, log, reg)
+			if err != nil {
+				return err
+			}
+			log.Info("dispatching", "metrics", ln.Addr().String())
+			wait()
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return hs.Shutdown(sctx)
+		},
+	}
+	db.register(cmd)
+	keys.register(cmd)
+	disp.register(cmd)
+	cmd.Flags().StringVar(&httpAddr, "http-addr", envOr("REACH_DISPATCH_HTTP_ADDR", "127.0.0.1:9091"), "address of /metrics and /healthz (env REACH_DISPATCH_HTTP_ADDR)")
+	cmd.Flags().StringVar(&logFormat, "log-format", envOr("REACH_LOG_FORMAT", "text"), "log format: text or json (env REACH_LOG_FORMAT)")
+	cmd.Flags().StringVar(&logLevel, "log-level", envOr("REACH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env REACH_LOG_LEVEL)")
+	return cmd
+}

@@ -1,0 +1,36 @@
+package delivery
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// metrics are the dispatcher's Prometheus series. Products are the channel types.
+type metrics struct {
+	claimed   prometheus.Counter
+	outcomes  *prometheus.CounterVec   // product, outcome
+	latency   *prometheus.HistogramVec // product
+	toSent    *prometheus.HistogramVec // product
+	slowDowns *prometheus.CounterVec   // product
+	inFlight  prometheus.Gauge
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		claimed: prometheus.NewCounter(prometheus.CounterOpts{Name: "reach_delivery_claimed_total",
+			Help: "Messages this dispatcher claimed from the queue."}),
+		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reach_delivery_outcomes_total",
+			Help: "What became of each claimed message: sent, retry, rate_limited, token_refreshed, held, failed, expired, released."}, []string{"product", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "reach_delivery_alipay_seconds",
+			Help: "How long Alipay took to answer a send.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 12)}, []string{"product"}),
+		toSent: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "reach_delivery_created_to_sent_seconds",
+			Help: "Time from a message's creation to Alipay's acceptance.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 16)}, []string{"product"}),
+		slowDowns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reach_delivery_slowdowns_total",
+			Help: "Times a channel's rate was halved because Alipay limited it."}, []string{"product"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reach_delivery_in_flight",
+			Help: "Calls to Alipay this dispatcher is waiting for."}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.claimed, m.outcomes, m.latency, m.toSent, m.slowDowns, m.inFlight)
+	}
+	return m
+}
