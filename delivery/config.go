@@ -52,7 +52,7 @@ func (c Config) withDefaults() Config {
 	c.Poll = cmp.Or(c.Poll, 200*time.Millisecond)
 	c.Batch = cmp.Or(c.Batch, 200)
 	c.CallTimeout = cmp.Or(c.CallTimeout, 15*time.Second)
-	c.HoldFor = cmp.Or(c.HoldFor, 30*time.Second)
+	c.HoldFor = cmp.Or(c.HoldFor, 5*time.Second)
 	c.MaxInFlight = cmp.Or(c.MaxInFlight, 16)
 	c.SendsPerSecond = cmp.Or(c.SendsPerSecond, 50)
 	c.MaxAttempts = cmp.Or(c.MaxAttempts, 5)

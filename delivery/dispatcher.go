@@ -93,11 +93,15 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 func (d *Dispatcher) claimLoop(ctx context.Context) {
 	poll := time.NewTimer(0)
 	defer poll.Stop()
-	var swept time.Time
+	var swept, counted time.Time
 	for {
 		if time.Since(swept) >= expireEvery {
 			d.expireDue(ctx)
 			swept = time.Now()
+		}
+		if time.Since(counted) >= depthEvery {
+			d.countQueue(ctx)
+			counted = time.Now()
 		}
 		full := d.claimOnce(ctx)
 		if ctx.Err() != nil {

@@ -1,6 +1,9 @@
 package delivery
 
 import (
+	"context"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -12,6 +15,7 @@ type metrics struct {
 	toSent    *prometheus.HistogramVec // product
 	slowDowns *prometheus.CounterVec   // product
 	inFlight  prometheus.Gauge
+	depth     *prometheus.GaugeVec // tenant, channel, state
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -28,9 +32,30 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Times a channel's rate was halved because Alipay limited it."}, []string{"product"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reach_delivery_in_flight",
 			Help: "Calls to Alipay this dispatcher is waiting for."}),
+		depth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "reach_queue_messages",
+			Help: "Messages waiting (QUEUED, SENDING) by channel and state, across every replica (each dispatcher reports the same count: aggregate with max)."},
+			[]string{"tenant", "channel", "state"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.claimed, m.outcomes, m.latency, m.toSent, m.slowDowns, m.inFlight)
+		reg.MustRegister(m.claimed, m.outcomes, m.latency, m.toSent, m.slowDowns, m.inFlight, m.depth)
 	}
 	return m
+}
+
+// depthEvery is how often the queue depth is counted (a GROUP BY over waiting messages).
+const depthEvery = 15 * time.Second
+
+// countQueue refreshes the queue depth gauge.
+func (d *Dispatcher) countQueue(ctx context.Context) {
+	counts, err := d.store.QueueDepth(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			d.log.WarnContext(ctx, "count the queue", "error", err)
+		}
+		return
+	}
+	d.metrics.depth.Reset()
+	for _, c := range counts {
+		d.metrics.depth.WithLabelValues(c.TenantID, c.ChannelID, c.State).Set(float64(c.Count))
+	}
 }

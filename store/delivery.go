@@ -31,6 +31,8 @@ type DeliveryStore interface {
 	// how many it expired. (Messages of held channels are never claimed, so they expire
 	// here.)
 	ExpireMessages(ctx context.Context, now time.Time, limit int) (int, error)
+	// QueueDepth counts the waiting (QUEUED, SENDING) messages by tenant, channel and state.
+	QueueDepth(ctx context.Context) ([]QueueCount, error)
 	// ListMessageEvents lists a message's timeline, oldest first.
 	ListMessageEvents(ctx context.Context, tenantID, messageID string, p Page) ([]*MessageEvent, string, error)
 }
@@ -56,6 +58,12 @@ type Claimed struct {
 	// TakenOver is set when the message held a lease that ran out: a replica stopped while
 	// it had the message, so an attempt may have reached Alipay.
 	TakenOver bool
+}
+
+// QueueCount is how many messages of one channel wait in one state.
+type QueueCount struct {
+	TenantID, ChannelID, State string
+	Count                      int64
 }
 
 // AlipayError is Alipay's answer to a failed attempt, in Alipay's own words.

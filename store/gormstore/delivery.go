@@ -289,3 +289,21 @@ func (s *Store) ExpireMessages(ctx context.Context, now time.Time, limit int) (i
 	}
 	return n, nil
 }
+
+// QueueDepth counts waiting messages by tenant, channel and state.
+func (s *Store) QueueDepth(ctx context.Context) ([]store.QueueCount, error) {
+	var rows []struct {
+		TenantID, ChannelID, State string
+		N                          int64
+	}
+	err := s.db.WithContext(ctx).Model(&messageRow{}).Select("tenant_id, channel_id, state, COUNT(*) AS n").
+		Where("state IN ?", waitingStates).Group("tenant_id, channel_id, state").Scan(&rows).Error
+	if err != nil {
+		return nil, s.fail("queue depth", err)
+	}
+	out := make([]store.QueueCount, len(rows))
+	for i, r := range rows {
+		out[i] = store.QueueCount{TenantID: r.TenantID, ChannelID: r.ChannelID, State: r.State, Count: r.N}
+	}
+	return out, nil
+}

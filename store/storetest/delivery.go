@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -59,6 +61,12 @@ func testClaimMessages(t *testing.T, s store.Store) {
 	if rest := claim(t, s, "r3", now, 10); len(rest) != 0 {
 		t.Fatalf("claimed again while leased: %v", claimedIDs(rest))
 	}
+	depth, err := s.QueueDepth(ctx)
+	must(t, err)
+	slices.SortFunc(depth, func(a, b store.QueueCount) int { return strings.Compare(a.ChannelID+a.State, b.ChannelID+b.State) })
+	wantEqual(t, "queue depth", depth, []store.QueueCount{
+		{TenantID: t1, ChannelID: "ch1", State: "QUEUED", Count: 1}, {TenantID: t1, ChannelID: "ch1", State: "SENDING", Count: 3},
+		{TenantID: t2, ChannelID: "ch2", State: "SENDING", Count: 2}})
 	// The scheduled message is due at its send time (the other leases still live).
 	wantEqual(t, "at send time", claimedIDs(claim(t, s, "r3", later, 10)), []string{"c0000"})
 	_, err = s.ClaimMessages(ctx, store.ClaimRequest{Now: now, Limit: 1})
