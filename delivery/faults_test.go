@@ -16,17 +16,17 @@ import (
 func TestFaultsEveryMessageSent(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
 	for _, ch := range []string{"life", "mini", "plus"} {
-		e.policy(ch, &reachv1.DeliveryPolicy{MaxAttempts: 30})
+		e.Policy(ch, &reachv1.DeliveryPolicy{MaxAttempts: 30})
 	}
 	var sends []send
 	for i := range 40 {
-		e.follow(userID(i))
-		e.accept("long", "MT2", userID(i), 0)
-		e.authorize(customer(i))
-		sends = append(sends, send{channel: "life", template: "lt1", to: userID(i)},
-			send{channel: "mini", template: "long", to: userID(i)}, send{channel: "plus", template: "tp", to: customer(i)})
+		e.Follow(userID(i))
+		e.Accept("long", "MT2", userID(i), 0)
+		e.Authorize(customer(i))
+		sends = append(sends, send{Channel: "life", Template: "lt1", To: userID(i)},
+			send{Channel: "mini", Template: "long", To: userID(i)}, send{Channel: "plus", Template: "tp", To: customer(i)})
 	}
-	msgs := e.queue(sends...)
+	msgs := e.Queue(sends...)
 	for _, f := range []alipaysim.Fault{
 		{Kind: alipaysim.FaultUnknownError, Rate: 0.30},
 		{Kind: alipaysim.FaultDrop, Rate: 0.05},
@@ -49,8 +49,8 @@ func TestFaultsEveryMessageSent(t *testing.T) {
 // TestPermanentNeverRetried: a signed refusal ends the message at its first attempt.
 func TestPermanentNeverRetried(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.accept("long", "MT2", userID(1), 0)
-	m := e.queue(send{channel: "mini", template: "long", to: userID(1), data: map[string]string{"keyword1": "only one"}})[0]
+	e.Accept("long", "MT2", userID(1), 0)
+	m := e.Queue(send{Channel: "mini", Template: "long", To: userID(1), Data: map[string]string{"keyword1": "only one"}})[0]
 	e.start(Config{})
 	got := e.waitState(m, "FAILED")
 	time.Sleep(100 * time.Millisecond)
@@ -68,11 +68,11 @@ func TestGracefulStop(t *testing.T) {
 	}
 	var sends []send
 	for i := range 30 {
-		e.follow(userID(i))
-		sends = append(sends, send{channel: "life", template: "lt1", to: userID(i)})
+		e.Follow(userID(i))
+		sends = append(sends, send{Channel: "life", Template: "lt1", To: userID(i)})
 	}
-	msgs := e.queue(sends...)
-	d := New(Config{MaxInFlight: 3, Poll: 10 * time.Millisecond}, e.st, e.conn, e.log, nil)
+	msgs := e.Queue(sends...)
+	d := New(Config{MaxInFlight: 3, Poll: 10 * time.Millisecond}, e.st, e.Conn, e.log, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = d.Run(ctx); close(done) }()
@@ -85,7 +85,7 @@ func TestGracefulStop(t *testing.T) {
 	}
 	counts := map[string]int{}
 	for _, m := range msgs {
-		got, err := e.st.GetMessage(context.Background(), e.tenant, m.ID)
+		got, err := e.st.GetMessage(context.Background(), e.Tenant, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

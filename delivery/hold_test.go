@@ -17,23 +17,23 @@ import (
 // are not sent while it stays so, and go out once the channel is ENABLED again.
 func TestRefusedCredentialsHoldTheChannel(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(1))
-	good := e.channelState("life").Secrets
-	wrong, err := e.conn.SealSecrets(e.tenant, "life", appconn.Secrets{AppPrivateKey: e.sim.App(miniApp).PrivateKeyPEM})
+	e.Follow(userID(1))
+	good := e.ChannelState("life").Secrets
+	wrong, err := e.Conn.SealSecrets(e.Tenant, "life", appconn.Secrets{AppPrivateKey: e.sim.App(miniApp).PrivateKeyPEM})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.changeChannel("life", func(ch *store.Channel) { ch.Secrets = wrong })
-	msgs := e.queue(send{channel: "life", template: "lt1", to: userID(1)}, send{channel: "life", template: "lt1", to: userID(1)})
+	e.ChangeChannel("life", func(ch *store.Channel) { ch.Secrets = wrong })
+	msgs := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1)}, send{Channel: "life", Template: "lt1", To: userID(1)})
 	e.start(Config{})
 	deadline := time.Now().Add(10 * time.Second)
-	for e.channelState("life").State != "AUTH_FAILED" {
+	for e.ChannelState("life").State != "AUTH_FAILED" {
 		if time.Now().After(deadline) {
-			t.Fatalf("channel %+v", e.channelState("life"))
+			t.Fatalf("channel %+v", e.ChannelState("life"))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if ch := e.channelState("life"); !strings.Contains(ch.StateReason, "invalid-signature") {
+	if ch := e.ChannelState("life"); !strings.Contains(ch.StateReason, "invalid-signature") {
 		t.Errorf("channel reason %q", ch.StateReason)
 	}
 	for _, m := range msgs {
@@ -51,7 +51,7 @@ func TestRefusedCredentialsHoldTheChannel(t *testing.T) {
 	if e.accepted(lifeApp) != 0 {
 		t.Fatal("a message of a refused channel was delivered")
 	}
-	e.changeChannel("life", func(ch *store.Channel) {
+	e.ChangeChannel("life", func(ch *store.Channel) {
 		ch.Secrets, ch.State, ch.StateReason = good, "ENABLED", "verified with Alipay"
 	})
 	for _, m := range msgs {
@@ -63,10 +63,10 @@ func TestRefusedCredentialsHoldTheChannel(t *testing.T) {
 // and expire at their expire_time like any other.
 func TestDisabledChannelHoldsThenExpires(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(1))
-	e.changeChannel("life", func(ch *store.Channel) { ch.State, ch.StateReason = "DISABLED", "closed by an operator" })
+	e.Follow(userID(1))
+	e.ChangeChannel("life", func(ch *store.Channel) { ch.State, ch.StateReason = "DISABLED", "closed by an operator" })
 	soon := time.Now().Add(1500 * time.Millisecond)
-	msgs := e.queue(send{channel: "life", template: "lt1", to: userID(1)}, send{channel: "life", template: "lt1", to: userID(1), expire: &soon})
+	msgs := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1)}, send{Channel: "life", Template: "lt1", To: userID(1), Expire: &soon})
 	e.start(Config{})
 	held := e.wait(msgs[0], func(m *store.Message) bool { return strings.HasPrefix(m.StateReason, "held") })
 	if held.State != "QUEUED" || !strings.Contains(held.StateReason, "DISABLED") {
@@ -84,9 +84,9 @@ func TestDisabledChannelHoldsThenExpires(t *testing.T) {
 // TestScheduledNotBeforeSendTime: a scheduled message is not attempted before send_time.
 func TestScheduledNotBeforeSendTime(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(1))
+	e.Follow(userID(1))
 	at := time.Now().Add(700 * time.Millisecond).UTC()
-	m := e.queue(send{channel: "life", template: "lt1", to: userID(1), sendTime: &at})[0]
+	m := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1), SendTime: &at})[0]
 	e.start(Config{})
 	got := e.waitState(m, "SENT")
 	if got.SentTime.Before(at) {
@@ -101,16 +101,16 @@ func TestExpiredToken(t *testing.T) {
 		c.AccessTokenTTL = alipaysim.Duration(time.Hour)
 		c.RefreshTokenTTL = alipaysim.Duration(48 * time.Hour)
 	})
-	e.authorize(customer(1))
-	before := e.row("plus", "", customer(1))
+	e.Authorize(customer(1))
+	before := e.Row("plus", "", customer(1))
 	e.sim.Advance(2 * time.Hour) // Alipay+ thinks the token expired; Reach's row does not know
-	m := e.queue(send{channel: "plus", template: "tp", to: customer(1)})[0]
+	m := e.Queue(send{Channel: "plus", Template: "tp", To: customer(1)})[0]
 	e.start(Config{})
 	got := e.waitState(m, "SENT")
 	if got.Attempts != 1 {
 		t.Errorf("attempts %d, want 1", got.Attempts)
 	}
-	after := e.row("plus", "", customer(1))
+	after := e.Row("plus", "", customer(1))
 	if after.State != "ACTIVE" || string(after.AccessToken) == string(before.AccessToken) {
 		t.Fatalf("token not renewed: %s %q", after.State, after.StateReason)
 	}
@@ -123,15 +123,15 @@ func TestRefusedRefreshExpiresTheUser(t *testing.T) {
 		c.AccessTokenTTL = alipaysim.Duration(time.Hour)
 		c.RefreshTokenTTL = alipaysim.Duration(90 * time.Minute)
 	})
-	e.authorize(customer(1))
+	e.Authorize(customer(1))
 	e.sim.Advance(2 * time.Hour) // both tokens expired at Alipay+
-	m := e.queue(send{channel: "plus", template: "tp", to: customer(1)})[0]
+	m := e.Queue(send{Channel: "plus", Template: "tp", To: customer(1)})[0]
 	e.start(Config{})
 	got := e.waitState(m, "FAILED")
 	if !strings.Contains(got.StateReason, "authorization expired") {
 		t.Fatalf("%+v", got)
 	}
-	if r := e.row("plus", "", customer(1)); r.State != "EXPIRED" {
+	if r := e.Row("plus", "", customer(1)); r.State != "EXPIRED" {
 		t.Fatalf("authorization %s", r.State)
 	}
 }
@@ -140,9 +140,9 @@ func TestRefusedRefreshExpiresTheUser(t *testing.T) {
 // out: sent on an at-least-once channel, failed as possibly delivered on an at-most-once one.
 func TestLeaseTakeover(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(1))
-	e.authorize(customer(2))
-	msgs := e.queue(send{channel: "life", template: "lt1", to: userID(1)}, send{channel: "plus", template: "tp", to: customer(2)})
+	e.Follow(userID(1))
+	e.Authorize(customer(2))
+	msgs := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1)}, send{Channel: "plus", Template: "tp", To: customer(2)})
 	claimed, err := e.st.ClaimMessages(context.Background(), store.ClaimRequest{Owner: "crashed", Now: time.Now(), Lease: 500 * time.Millisecond, Limit: 10})
 	if err != nil || len(claimed) != 2 {
 		t.Fatalf("claim: %d %v", len(claimed), err)
@@ -161,11 +161,11 @@ func TestLeaseTakeover(t *testing.T) {
 // reached Alipay, so it fails saying so; Alipay+ is idempotent and still retries.
 func TestLeaseTakeoverAtMostOnce(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(1))
-	e.authorize(customer(2))
-	e.policy("life", &reachv1.DeliveryPolicy{AtMostOnce: true})
-	e.policy("plus", &reachv1.DeliveryPolicy{AtMostOnce: true})
-	msgs := e.queue(send{channel: "life", template: "lt1", to: userID(1)}, send{channel: "plus", template: "tp", to: customer(2)})
+	e.Follow(userID(1))
+	e.Authorize(customer(2))
+	e.Policy("life", &reachv1.DeliveryPolicy{AtMostOnce: true})
+	e.Policy("plus", &reachv1.DeliveryPolicy{AtMostOnce: true})
+	msgs := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1)}, send{Channel: "plus", Template: "tp", To: customer(2)})
 	if _, err := e.st.ClaimMessages(context.Background(), store.ClaimRequest{Owner: "crashed", Now: time.Now(), Lease: 300 * time.Millisecond, Limit: 10}); err != nil {
 		t.Fatal(err)
 	}

@@ -29,9 +29,9 @@ func lastEvent(e *env, m *store.Message) *store.MessageEvent {
 // accepts; each attempt is in the timeline with Alipay's code.
 func TestRetryableThenSent(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(1))
+	e.Follow(userID(1))
 	e.fault(alipaysim.Fault{Kind: alipaysim.FaultUnknownError, Count: 2, AppID: lifeApp})
-	m := e.queue(send{channel: "life", template: "lt1", to: userID(1)})[0]
+	m := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1)})[0]
 	e.start(Config{})
 	got := e.waitState(m, "SENT")
 	if got.Attempts != 3 {
@@ -50,10 +50,10 @@ func TestRetryableThenSent(t *testing.T) {
 // last answer kept.
 func TestRetriesRunOut(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(1))
-	e.policy("life", &reachv1.DeliveryPolicy{MaxAttempts: 3})
+	e.Follow(userID(1))
+	e.Policy("life", &reachv1.DeliveryPolicy{MaxAttempts: 3})
 	e.fault(alipaysim.Fault{Kind: alipaysim.FaultUnknownError, AppID: lifeApp})
-	m := e.queue(send{channel: "life", template: "lt1", to: userID(1)})[0]
+	m := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1)})[0]
 	e.start(Config{})
 	got := e.waitState(m, "FAILED")
 	if got.Attempts != 3 || got.LastError == nil || got.LastError.Code != "20000" || !strings.Contains(got.StateReason, "after 3 attempts") {
@@ -65,10 +65,10 @@ func TestRetriesRunOut(t *testing.T) {
 // reason that says it may have been delivered, and it is not tried again.
 func TestAtMostOnce(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(1))
-	e.policy("life", &reachv1.DeliveryPolicy{AtMostOnce: true})
+	e.Follow(userID(1))
+	e.Policy("life", &reachv1.DeliveryPolicy{AtMostOnce: true})
 	e.fault(alipaysim.Fault{Kind: alipaysim.FaultUnknownError, AppID: lifeApp, After: true})
-	m := e.queue(send{channel: "life", template: "lt1", to: userID(1)})[0]
+	m := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1)})[0]
 	e.start(Config{})
 	got := e.waitState(m, "FAILED")
 	if got.Attempts != 1 || !strings.Contains(got.StateReason, "may have been delivered") {
@@ -84,10 +84,10 @@ func TestAtMostOnce(t *testing.T) {
 // requestId, so the message is delivered once even though the first call went through.
 func TestAlipayPlusRetryReusesRequestID(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.authorize(customer(1))
-	e.policy("plus", &reachv1.DeliveryPolicy{AtMostOnce: true}) // ignored: Alipay+ is idempotent
+	e.Authorize(customer(1))
+	e.Policy("plus", &reachv1.DeliveryPolicy{AtMostOnce: true}) // ignored: Alipay+ is idempotent
 	e.fault(alipaysim.Fault{Kind: alipaysim.FaultUnknownError, AppID: plusApp, API: sendAPI(plusApp), After: true, Count: 1})
-	m := e.queue(send{channel: "plus", template: "tp", to: customer(1)})[0]
+	m := e.Queue(send{Channel: "plus", Template: "tp", To: customer(1)})[0]
 	e.start(Config{})
 	got := e.waitState(m, "SENT")
 	if got.Attempts != 2 {
@@ -108,10 +108,10 @@ func TestRateLimitSlowsTheChannel(t *testing.T) {
 	}
 	var sends []send
 	for i := range 60 {
-		e.follow(userID(i))
-		sends = append(sends, send{channel: "life", template: "lt1", to: userID(i)})
+		e.Follow(userID(i))
+		sends = append(sends, send{Channel: "life", Template: "lt1", To: userID(i)})
 	}
-	msgs := e.queue(sends...)
+	msgs := e.Queue(sends...)
 	d := e.start(Config{SendsPerSecond: 200, MaxInFlight: 8})
 	for _, m := range msgs {
 		if got := e.waitState(m, "SENT"); got.Attempts != 1 {
@@ -123,7 +123,7 @@ func TestRateLimitSlowsTheChannel(t *testing.T) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if l := d.lanes[store.ChannelRef{TenantID: e.tenant, ChannelID: "life"}]; l == nil || l.pace.rate() >= 200 {
+	if l := d.lanes[store.ChannelRef{TenantID: e.Tenant, ChannelID: "life"}]; l == nil || l.pace.rate() >= 200 {
 		t.Errorf("the channel did not slow down")
 	}
 }
@@ -133,18 +133,18 @@ func TestRateLimitSlowsTheChannel(t *testing.T) {
 // transaction, each with a reason that names it.
 func TestTemplateMissing(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(1))
+	e.Follow(userID(1))
 	if err := e.sim.DeleteTemplate(lifeApp, "LT1"); err != nil {
 		t.Fatal(err)
 	}
 	later := time.Now().Add(time.Hour)
-	msgs := e.queue(send{channel: "life", template: "lt1", to: userID(1)}, send{channel: "life", template: "lt1", to: userID(1), sendTime: &later})
+	msgs := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1)}, send{Channel: "life", Template: "lt1", To: userID(1), SendTime: &later})
 	e.start(Config{})
 	got := e.waitState(msgs[0], "FAILED")
 	if got.LastError == nil || !strings.Contains(got.LastError.SubCode, "TEMPLATE") {
 		t.Fatalf("first message: %+v %+v", got, got.LastError)
 	}
-	tpl, err := e.st.GetTemplate(t.Context(), e.tenant, "life", "lt1")
+	tpl, err := e.st.GetTemplate(t.Context(), e.Tenant, "life", "lt1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,11 +162,11 @@ func TestTemplateMissing(t *testing.T) {
 // updated.
 func TestNotFollowing(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.follow(userID(2))
+	e.Follow(userID(2))
 	if err := e.sim.Unfollow(lifeApp, userID(2).ID); err != nil {
 		t.Fatal(err)
 	}
-	msgs := e.queue(send{channel: "life", template: "lt1", to: userID(1)}, send{channel: "life", template: "lt1", to: userID(2)})
+	msgs := e.Queue(send{Channel: "life", Template: "lt1", To: userID(1)}, send{Channel: "life", Template: "lt1", To: userID(2)})
 	e.start(Config{})
 	first := e.waitState(msgs[0], "FAILED")
 	if first.Attempts != 0 || !strings.Contains(first.StateReason, "does not follow") || lastEvent(e, msgs[0]).Kind != store.EventFailed {
@@ -176,7 +176,7 @@ func TestNotFollowing(t *testing.T) {
 	if second.Attempts != 1 || second.LastError == nil || second.LastError.SubCode != "MSG_SD_NOFOLLOW" {
 		t.Fatalf("refused by Alipay: %+v %+v", second, second.LastError)
 	}
-	if r := e.row("life", "", userID(2)); r.State != "CANCELLED" {
+	if r := e.Row("life", "", userID(2)); r.State != "CANCELLED" {
 		t.Fatalf("follower row: %s", r.State)
 	}
 	if n := len(e.sim.Requests(alipaysim.RequestFilter{AppID: lifeApp, Recipient: userID(1).ID})); n != 0 {
@@ -189,12 +189,12 @@ func TestNotFollowing(t *testing.T) {
 func TestOneTimeSpentExactlyOnce(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn, nil)
-		e.accept("once", "MT1", userID(1), 3)
+		e.Accept("once", "MT1", userID(1), 3)
 		var sends []send
 		for range 7 {
-			sends = append(sends, send{channel: "mini", template: "once", to: userID(1)})
+			sends = append(sends, send{Channel: "mini", Template: "once", To: userID(1)})
 		}
-		msgs := e.queue(sends...)
+		msgs := e.Queue(sends...)
 		e.start(Config{MaxInFlight: 4})
 		counts := map[string]int{}
 		for _, m := range msgs {
@@ -207,7 +207,7 @@ func TestOneTimeSpentExactlyOnce(t *testing.T) {
 		if counts["SENT"] != 3 || counts["FAILED"] != 4 || e.accepted(miniApp) != 3 {
 			t.Fatalf("states %v, deliveries %d", counts, e.accepted(miniApp))
 		}
-		if r := e.row("mini", "once", userID(1)); r.RemainingSends != 0 || r.State != "EXHAUSTED" {
+		if r := e.Row("mini", "once", userID(1)); r.RemainingSends != 0 || r.State != "EXHAUSTED" {
 			t.Fatalf("row: %s %d", r.State, r.RemainingSends)
 		}
 	})
@@ -218,25 +218,25 @@ func TestOneTimeSpentExactlyOnce(t *testing.T) {
 // ledger's count.
 func TestOneTimeRefusalGivesBack(t *testing.T) {
 	e := newEnv(t, sqliteDSN(t), nil)
-	e.accept("once", "MT1", userID(1), 1)
-	e.ledger("mini", "once", userID(2), store.SubscriptionChange{Kind: "TEMPLATE", Type: "ONE_TIME", AddSends: 2, State: "ACTIVE"}) // Alipay has none
-	msgs := e.queue(
-		send{channel: "mini", template: "once", to: userID(1), data: map[string]string{"keyword1": strings.Repeat("x", 60), "keyword2": "b"}},
-		send{channel: "mini", template: "once", to: userID(2)},
+	e.Accept("once", "MT1", userID(1), 1)
+	e.Ledger("mini", "once", userID(2), store.SubscriptionChange{Kind: "TEMPLATE", Type: "ONE_TIME", AddSends: 2, State: "ACTIVE"}) // Alipay has none
+	msgs := e.Queue(
+		send{Channel: "mini", Template: "once", To: userID(1), Data: map[string]string{"keyword1": strings.Repeat("x", 60), "keyword2": "b"}},
+		send{Channel: "mini", Template: "once", To: userID(2)},
 	)
 	e.start(Config{})
 	bad := e.waitState(msgs[0], "FAILED")
 	if bad.LastError == nil || bad.Reserved {
 		t.Fatalf("bad request: %+v %+v", bad, bad.LastError)
 	}
-	if r := e.row("mini", "once", userID(1)); r.RemainingSends != 1 || r.State != "ACTIVE" {
+	if r := e.Row("mini", "once", userID(1)); r.RemainingSends != 1 || r.State != "ACTIVE" {
 		t.Fatalf("after a bad request the acceptance is gone: %s %d", r.State, r.RemainingSends)
 	}
 	refused := e.waitState(msgs[1], "FAILED")
 	if refused.LastError == nil || refused.LastError.SubCode != "MSG_UNSUBSCRIBED" {
 		t.Fatalf("refused: %+v", refused.LastError)
 	}
-	if r := e.row("mini", "once", userID(2)); r.RemainingSends != 0 || r.State != "EXHAUSTED" {
+	if r := e.Row("mini", "once", userID(2)); r.RemainingSends != 0 || r.State != "EXHAUSTED" {
 		t.Fatalf("after Alipay said none is left: %s %d", r.State, r.RemainingSends)
 	}
 }

@@ -11,15 +11,15 @@ import (
 func TestEveryProductReachesSent(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn, nil)
-		e.follow(userID(1))
-		e.accept("once", "MT1", userID(2), 1)
-		e.accept("long", "MT2", userID(3), 0)
-		e.authorize(customer(4))
-		msgs := e.queue(
-			send{channel: "life", template: "lt1", to: userID(1)},
-			send{channel: "mini", template: "once", to: userID(2)},
-			send{channel: "mini", template: "long", to: userID(3)},
-			send{channel: "plus", template: "tp", to: customer(4)},
+		e.Follow(userID(1))
+		e.Accept("once", "MT1", userID(2), 1)
+		e.Accept("long", "MT2", userID(3), 0)
+		e.Authorize(customer(4))
+		msgs := e.Queue(
+			send{Channel: "life", Template: "lt1", To: userID(1)},
+			send{Channel: "mini", Template: "once", To: userID(2)},
+			send{Channel: "mini", Template: "long", To: userID(3)},
+			send{Channel: "plus", Template: "tp", To: customer(4)},
 		)
 		d := e.start(Config{})
 		for _, m := range msgs {
@@ -46,10 +46,10 @@ func TestEveryProductReachesSent(t *testing.T) {
 			}
 		}
 		// The one-time acceptance was spent; the long-term subscription was not counted.
-		if r := e.row("mini", "once", userID(2)); r.RemainingSends != 0 || r.State != "EXHAUSTED" {
+		if r := e.Row("mini", "once", userID(2)); r.RemainingSends != 0 || r.State != "EXHAUSTED" {
 			t.Errorf("one-time row after the send: %s with %d", r.State, r.RemainingSends)
 		}
-		if r := e.row("mini", "long", userID(3)); r.State != "ACTIVE" {
+		if r := e.Row("mini", "long", userID(3)); r.State != "ACTIVE" {
 			t.Errorf("long-term row after the send: %s", r.State)
 		}
 	})
