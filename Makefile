@@ -141,6 +141,10 @@ test-go: ## Only go test -count=1 ./... (no lint, no regeneration)
 bench: ## Run the benchmarks only: go test -bench . -benchmem ./... (BENCHFLAGS for more)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(BENCHFLAGS) ./...
 
+.PHONY: bench-delivery
+bench-delivery: ## Delivery figures: throughput vs the RSA signing ceiling, send→SENT latency, RSS with 1M queued (ARGS=-h for its flags)
+	$(GO) run ./cmd/benchdelivery $(ARGS)
+
 .PHONY: fuzz
 fuzz: ## Run every Fuzz* target for FUZZTIME each (default 10s; optional, not part of test)
 	FUZZTIME='$(FUZZTIME)' GO='$(GO)' ./scripts/fuzz.sh

@@ -119,6 +119,9 @@ func (a *attempt) call(ctx context.Context, msg *adapter.Message) *store.Outcome
 	if err != nil {
 		return a.giveBack(a.holdFor("the channel's credentials cannot be used: " + err.Error()))
 	}
+	if !a.d.leaseLasts(a.c) {
+		return a.giveBack(a.d.released(a.c, "given back untried: this dispatcher could not keep its lease"))
+	}
 	cctx, cancel := context.WithTimeout(ctx, a.d.cfg.CallTimeout)
 	start := time.Now()
 	a.d.metrics.inFlight.Inc()

@@ -53,6 +53,7 @@ func (d *Dispatcher) flush(batch []*result) {
 	for i, r := range batch {
 		outs[i] = r.out
 	}
+	defer d.unhold(outs)
 	var err error
 	for n := range flushAttempts {
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
@@ -74,13 +75,18 @@ func (d *Dispatcher) flush(batch []*result) {
 
 // release gives back a claimed message that was not tried (the dispatcher is stopping).
 func (d *Dispatcher) release(c *store.Claimed) {
+	d.results <- &result{out: d.released(c, "given back by a stopping dispatcher before it was tried")}
+}
+
+// released is the outcome of a claimed message given back untried.
+func (d *Dispatcher) released(c *store.Claimed, why string) *store.Outcome {
 	n := c.Attempts - 1
 	o := &store.Outcome{TenantID: c.TenantID, MessageID: c.ID, State: waiting(n), StateReason: c.StateReason,
 		Attempts: n, DueTime: d.now()}
 	o.Events = []*store.MessageEvent{{Time: d.now(), Kind: store.EventReleased, State: o.State,
-		Description: "given back by a stopping dispatcher before it was tried", Attempt: n, Replica: d.cfg.Replica}}
+		Description: why, Attempt: n, Replica: d.cfg.Replica}}
 	d.metrics.outcomes.WithLabelValues("unknown", "released").Inc()
-	d.results <- &result{out: o}
+	return o
 }
 
 // holdChannel stops claiming a channel's messages while it is disabled or refused.

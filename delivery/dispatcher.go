@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,6 +32,11 @@ type Dispatcher struct {
 	mu    sync.Mutex
 	lanes map[store.ChannelRef]*lane
 	held  map[store.ChannelRef]bool // disabled or refused channels: not claimed
+	// holding is every message this dispatcher has claimed and not yet written back; their
+	// leases are extended while they are here.
+	holding map[store.MessageRef]struct{}
+	// leaseUntil is the expiry the last successful lease extension gave (unix nanoseconds).
+	leaseUntil atomic.Int64
 }
 
 // New returns a dispatcher over st. reg (nil: none) receives its metrics.
@@ -39,8 +45,8 @@ func New(cfg Config, st store.Store, conn *appconn.Connector, log *slog.Logger, 
 	d := &Dispatcher{
 		cfg: cfg, store: st, conn: conn, refresher: NewRefresher(st, conn, log), log: log.With("replica", cfg.Replica),
 		metrics: newMetrics(reg), now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		wake: make(chan struct{}, 1), results: make(chan *result, 4*cfg.Batch),
-		lanes: map[store.ChannelRef]*lane{}, held: map[store.ChannelRef]bool{},
+		wake: make(chan struct{}, 1), results: make(chan *result, cfg.Batch),
+		lanes: map[store.ChannelRef]*lane{}, held: map[store.ChannelRef]bool{}, holding: map[store.MessageRef]struct{}{},
 	}
 	d.cache = newCache(st, conn, cfg.CacheFor, d.now)
 	return d
@@ -67,6 +73,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	background.Go(func() { d.complete(done) })
 	rctx, stopRefresh := context.WithCancel(ctx)
 	background.Go(func() { d.refresher.Run(rctx) })
+	background.Go(func() { d.extendLeases(done) })
 	d.log.Info("dispatcher running", "lease", d.cfg.Lease, "poll", d.cfg.Poll)
 
 	d.claimLoop(ctx)
@@ -135,7 +142,12 @@ func (d *Dispatcher) claimOnce(ctx context.Context) bool {
 		return false
 	}
 	for _, c := range claimed {
-		d.lane(ctx, store.ChannelRef{TenantID: c.TenantID, ChannelID: c.ChannelID}).push(c)
+		if !d.hold(c) {
+			continue // claimed again after its lease ran out while this dispatcher had it
+		}
+		ref := store.ChannelRef{TenantID: c.TenantID, ChannelID: c.ChannelID}
+		for !d.lane(ctx, ref).push(c) {
+		}
 	}
 	d.metrics.claimed.Add(float64(len(claimed)))
 	return len(claimed) == d.cfg.Batch
@@ -172,7 +184,7 @@ func (d *Dispatcher) lane(ctx context.Context, ref store.ChannelRef) *lane {
 func (d *Dispatcher) dropLane(l *lane) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if !l.idle() {
+	if !l.drop() {
 		return false
 	}
 	delete(d.lanes, l.ref)

@@ -22,6 +22,7 @@ type lane struct {
 	inFlight    int
 	maxInFlight int
 	stopped     bool
+	dropped     bool          // removed from the dispatcher: a new lane takes its work
 	changed     chan struct{} // something the run loop waits for happened
 	done        chan struct{} // closed when run returns
 
@@ -40,17 +41,23 @@ func (l *lane) signal() {
 	}
 }
 
-// push queues a claimed message; a stopped lane gives it straight back.
-func (l *lane) push(c *store.Claimed) {
+// push queues a claimed message; a stopped lane gives it straight back. It reports false
+// when the lane was dropped meanwhile (the caller starts a new one).
+func (l *lane) push(c *store.Claimed) bool {
 	l.mu.Lock()
-	if l.stopped {
+	switch {
+	case l.dropped:
+		l.mu.Unlock()
+		return false
+	case l.stopped:
 		l.mu.Unlock()
 		l.d.release(c)
-		return
+		return true
 	}
 	l.queue = append(l.queue, c)
 	l.mu.Unlock()
 	l.signal()
+	return true
 }
 
 // busy reports whether the lane already holds more than it can start soon.
@@ -60,10 +67,15 @@ func (l *lane) busy() bool {
 	return len(l.queue) >= 2*l.maxInFlight
 }
 
-func (l *lane) idle() bool {
+// drop marks an idle lane dropped and reports whether it was idle.
+func (l *lane) drop() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.queue) == 0 && l.inFlight == 0 && !l.stopped
+	if len(l.queue) > 0 || l.inFlight > 0 || l.stopped {
+		return false
+	}
+	l.dropped = true
+	return true
 }
 
 // setPolicy applies the channel's delivery policy as last read.
@@ -136,6 +148,9 @@ func (l *lane) next() (*store.Claimed, bool) {
 	l.queue[0] = nil
 	l.queue = l.queue[1:]
 	l.inFlight++
+	if len(l.queue) == l.maxInFlight {
+		l.d.Wake() // no longer busy: the next claim may feed it again
+	}
 	return c, true
 }
 

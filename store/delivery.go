@@ -17,6 +17,10 @@ type DeliveryStore interface {
 	// leases: PostgreSQL and MariaDB claim with FOR UPDATE SKIP LOCKED, SQLite inside one
 	// immediate transaction.
 	ClaimMessages(ctx context.Context, req ClaimRequest) ([]*Claimed, error)
+	// ExtendLeases moves the lease expiry of msgs to until, for those owner still holds. A
+	// dispatcher does this while it holds messages, so a lease runs out only when the
+	// dispatcher is gone (or cut off from the database). It returns how many it extended.
+	ExtendLeases(ctx context.Context, owner string, msgs []MessageRef, until time.Time) (int, error)
 	// CompleteDeliveries applies outcomes in one transaction. Each applies only while its
 	// message is still leased by owner (a message whose lease ran out and was taken over, or
 	// that was cancelled meanwhile, is left alone); applied[i] tells which did.
@@ -41,6 +45,12 @@ type DeliveryStore interface {
 type ChannelRef struct {
 	TenantID  string
 	ChannelID string
+}
+
+// MessageRef names one message of one tenant.
+type MessageRef struct {
+	TenantID string
+	ID       string
 }
 
 // ClaimRequest asks ClaimMessages for a batch.

@@ -32,7 +32,10 @@ const (
 // the simulator over HTTP: on SQLite with one replica, on PostgreSQL with two. No message
 // is lost, every one ends SENT, Open Platform duplicates are no more than the messages the
 // killed replicas held, and Alipay+ (idempotent by requestId) has none.
-// REACH_CRASH_MESSAGES sets the run's size (default 20,000); -short skips it.
+// REACH_CRASH_MESSAGES sets the run's size (default 20,000), REACH_CRASH_KILLS the kills;
+// REACH_CRASH_LEASE and REACH_CRASH_CALL_TIMEOUT the replicas' settings (6 s, 3 s: a call
+// that times out on an overloaded machine is retried, and may then be delivered twice, as
+// at-least-once allows). -short skips it.
 func TestCrashDelivery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the crash test takes minutes; run it without -short")
@@ -41,11 +44,15 @@ func TestCrashDelivery(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("REACH_CRASH_MESSAGES")); err == nil && v > 0 {
 		n = v
 	}
+	kills := crashKills
+	if v, err := strconv.Atoi(os.Getenv("REACH_CRASH_KILLS")); err == nil && v >= 0 {
+		kills = v
+	}
 	t.Run("sqlite", func(t *testing.T) {
-		crashRun(t, "sqlite:"+filepath.Join(t.TempDir(), "reach.db"), 1, n)
+		crashRun(t, "sqlite:"+filepath.Join(t.TempDir(), "reach.db"), 1, n, kills)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		crashRun(t, storetest.SharedDatabase(t, "postgres"), 2, n)
+		crashRun(t, storetest.SharedDatabase(t, "postgres"), 2, n, kills)
 	})
 }
 
@@ -85,13 +92,13 @@ func crashWorld(t *testing.T, dsn, ring string) (*deliverytest.World, []delivery
 	return w, targets
 }
 
-func crashRun(t *testing.T, dsn string, replicas, n int) {
+func crashRun(t *testing.T, dsn string, replicas, n, kills int) {
 	ring := newKeyRing(t)
 	w, targets := crashWorld(t, dsn, ring)
 	sender, _ := createKey(t, nil, "--tenant", "acme", "--role", "sender", "--database", dsn)
 	env := func(replica string) []string {
 		return []string{"REACH_DATABASE=" + dsn, "REACH_SECRET_KEYS=" + ring, "REACH_REPLICA=" + replica,
-			"REACH_LEASE=3s", "REACH_CALL_TIMEOUT=1s", "REACH_POLL=50ms", "REACH_LOG_LEVEL=warn"}
+			"REACH_LEASE=" + envOr("REACH_CRASH_LEASE", "6s"), "REACH_CALL_TIMEOUT=" + envOr("REACH_CRASH_CALL_TIMEOUT", "3s"), "REACH_POLL=50ms", "REACH_LOG_LEVEL=warn"}
 	}
 	procs := make([]*serveProc, replicas)
 	names := make([]string, replicas)
@@ -131,8 +138,8 @@ func crashRun(t *testing.T, dsn string, replicas, n int) {
 
 	// Kill a replica five times while messages are being delivered; restart it at once.
 	held := 0
-	for k := range crashKills {
-		waitProgress(t, w, n, (k+1)*n/(crashKills+2))
+	for k := range kills {
+		waitProgress(t, w, n, (k+1)*n/(kills+2))
 		i := k % replicas
 		if err := procs[i].cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
@@ -169,7 +176,7 @@ func crashRun(t *testing.T, dsn string, replicas, n int) {
 		ids[r.RequestID] = true
 	}
 	t.Logf("%d messages, %d replica(s), %d kills in %v: duplicates Life %d, mini %d (bound %d held at the kills); Alipay+ %d deliveries of %d messages, %d request ids",
-		n, replicas, crashKills, elapsed.Round(time.Second), dupLife, dupMini, held, len(plus), counts["plus"]["SENT"], len(ids))
+		n, replicas, kills, elapsed.Round(time.Second), dupLife, dupMini, held, len(plus), counts["plus"]["SENT"], len(ids))
 	if dupLife < 0 || dupMini < 0 || dupLife+dupMini > held {
 		t.Errorf("Open Platform duplicates %d+%d exceed the %d messages held at the kills", dupLife, dupMini, held)
 	}

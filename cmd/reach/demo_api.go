@@ -29,13 +29,24 @@ type demoAPI struct {
 // resp. An answer other than 2xx is an error carrying the server's message.
 func (a *demoAPI) call(ctx context.Context, method, path string, body, resp proto.Message) error {
 	fmt.Fprintf(a.out, "%s %s\n", method, path)
+	return a.do(ctx, method, path, body, resp, a.verbose)
+}
+
+// callQuiet is call without printing anything (polling).
+func (a *demoAPI) callQuiet(ctx context.Context, method, path string, body, resp proto.Message) error {
+	return a.do(ctx, method, path, body, resp, false)
+}
+
+func (a *demoAPI) do(ctx context.Context, method, path string, body, resp proto.Message, show bool) error {
 	var reqBody []byte
 	if body != nil {
 		var err error
 		if reqBody, err = protojson.Marshal(body); err != nil {
 			return err
 		}
-		a.show("request", reqBody)
+		if show {
+			a.show("request", reqBody)
+		}
 	}
 	req, err := http.NewRequestWithContext(ctx, method, a.base+path, bytes.NewReader(reqBody))
 	if err != nil {
@@ -52,7 +63,9 @@ func (a *demoAPI) call(ctx context.Context, method, path string, body, resp prot
 	if err != nil {
 		return fmt.Errorf("%s %s: read answer: %w", method, path, err)
 	}
-	a.show("answer", data)
+	if show {
+		a.show("answer", data)
+	}
 	if r.StatusCode/100 != 2 {
 		return fmt.Errorf("%s %s: HTTP %d: %s", method, path, r.StatusCode, statusMessage(data))
 	}

@@ -16,7 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/clients/alipaysim"
+	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/internal/apikey"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/server"
@@ -137,13 +139,19 @@ func (e *demoEnv) startReach(ctx context.Context, ring *secrets.KeyRing, log *sl
 		return err
 	}
 	e.grpcAddr, e.httpURL = gl.Addr().String(), "http://"+hl.Addr().String()
-	srv := server.New(server.Config{ShutdownTimeout: 5 * time.Second}, e.store, ring, log)
+	// The API and the dispatcher, as `reach serve` runs them.
+	var d *delivery.Dispatcher
+	srv := server.New(server.Config{ShutdownTimeout: 5 * time.Second, OnQueued: func() { d.Wake() }}, e.store, ring, log)
+	d = delivery.New(delivery.Config{}, e.store, appconn.New(e.store, ring, log), log, srv.Registry())
 	// Not ctx: Ctrl-C during --hold must stop Reach in order, through stopReach.
 	sctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	dispatched := make(chan struct{})
 	go func() { done <- srv.ServeListeners(sctx, gl, hl) }()
+	go func() { _ = d.Run(sctx); close(dispatched) }()
 	e.stopReach = func() error {
 		cancel()
+		<-dispatched
 		err := <-done
 		gl.Close() // ServeListeners leaves them open when it fails to start
 		hl.Close()

@@ -73,7 +73,7 @@ func (d *demoRun) printSummary(took time.Duration) {
 		rows = append(rows, short(s.Kind))
 	}
 	fmt.Fprintf(d.out, "  ledger     %s, all ACTIVE\n", strings.Join(rows, ", "))
-	fmt.Fprintf(d.out, "  messages   %d QUEUED (delivery to Alipay is a later issue)\n", len(d.messages))
+	fmt.Fprintf(d.out, "  messages   %d SENT (Alipay accepted each one; GET /v1/messages/{id}/events tells every step)\n", len(d.messages))
 	d.printSimCalls()
 	if !d.env.tempData {
 		// The key file beside the database is found by serve; the demo's key stays valid.

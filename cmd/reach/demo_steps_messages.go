@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 )
@@ -38,14 +39,48 @@ func (d *demoRun) send(ctx context.Context) error {
 		}
 		d.messages = append(d.messages, msg)
 	}
-	var list reachv1.ListMessagesResponse
-	if err := d.api.call(ctx, http.MethodGet, withFilter("/v1/messages", "state = QUEUED"), nil, &list); err != nil {
+	// The dispatcher in the same process was woken by each send: wait for Alipay's answers.
+	for i, msg := range d.messages {
+		got, err := d.waitSent(ctx, msg.Name)
+		if err != nil {
+			return err
+		}
+		d.messages[i] = got
+		d.api.result("%s  %s  (attempt %d, sent %s)", got.Name, got.State, got.Attempts, got.SentTime.AsTime().Format("15:04:05.000"))
+	}
+	var events reachv1.ListMessageEventsResponse
+	if err := d.api.call(ctx, http.MethodGet, "/v1/"+d.messages[0].Name+"/events", nil, &events); err != nil {
 		return err
 	}
-	d.api.result("%d message(s) QUEUED", len(list.Messages))
-	fmt.Fprintln(d.out, "    (delivery to Alipay is not built yet — a later issue — so the messages stay QUEUED)")
-	if len(list.Messages) != len(d.messages) {
-		return fmt.Errorf("listed %d QUEUED messages, sent %d", len(list.Messages), len(d.messages))
+	fmt.Fprintf(d.out, "    timeline of %s:\n", d.messages[0].Name)
+	for _, e := range events.Events {
+		line := fmt.Sprintf("      %s  %-9s %-22s %s", e.Time.AsTime().Format("15:04:05.000"), e.Kind, e.State, e.Description)
+		if e.Latency != nil {
+			line += fmt.Sprintf(" (Alipay answered in %v)", e.Latency.AsDuration().Round(100*time.Microsecond))
+		}
+		fmt.Fprintln(d.out, line)
 	}
 	return nil
+}
+
+// waitSent polls a message until it is SENT; any other end is the demo failing.
+func (d *demoRun) waitSent(ctx context.Context, name string) (*reachv1.Message, error) {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var got reachv1.GetMessageResponse
+		if err := d.api.callQuiet(ctx, http.MethodGet, "/v1/"+name, nil, &got); err != nil {
+			return nil, err
+		}
+		switch m := got.Message; m.State {
+		case reachv1.MessageState_MESSAGE_STATE_SENT:
+			return m, nil
+		case reachv1.MessageState_MESSAGE_STATE_QUEUED, reachv1.MessageState_MESSAGE_STATE_SENDING:
+		default:
+			return nil, fmt.Errorf("message %s is %s: %s", name, m.State, m.StateReason)
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("message %s was not sent within 15s", name)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -261,31 +261,38 @@ type Send struct {
 // queue queues messages as the API does and returns them.
 func (w *World) Queue(sends ...Send) []*store.Message {
 	w.T.Helper()
-	var msgs []*store.Message
+	msgs := make([]*store.Message, len(sends))
 	for i, s := range sends {
-		data := s.Data
-		if data == nil {
-			data = map[string]string{"keyword1": "order 1", "keyword2": "shipped"}
-			if s.Channel == "plus" {
-				data = map[string]string{"orderNo": "A-1"}
-			}
-		}
-		payload, err := protojson.Marshal(&reachv1.Message{Data: data})
-		if err != nil {
-			w.T.Fatal(err)
-		}
-		expire := time.Now().UTC().Add(time.Hour)
-		if s.Expire != nil {
-			expire = *s.Expire
-		}
-		msgs = append(msgs, &store.Message{TenantID: w.Tenant, ID: uuid.Must(uuid.NewV7()).String(), ChannelID: s.Channel, TemplateID: s.Template,
-			BatchIndex: i, Recipient: s.To, Payload: payload, State: "QUEUED", StateReason: "waiting to be sent",
-			SendTime: s.SendTime, ExpireTime: &expire})
+		msgs[i] = Message(w.Tenant, s)
+		msgs[i].BatchIndex = i
 	}
 	if _, _, _, err := w.Store.CreateMessages(context.Background(), w.Tenant, "", "", msgs); err != nil {
 		w.T.Fatal(err)
 	}
 	return msgs
+}
+
+// Message is the message s asks for, as the API would queue it (expiring in an hour
+// unless s says otherwise).
+func Message(tenantID string, s Send) *store.Message {
+	data := s.Data
+	if data == nil {
+		data = map[string]string{"keyword1": "order 1", "keyword2": "shipped"}
+		if s.Channel == "plus" {
+			data = map[string]string{"orderNo": "A-1"}
+		}
+	}
+	payload, err := protojson.Marshal(&reachv1.Message{Data: data})
+	if err != nil {
+		panic(err) // a map of strings always marshals
+	}
+	expire := time.Now().UTC().Add(time.Hour)
+	if s.Expire != nil {
+		expire = *s.Expire
+	}
+	return &store.Message{TenantID: tenantID, ID: uuid.Must(uuid.NewV7()).String(), ChannelID: s.Channel, TemplateID: s.Template,
+		Recipient: s.To, Payload: payload, State: "QUEUED", StateReason: "waiting to be sent",
+		SendTime: s.SendTime, ExpireTime: &expire}
 }
 
 // accepted counts the sends the simulator accepted for an app.

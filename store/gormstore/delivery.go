@@ -68,6 +68,26 @@ func (s *Store) ClaimMessages(ctx context.Context, req store.ClaimRequest) ([]*s
 	return out, nil
 }
 
+// ExtendLeases extends the leases owner holds on msgs, in chunks of one statement each.
+func (s *Store) ExtendLeases(ctx context.Context, owner string, msgs []store.MessageRef, until time.Time) (int, error) {
+	n := 0
+	for start := 0; start < len(msgs); start += insertChunk * 5 {
+		chunk := msgs[start:min(start+insertChunk*5, len(msgs))]
+		keys := make([][]any, len(chunk))
+		for i, m := range chunk {
+			keys[i] = []any{m.TenantID, m.ID}
+		}
+		res := s.db.WithContext(ctx).Model(&messageRow{}).
+			Where("(tenant_id, id) IN ? AND lease_owner = ? AND state = ?", keys, owner, "SENDING").
+			Update("lease_expire_time", until.UTC().Truncate(time.Microsecond))
+		if res.Error != nil {
+			return n, s.fail("extend leases", res.Error)
+		}
+		n += int(res.RowsAffected)
+	}
+	return n, nil
+}
+
 // CompleteDeliveries writes outcomes, their events and their effects in one transaction.
 func (s *Store) CompleteDeliveries(ctx context.Context, owner string, outs []*store.Outcome) ([]bool, error) {
 	applied := make([]bool, len(outs))

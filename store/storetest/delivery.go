@@ -85,7 +85,19 @@ func testLeaseTakeover(t *testing.T, s store.Store) {
 	if got := claim(t, s, "r2", now.Add(59*time.Second), 5); len(got) != 0 {
 		t.Fatal("taken over before the lease ran out")
 	}
-	got := claim(t, s, "r2", now.Add(61*time.Second), 5)
+	// A lease extended by its owner does not run out; another owner cannot extend it.
+	n, err := s.ExtendLeases(ctx, "r1", []store.MessageRef{{TenantID: t1, ID: "m0000"}}, now.Add(90*time.Second))
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("extended %d leases", n)
+	}
+	if n, _ := s.ExtendLeases(ctx, "r2", []store.MessageRef{{TenantID: t1, ID: "m0000"}}, now.Add(time.Hour)); n != 0 {
+		t.Fatal("a replica extended another's lease")
+	}
+	if got := claim(t, s, "r2", now.Add(61*time.Second), 5); len(got) != 0 {
+		t.Fatal("an extended lease was taken over")
+	}
+	got := claim(t, s, "r2", now.Add(91*time.Second), 5)
 	if len(got) != 1 || !got[0].TakenOver || got[0].Attempts != 2 || got[0].LeaseOwner != "r2" {
 		t.Fatalf("take-over: %+v", got)
 	}

@@ -1,0 +1,110 @@
+// Command benchdelivery measures delivery end to end (Reach's dispatcher → the Alipay
+// simulator over HTTP) and prints the figures the delivery issue asks for, each beside a
+// baseline taken in the same run: the machine's RSA-2048 signing rate. Every figure is
+// the min/median/max of repeats; nothing here asserts a target (`make bench-delivery`).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"time"
+)
+
+func main() {
+	var o options
+	flag.IntVar(&o.messages, "messages", 3000, "messages per throughput run")
+	flag.IntVar(&o.repeats, "repeats", 3, "repeats of each measurement")
+	flag.StringVar(&o.postgres, "postgres", envOr("REACH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL to measure on (empty: SQLite only)")
+	flag.IntVar(&o.queued, "queued", 1_000_000, "messages queued for the memory measurement (0: skip it)")
+	flag.DurationVar(&o.latencyRun, "latency-run", 10*time.Second, "how long the send-to-SENT latency run queues messages")
+	flag.IntVar(&o.latencyRate, "latency-rate", 100, "messages per second of the latency run")
+	flag.Parse()
+	o.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "benchdelivery:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	messages, repeats, queued, latencyRate int
+	latencyRun                             time.Duration
+	postgres                               string
+	log                                    *slog.Logger
+}
+
+func run(ctx context.Context, o options) error {
+	fmt.Printf("benchdelivery: %d messages a run, %d repeats, GOMAXPROCS %d\n\n", o.messages, o.repeats, gomaxprocs())
+	ceiling := measure(o.repeats, func() float64 { return signRate(2 * time.Second) })
+	fmt.Printf("RSA-2048 signing ceiling (Go, all cores): %s signatures/s\n\n", ceiling)
+	dbs := []string{"sqlite"}
+	if o.postgres != "" {
+		if err := pingPostgres(ctx, o.postgres); err != nil {
+			fmt.Printf("PostgreSQL skipped: %v\n\n", err)
+		} else {
+			dbs = append(dbs, "postgres")
+		}
+	}
+	fmt.Println("Dispatch throughput, messages/s (ratio to the signing ceiling's median):")
+	for _, latency := range []time.Duration{0, 100 * time.Millisecond} {
+		for _, db := range dbs {
+			for _, product := range []string{"life", "mini", "plus"} {
+				r := measure(o.repeats, func() float64 {
+					v, err := throughput(ctx, o, db, product, latency)
+					if err != nil {
+						fmt.Fprintln(os.Stderr, "throughput:", err)
+						os.Exit(1)
+					}
+					return v
+				})
+				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio %.2f\n", db, product, latency, r, r.median/ceiling.median)
+			}
+		}
+	}
+	fmt.Println()
+	for _, db := range dbs {
+		p50, p99, err := sendToSent(ctx, o, db)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("Created → SENT at %d messages/s for %v (%s, Life Account): p50 %v, p99 %v\n", o.latencyRate, o.latencyRun, db, p50, p99)
+	}
+	if o.queued > 0 {
+		fmt.Println()
+		rss, err := queuedRSS(ctx, o)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("RSS of `reach serve` with %d messages queued (SQLite), sampled each second for 20 s while it sends: %s MB\n", o.queued, rss)
+	}
+	return nil
+}
+
+// figures are min, median and max of repeats.
+type figures struct{ min, median, max float64 }
+
+func (f figures) String() string {
+	return fmt.Sprintf("min %.0f median %.0f max %.0f", f.min, f.median, f.max)
+}
+
+func measure(n int, fn func() float64) figures {
+	var vs []float64
+	for range max(n, 1) {
+		vs = append(vs, fn())
+	}
+	slices.Sort(vs)
+	return figures{vs[0], vs[len(vs)/2], vs[len(vs)-1]}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

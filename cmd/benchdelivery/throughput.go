@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/reachhq/reach/clients/alipaysim"
+	"github.com/reachhq/reach/delivery"
+	"github.com/reachhq/reach/delivery/deliverytest"
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/store"
+)
+
+// benchPolicy lifts a channel's pacing so the machine, not the policy, is the limit.
+var benchPolicy = &reachv1.DeliveryPolicy{MaxSendsPerSecond: 10000, MaxInFlight: 256}
+
+var apps = map[string]string{"life": deliverytest.LifeApp, "mini": deliverytest.MiniApp, "plus": deliverytest.PlusApp}
+
+// throughput queues o.messages on one product's channel, then measures how fast a
+// dispatcher in this process delivers them all to the simulator (also in this process,
+// signing every answer on the same cores).
+func throughput(ctx context.Context, o options, db, product string, latency time.Duration) (float64, error) {
+	b, err := newBench(ctx, o, db)
+	if err != nil {
+		return 0, err
+	}
+	defer b.close()
+	b.Policy(product, benchPolicy)
+	if latency > 0 {
+		if err := b.Sim.SetLimits(apps[product], alipaysim.Limits{Latency: alipaysim.Duration(latency)}); err != nil {
+			return 0, err
+		}
+	}
+	to := b.recipients(product, 200)
+	var sends []deliverytest.Send
+	for i := range o.messages {
+		sends = append(sends, to[i%len(to)])
+	}
+	for chunk := range slices.Chunk(sends, 1000) {
+		b.Queue(chunk...)
+	}
+	d := delivery.New(delivery.Config{Batch: 500}, b.Store, b.conn, o.log, nil)
+	dctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	start := time.Now()
+	go func() { _ = d.Run(dctx); close(done) }()
+	defer func() { stop(); <-done }()
+	if err := waitDone(ctx, b.Store, 5*time.Minute); err != nil {
+		return 0, err
+	}
+	elapsed := time.Since(start)
+	if n := b.Accepted(apps[product]); n < o.messages {
+		return 0, fmt.Errorf("%s: Alipay accepted %d of %d", product, n, o.messages)
+	}
+	return float64(o.messages) / elapsed.Seconds(), nil
+}
+
+func waitDone(ctx context.Context, st store.Store, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		n, err := waiting(ctx, st)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d messages still waiting after %v", n, limit)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
