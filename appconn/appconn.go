@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -42,9 +43,23 @@ type Connector struct {
 	HTTP *http.Client
 }
 
-// New returns a connector over st; keys opens the channels' secrets.
+// New returns a connector over st; keys opens the channels' secrets. Its adapters share
+// one HTTP client (HTTPClient).
 func New(st store.Store, keys *secrets.KeyRing, log *slog.Logger) *Connector {
-	return &Connector{store: st, keys: keys, log: log}
+	return &Connector{store: st, keys: keys, log: log, HTTP: HTTPClient()}
+}
+
+// HTTPClient is a client for Alipay's hosts: it keeps enough idle connections for the many
+// calls a dispatcher has in flight to one host (Go's default keeps two, so every other
+// call would dial and handshake anew), and never follows a redirect (Alipay does not
+// redirect; following one would send a signed request elsewhere).
+func HTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 1024
+	t.MaxIdleConnsPerHost = 256
+	t.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Timeout: 30 * time.Second, Transport: t,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 // Config decodes a stored channel's non-secret configuration (credentials without their

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"time"
 )
@@ -23,10 +24,25 @@ func main() {
 	flag.IntVar(&o.queued, "queued", 1_000_000, "messages queued for the memory measurement (0: skip it)")
 	flag.DurationVar(&o.latencyRun, "latency-run", 10*time.Second, "how long the send-to-SENT latency run queues messages")
 	flag.IntVar(&o.latencyRate, "latency-rate", 100, "messages per second of the latency run")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.StringVar(&o.only, "only", "", "run only the throughput of this database/product, e.g. sqlite/life")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchdelivery:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "benchdelivery:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	o.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()
 	if err := run(ctx, o); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "benchdelivery:", err)
 		os.Exit(1)
 	}
@@ -35,7 +51,7 @@ func main() {
 type options struct {
 	messages, repeats, queued, latencyRate int
 	latencyRun                             time.Duration
-	postgres                               string
+	postgres, only                         string
 	log                                    *slog.Logger
 }
 
@@ -55,6 +71,9 @@ func run(ctx context.Context, o options) error {
 	for _, latency := range []time.Duration{0, 100 * time.Millisecond} {
 		for _, db := range dbs {
 			for _, product := range []string{"life", "mini", "plus"} {
+				if o.only != "" && o.only != db+"/"+product {
+					continue
+				}
 				r := measure(o.repeats, func() float64 {
 					v, err := throughput(ctx, o, db, product, latency)
 					if err != nil {
@@ -66,6 +85,9 @@ func run(ctx context.Context, o options) error {
 				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio %.2f\n", db, product, latency, r, r.median/ceiling.median)
 			}
 		}
+	}
+	if o.only != "" {
+		return nil
 	}
 	fmt.Println()
 	for _, db := range dbs {

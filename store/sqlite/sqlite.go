@@ -48,9 +48,10 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		return nil, err
 	}
 	s, err := gormstore.Open(gormstore.Dialect{
-		Name:      "sqlite",
-		Dialector: gsqlite.Open(driverDSN),
-		Classify:  classify,
+		Name:        "sqlite",
+		Dialector:   gsqlite.Open(driverDSN),
+		Classify:    classify,
+		PrepareStmt: true,
 		Configure: func(db *sql.DB) {
 			if memory {
 				// Every connection to ":memory:" is a new, empty database: keep exactly one
