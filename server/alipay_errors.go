@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -8,6 +9,8 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/reachhq/reach/clients/alipayerr"
+	"github.com/reachhq/reach/rules"
+	"github.com/reachhq/reach/store"
 )
 
 // alipayStatus turns a failed Alipay call made on the caller's behalf (claim, sync,
@@ -37,4 +40,42 @@ func alipayStatus(what string, err error) error {
 		st = d
 	}
 	return st.Err()
+}
+
+// noteAlipayVerdict applies what a failed Alipay call made on the caller's behalf says
+// about the records around it, by the same rules the dispatcher follows: refused
+// credentials make the channel AUTH_FAILED, a template Alipay says no longer exists
+// becomes INVALID (tpl nil: the call was not about one template). The caller's error is
+// returned as it was; a failure to record the verdict is only logged.
+func (d *deps) noteAlipayVerdict(ctx context.Context, ch *store.Channel, tpl *store.Template, callErr error) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	if reason, ok := rules.ChannelRefused(callErr); ok {
+		err := retryConflicts(conflictAttempts, func() error {
+			cur, err := d.store.GetChannel(wctx, ch.TenantID, ch.ID)
+			if err != nil || (cur.State != "ENABLED" && cur.State != "UNVERIFIED") {
+				return err
+			}
+			now := d.now()
+			cur.State, cur.StateReason, cur.VerifyTime = "AUTH_FAILED", reason, &now
+			return d.store.UpdateChannel(wctx, cur)
+		})
+		if err != nil {
+			d.log.WarnContext(ctx, "record refused credentials", "channel", ch.ID, "error", err)
+		}
+	}
+	if reason, ok := rules.TemplateGone(callErr); ok && tpl != nil {
+		err := retryConflicts(conflictAttempts, func() error {
+			cur, err := d.store.GetTemplate(wctx, tpl.TenantID, tpl.ChannelID, tpl.ID)
+			if err != nil || cur.State != "ACTIVE" {
+				return err
+			}
+			now := d.now()
+			cur.State, cur.StateReason, cur.InvalidTime = "INVALID", reason, &now
+			return d.store.UpdateTemplate(wctx, cur)
+		})
+		if err != nil {
+			d.log.WarnContext(ctx, "record a template Alipay no longer has", "template", tpl.ID, "error", err)
+		}
+	}
 }

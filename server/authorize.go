@@ -36,6 +36,7 @@ func (s *subscriptionService) AuthorizeUser(ctx context.Context, req *reachv1.Au
 	defer cancel()
 	tok, err := authz.ApplyToken(actx, req.AuthCode)
 	if err != nil {
+		s.noteAlipayVerdict(ctx, ch, nil, err)
 		return nil, alipayStatus("apply token", err)
 	}
 	// The auth code is spent: keep the tokens even if the caller goes away now.

@@ -51,6 +51,11 @@ func (s *subscriptionService) SyncSubscriptions(ctx context.Context, req *reachv
 	defer cancel()
 	rels, err := q.QuerySubscriptions(qctx, adapter.User{Kind: user.Kind, ID: user.ID}, ids)
 	if err != nil {
+		var one *store.Template // Alipay's "template does not exist" names no template
+		if len(tpls) == 1 {
+			one = tpls[0]
+		}
+		s.noteAlipayVerdict(ctx, ch, one, err)
 		return nil, alipayStatus("query subscriptions", err)
 	}
 	byID := map[string]adapter.Relation{}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/clients/alipaysim"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 )
@@ -313,4 +315,50 @@ func TestSyncSubscriptionsKeepsRejection(t *testing.T) {
 		rowIs(t, "mt1 over "+tr, rows["mt1"], reachv1.SubscriptionState_SUBSCRIPTION_STATE_REJECTED, typeOneTime, 0)
 		rowIs(t, "mt2 over "+tr, rows["mt2"], reachv1.SubscriptionState_SUBSCRIPTION_STATE_REJECTED, typeLongTerm, 0)
 	}, "mt1", "mt2")
+}
+
+// TestSyncAppliesAlipayVerdicts: the API calls that talk to Alipay follow the
+// dispatcher's rules: a template Alipay says no longer exists becomes INVALID, and
+// refused credentials make the channel AUTH_FAILED.
+func TestSyncAppliesAlipayVerdicts(t *testing.T) {
+	ts := newSim(t, nil)
+	e := newTestEnv(t)
+	e.simMiniWorld(ts)
+	ctx := context.Background()
+	tn, err := e.store.GetTenantByName(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.DeleteTemplate(simMiniApp, "MT3"); err != nil {
+		t.Fatal(err)
+	}
+	e.runBoth(e.syncCase("template gone", uid("2088000000000401"), codes.FailedPrecondition, "mt3"))
+	tpl, err := e.store.GetTemplate(ctx, tn.ID, "mini", "mt3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tpl.State != "INVALID" || !strings.Contains(tpl.StateReason, "does not exist") {
+		t.Fatalf("template after Alipay said it is gone: %s %q", tpl.State, tpl.StateReason)
+	}
+
+	ch, err := e.store.GetChannel(ctx, tn.ID, "mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong, err := e.srv.deps.conn.SealSecrets(tn.ID, "mini", appconn.Secrets{AppPrivateKey: ts.App(simLifeApp).PrivateKeyPEM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch.Secrets = wrong
+	if err := e.store.UpdateChannel(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	e.runBoth(e.syncCase("credentials refused", uid("2088000000000401"), codes.FailedPrecondition, "mt1"))
+	ch, err = e.store.GetChannel(ctx, tn.ID, "mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.State != "AUTH_FAILED" || !strings.Contains(ch.StateReason, "invalid-signature") {
+		t.Fatalf("channel after refused credentials: %s %q", ch.State, ch.StateReason)
+	}
 }

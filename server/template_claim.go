@@ -52,6 +52,7 @@ func (s *templateService) ClaimTemplate(ctx context.Context, req *reachv1.ClaimT
 	claimed, err := claimer.ClaimTemplate(cctx, adapter.ClaimRequest{LibCode: req.LibCode, Keywords: req.Keywords,
 		FirstEnabled: req.FirstEnabled, RemarkEnabled: req.RemarkEnabled, ImageEnabled: req.ImageEnabled})
 	if err != nil {
+		s.noteAlipayVerdict(ctx, ch, nil, err)
 		return nil, alipayStatus("claim template "+req.LibCode, err)
 	}
 	t := claimedTemplate(claimed, req)

@@ -86,7 +86,9 @@ func (s *Server) miniSend(c *gwCall) ([]byte, *apiError) {
 // and subscribe_relations is omitted when there is none. Encoding (open question 2):
 // subscribe_type "longterm"/"onetime", subscribe_state "0" (the only value the notes show,
 // on a listed relation), keep_state "0", show true. show_component is true when some
-// queried template has no usable relation.
+// queried template has no usable relation. A template the app deleted is answered with
+// MSG_TEMPLATE_NOT_EXIST (one of the codes §6.2 lists for this API); an id it never had is
+// listed as no relation (what Alipay does then is not documented).
 func (s *Server) miniQuery(c *gwCall) ([]byte, *apiError) {
 	var req struct {
 		UserID         string   `json:"user_id"`
@@ -107,6 +109,12 @@ func (s *Server) miniQuery(c *gwCall) ([]byte, *apiError) {
 	}
 	s.st.mu.Lock()
 	as := s.st.apps[c.app.id]
+	for _, id := range req.TemplateIDList {
+		if as.deleted[id] && as.templates[id] == nil { // §6.2 lists MSG_TEMPLATE_NOT_EXIST for this API
+			s.st.mu.Unlock()
+			return nil, errMsgTemplateMissing
+		}
+	}
 	var relations []obj
 	show := false
 	for _, id := range req.TemplateIDList {

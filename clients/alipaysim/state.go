@@ -29,6 +29,7 @@ type appState struct {
 	followers map[string]bool
 	subs      map[subKey]*subscription
 	revoked   map[string]bool // Alipay+ customers who withdrew SEND_MESSAGE
+	deleted   map[string]bool // templates DeleteTemplate removed
 }
 
 type template struct {
@@ -56,7 +57,7 @@ func (st *state) reset(apps []*app) {
 	for _, a := range apps {
 		a.limits.Store(newThrottle(a.cfg.Limits))
 		as := &appState{app: a, templates: map[string]*template{}, followers: map[string]bool{},
-			subs: map[subKey]*subscription{}, revoked: map[string]bool{}}
+			subs: map[subKey]*subscription{}, revoked: map[string]bool{}, deleted: map[string]bool{}}
 		for _, t := range a.cfg.Templates {
 			as.templates[t.ID] = &template{Template: cloneTemplate(t)}
 		}

@@ -88,12 +88,13 @@ func (s *Server) AddTemplate(appID string, t Template) error {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	as.templates[t.ID] = &template{Template: cloneTemplate(t)}
+	delete(as.deleted, t.ID)
 	return nil
 }
 
 // DeleteTemplate deletes a template; sends with it then fail with the product's
-// template-missing code (USER_TEMPLATE_ILLEGAL, MSG_TEMPLATE_NOT_EXIST, TEMPLATE_NOT_EXIST).
-// Subscriptions to it go too.
+// template-missing code (USER_TEMPLATE_ILLEGAL, MSG_TEMPLATE_NOT_EXIST, TEMPLATE_NOT_EXIST),
+// and so does a subscription query naming it. Subscriptions to it go too.
 func (s *Server) DeleteTemplate(appID, templateID string) error {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
@@ -105,6 +106,7 @@ func (s *Server) DeleteTemplate(appID, templateID string) error {
 		return fmt.Errorf("%w %q", ErrUnknownTemplate, templateID)
 	}
 	delete(as.templates, templateID)
+	as.deleted[templateID] = true
 	for k := range as.subs {
 		if k.template == templateID {
 			delete(as.subs, k)
