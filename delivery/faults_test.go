@@ -14,101 +14,107 @@ import (
 // rate limits on every product, every message still becomes SENT; Alipay+ delivers each
 // exactly once.
 func TestFaultsEveryMessageSent(t *testing.T) {
-	e := newEnv(t, sqliteDSN(t), nil)
-	for _, ch := range []string{"life", "mini", "plus"} {
-		e.Policy(ch, &reachv1.DeliveryPolicy{MaxAttempts: 30})
-	}
-	var sends []send
-	for i := range 40 {
-		e.Follow(userID(i))
-		e.Accept("long", "MT2", userID(i), 0)
-		e.Authorize(customer(i))
-		sends = append(sends, send{Channel: "life", Template: "lt1", To: userID(i)},
-			send{Channel: "mini", Template: "long", To: userID(i)}, send{Channel: "plus", Template: "tp", To: customer(i)})
-	}
-	msgs := e.Queue(sends...)
-	for _, f := range []alipaysim.Fault{
-		{Kind: alipaysim.FaultUnknownError, Rate: 0.30},
-		{Kind: alipaysim.FaultDrop, Rate: 0.05},
-		{Kind: alipaysim.FaultRateLimit, Rate: 0.05},
-	} {
-		e.fault(f)
-	}
-	e.start(Config{})
-	for _, m := range msgs {
-		e.waitState(m, "SENT")
-	}
-	if s := e.sim.Stats(); s.Faulted == 0 {
-		t.Fatal("no fault hit: the test proves nothing")
-	}
-	if n := e.accepted(plusApp); n != 40 {
-		t.Errorf("Alipay+ accepted %d sends of 40 messages", n)
-	}
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn, nil)
+		for _, ch := range []string{"life", "mini", "plus"} {
+			e.Policy(ch, &reachv1.DeliveryPolicy{MaxAttempts: 30})
+		}
+		var sends []send
+		for i := range 40 {
+			e.Follow(userID(i))
+			e.Accept("long", "MT2", userID(i), 0)
+			e.Authorize(customer(i))
+			sends = append(sends, send{Channel: "life", Template: "lt1", To: userID(i)},
+				send{Channel: "mini", Template: "long", To: userID(i)}, send{Channel: "plus", Template: "tp", To: customer(i)})
+		}
+		msgs := e.Queue(sends...)
+		for _, f := range []alipaysim.Fault{
+			{Kind: alipaysim.FaultUnknownError, Rate: 0.30},
+			{Kind: alipaysim.FaultDrop, Rate: 0.05},
+			{Kind: alipaysim.FaultRateLimit, Rate: 0.05},
+		} {
+			e.fault(f)
+		}
+		e.start(Config{})
+		for _, m := range msgs {
+			e.waitState(m, "SENT")
+		}
+		if s := e.sim.Stats(); s.Faulted == 0 {
+			t.Fatal("no fault hit: the test proves nothing")
+		}
+		if n := e.accepted(plusApp); n != 40 {
+			t.Errorf("Alipay+ accepted %d sends of 40 messages", n)
+		}
+	})
 }
 
 // TestPermanentNeverRetried: a signed refusal ends the message at its first attempt.
 func TestPermanentNeverRetried(t *testing.T) {
-	e := newEnv(t, sqliteDSN(t), nil)
-	e.Accept("long", "MT2", userID(1), 0)
-	m := e.Queue(send{Channel: "mini", Template: "long", To: userID(1), Data: map[string]string{"keyword1": "only one"}})[0]
-	e.start(Config{})
-	got := e.waitState(m, "FAILED")
-	time.Sleep(100 * time.Millisecond)
-	if got.Attempts != 1 || got.LastError == nil || len(e.events(m)) != 1 {
-		t.Fatalf("%+v %+v events %d", got, got.LastError, len(e.events(m)))
-	}
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn, nil)
+		e.Accept("long", "MT2", userID(1), 0)
+		m := e.Queue(send{Channel: "mini", Template: "long", To: userID(1), Data: map[string]string{"keyword1": "only one"}})[0]
+		e.start(Config{})
+		got := e.waitState(m, "FAILED")
+		time.Sleep(100 * time.Millisecond)
+		if got.Attempts != 1 || got.LastError == nil || len(e.events(m)) != 1 {
+			t.Fatalf("%+v %+v events %d", got, got.LastError, len(e.events(m)))
+		}
+	})
 }
 
 // TestGracefulStop: a stopping dispatcher lets calls at Alipay finish and gives back what
 // it had claimed but not started: nothing is left leased, nothing is lost.
 func TestGracefulStop(t *testing.T) {
-	e := newEnv(t, sqliteDSN(t), nil)
-	if err := e.sim.SetLimits(lifeApp, alipaysim.Limits{Latency: alipaysim.Duration(150 * time.Millisecond)}); err != nil {
-		t.Fatal(err)
-	}
-	var sends []send
-	for i := range 30 {
-		e.Follow(userID(i))
-		sends = append(sends, send{Channel: "life", Template: "lt1", To: userID(i)})
-	}
-	msgs := e.Queue(sends...)
-	d := New(Config{MaxInFlight: 3, Poll: 10 * time.Millisecond}, e.st, e.Conn, e.log, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { _ = d.Run(ctx); close(done) }()
-	time.Sleep(200 * time.Millisecond) // some calls finished, three in flight, the rest waiting
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the dispatcher did not stop")
-	}
-	counts := map[string]int{}
-	for _, m := range msgs {
-		got, err := e.st.GetMessage(context.Background(), e.Tenant, m.ID)
-		if err != nil {
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn, nil)
+		if err := e.sim.SetLimits(lifeApp, alipaysim.Limits{Latency: alipaysim.Duration(150 * time.Millisecond)}); err != nil {
 			t.Fatal(err)
 		}
-		if got.LeaseOwner != "" {
-			t.Fatalf("message %s still leased after a graceful stop: %+v", got.ID, got)
+		var sends []send
+		for i := range 30 {
+			e.Follow(userID(i))
+			sends = append(sends, send{Channel: "life", Template: "lt1", To: userID(i)})
 		}
-		counts[got.State]++
-		if got.State == "QUEUED" && got.Attempts != 0 {
-			t.Errorf("a released message kept its attempt: %+v", got)
+		msgs := e.Queue(sends...)
+		d := New(Config{MaxInFlight: 3, Poll: 10 * time.Millisecond}, e.st, e.Conn, e.log, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { _ = d.Run(ctx); close(done) }()
+		time.Sleep(200 * time.Millisecond) // some calls finished, three in flight, the rest waiting
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the dispatcher did not stop")
 		}
-	}
-	if counts["SENT"] == 0 || counts["QUEUED"] == 0 || counts["SENT"]+counts["QUEUED"] != len(msgs) {
-		t.Fatalf("after the stop: %v", counts)
-	}
-	if n := e.accepted(lifeApp); n != counts["SENT"] {
-		t.Fatalf("Alipay accepted %d, Reach recorded %d SENT", n, counts["SENT"])
-	}
-	// Another dispatcher finishes the job.
-	e.start(Config{})
-	for _, m := range msgs {
-		e.waitState(m, "SENT")
-	}
-	if evs := e.events(msgs[len(msgs)-1]); evs[0].Kind != store.EventReleased {
-		t.Errorf("the last message's timeline: %+v", evs)
-	}
+		counts := map[string]int{}
+		for _, m := range msgs {
+			got, err := e.st.GetMessage(context.Background(), e.Tenant, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.LeaseOwner != "" {
+				t.Fatalf("message %s still leased after a graceful stop: %+v", got.ID, got)
+			}
+			counts[got.State]++
+			if got.State == "QUEUED" && got.Attempts != 0 {
+				t.Errorf("a released message kept its attempt: %+v", got)
+			}
+		}
+		if counts["SENT"] == 0 || counts["QUEUED"] == 0 || counts["SENT"]+counts["QUEUED"] != len(msgs) {
+			t.Fatalf("after the stop: %v", counts)
+		}
+		if n := e.accepted(lifeApp); n != counts["SENT"] {
+			t.Fatalf("Alipay accepted %d, Reach recorded %d SENT", n, counts["SENT"])
+		}
+		// Another dispatcher finishes the job.
+		e.start(Config{})
+		for _, m := range msgs {
+			e.waitState(m, "SENT")
+		}
+		if evs := e.events(msgs[len(msgs)-1]); evs[0].Kind != store.EventReleased {
+			t.Errorf("the last message's timeline: %+v", evs)
+		}
+	})
 }

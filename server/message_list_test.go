@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/store"
 )
 
 // setMessageState forces a stored message's state (the dispatcher does not exist yet).
@@ -286,4 +287,53 @@ func TestListMessageEvents(t *testing.T) {
 	bad.grpcReq = &reachv1.ListMessageEventsRequest{Parent: msg.Name, PageToken: "abc"}
 	bad.httpPath += "?pageToken=abc"
 	e.runBoth(bad)
+}
+
+// TestCancelRacesDispatcher: a message a dispatcher holds (it may be at Alipay) cannot be
+// cancelled; one waiting for a retry can; a re-driven message keeps its timeline.
+func TestCancelRacesDispatcher(t *testing.T) {
+	e := newTestEnv(t)
+	messageWorld(t, e)
+	ctx := context.Background()
+	msg := e.send(miniSend("mini", "order", "race-1", uid("2088000000000001")))
+	claimed, err := e.store.ClaimMessages(ctx, store.ClaimRequest{Owner: "dispatcher-1", Now: time.Now(), Lease: time.Minute, Limit: 10})
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %d %v", len(claimed), err)
+	}
+	c := transportCase{name: "cancel a held message", token: e.admin(), grpcMethod: mCancelMessage,
+		grpcReq: &reachv1.CancelMessageRequest{Name: msg.Name}, grpcResp: &reachv1.CancelMessageResponse{},
+		httpMethod: "POST", httpPath: "/v1/" + msg.Name + ":cancel", httpBody: map[string]any{}, want: codes.FailedPrecondition,
+		msg: "being handed to Alipay"}
+	e.runBoth(c)
+
+	// The dispatcher's attempt was unknown: the message waits for a retry, unleased.
+	_, err = e.store.CompleteDeliveries(ctx, "dispatcher-1", []*store.Outcome{{TenantID: claimed[0].TenantID, MessageID: claimed[0].ID,
+		State: "SENDING", StateReason: "attempt 1 of 5 failed", Attempts: 1, DueTime: time.Now().Add(time.Hour),
+		Events: []*store.MessageEvent{{Kind: store.EventAttempt, State: "SENDING", Description: "20000", Attempt: 1}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.name, c.want, c.msg = "cancel a message waiting for a retry", codes.OK, ""
+	c.grpcReq, c.grpcResp = &reachv1.CancelMessageRequest{Name: msg.Name, Reason: "too late now"}, &reachv1.CancelMessageResponse{}
+	c.httpBody = map[string]any{"reason": "too late now"}
+	c.grpcCheck = func() {
+		if got := c.grpcResp.(*reachv1.CancelMessageResponse).Message; got.State != reachv1.MessageState_MESSAGE_STATE_CANCELLED || got.Attempts != 1 {
+			t.Fatalf("cancelled: %v", got)
+		}
+	}
+	c.httpCheck = func(map[string]any) {}
+	// One transport cancels, the other finds it CANCELLED already.
+	if err := e.call(e.admin(), mCancelMessage, c.grpcReq, c.grpcResp); err != nil {
+		t.Fatal(err)
+	}
+	c.grpcCheck()
+	evs := &reachv1.ListMessageEventsResponse{}
+	e.must(mListMessageEvents, &reachv1.ListMessageEventsRequest{Parent: msg.Name}, evs)
+	var kinds []string
+	for _, ev := range evs.Events {
+		kinds = append(kinds, ev.Kind)
+	}
+	if strings.Join(kinds, ",") != "QUEUED,ATTEMPT,CANCELLED" {
+		t.Fatalf("timeline %v", kinds)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -153,6 +154,14 @@ func crashRun(t *testing.T, dsn string, replicas, n, kills int) {
 	}
 	waitAllDone(t, w, n, 5*time.Minute)
 	elapsed := time.Since(start)
+	// The dispatcher's metrics are on serve's /metrics, beside the runtime's.
+	_, metrics := get(t, procs[0].baseURL()+"/metrics")
+	for _, want := range []string{"reach_delivery_claimed_total", `reach_delivery_outcomes_total{outcome="sent",product="ALIPAY_LIFE_ACCOUNT"}`,
+		"reach_delivery_alipay_seconds_bucket", "reach_delivery_created_to_sent_seconds_bucket", "go_goroutines", "process_resident_memory_bytes"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 
 	counts := map[string]map[string]int{}
 	for _, ch := range []string{"life", "mini", "plus"} {
