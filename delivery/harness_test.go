@@ -64,8 +64,6 @@ func eachDatabase(t *testing.T, fn func(t *testing.T, dsn string)) {
 	}
 }
 
-func sqliteDSN(t *testing.T) string { return databases(t)["sqlite"](t) }
-
 func newEnv(t *testing.T, dsn string, mod func(*alipaysim.Config)) *env {
 	t.Helper()
 	st, _, err := backend.Open(context.Background(), dsn, backend.Options{AutoMigrate: true})
