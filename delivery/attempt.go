@@ -43,6 +43,7 @@ func (d *Dispatcher) deliver(c *store.Claimed, l *lane) {
 	defer cancel()
 	a := &attempt{d: d, c: c, lane: l, now: d.now()}
 	out := a.run(ctx)
+	d.ledger.Delete(store.MessageRef{TenantID: c.TenantID, ID: c.ID}) // a hint the attempt did not use
 	d.results <- &result{out: out, product: a.product()}
 }
 

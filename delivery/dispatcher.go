@@ -35,6 +35,8 @@ type Dispatcher struct {
 	// holding is every message this dispatcher has claimed and not yet written back; their
 	// leases are extended while they are here.
 	holding map[store.MessageRef]struct{}
+	// ledger holds the ledger rows read with a claim, by message (ledgerHint).
+	ledger sync.Map
 	// leaseUntil is the expiry the last successful lease extension gave (unix nanoseconds).
 	leaseUntil atomic.Int64
 }
@@ -141,6 +143,7 @@ func (d *Dispatcher) claimOnce(ctx context.Context) bool {
 		}
 		return false
 	}
+	d.prefetchLedger(ctx, claimed)
 	for _, c := range claimed {
 		if !d.hold(c) {
 			continue // claimed again after its lease ran out while this dispatcher had it

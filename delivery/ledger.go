@@ -34,12 +34,16 @@ func (a *attempt) checkLedger(ctx context.Context) *store.Outcome {
 		}
 		a.reserved = true
 	}
-	row, err := a.d.store.FindSubscription(ctx, m.TenantID, m.ChannelID, templateID, m.Recipient)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		row = nil
-	case err != nil:
-		return a.giveBack(a.later("could not read the ledger: "+err.Error(), a.d.cfg.RateLimitDelay))
+	row, known := a.d.ledgerRow(store.MessageRef{TenantID: m.TenantID, ID: m.ID})
+	if !known || a.reserved { // after a reservation, the row as it is now
+		var err error
+		row, err = a.d.store.FindSubscription(ctx, m.TenantID, m.ChannelID, templateID, m.Recipient)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			row = nil
+		case err != nil:
+			return a.giveBack(a.later("could not read the ledger: "+err.Error(), a.d.cfg.RateLimitDelay))
+		}
 	}
 	a.row = row
 	if a.reserved || m.Reserved {

@@ -111,6 +111,9 @@ type SubscriptionStore interface {
 	GetSubscription(ctx context.Context, tenantID, channelID, id string) (*Subscription, error)
 	// FindSubscription finds by natural key (template "" for followers and authorizations).
 	FindSubscription(ctx context.Context, tenantID, channelID, templateID string, user UserRef) (*Subscription, error)
+	// FindSubscriptions finds the rows of many keys of one channel at once (keys without a
+	// row are left out).
+	FindSubscriptions(ctx context.Context, keys []SubscriptionKey) ([]*Subscription, error)
 	ListSubscriptions(ctx context.Context, tenantID, channelID string, f SubscriptionFilter, p Page) ([]*Subscription, string, error)
 	// ApplySubscription atomically creates or updates the row for (tenant, channel, template,
 	// user) following ch, and returns the row as stored afterwards. It must be correct under

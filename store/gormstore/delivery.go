@@ -3,6 +3,7 @@ package gormstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -25,16 +26,8 @@ func (s *Store) ClaimMessages(ctx context.Context, req store.ClaimRequest) ([]*s
 	var out []*store.Claimed
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		out = out[:0]
-		q := tx.Where("state IN ? AND due_time <= ? AND (lease_owner = '' OR lease_expire_time < ?)", waitingStates, at, at)
-		for _, c := range req.Skip {
-			q = q.Where("NOT (tenant_id = ? AND channel_id = ?)", c.TenantID, c.ChannelID)
-		}
-		q = q.Order("due_time").Limit(req.Limit)
-		if s.dialect.SkipLocked {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		var rows []messageRow
-		if err := q.Find(&rows).Error; err != nil {
+		rows, err := s.dueRows(tx, req, at)
+		if err != nil {
 			return err
 		}
 		if len(rows) == 0 {
@@ -44,7 +37,7 @@ func (s *Store) ClaimMessages(ctx context.Context, req store.ClaimRequest) ([]*s
 		for i, r := range rows {
 			keys[i] = []any{r.TenantID, r.ID}
 		}
-		err := tx.Model(&messageRow{}).Where("(tenant_id, id) IN ?", keys).Updates(map[string]any{
+		err = tx.Model(&messageRow{}).Where("(tenant_id, id) IN ?", keys).Updates(map[string]any{
 			"state": "SENDING", "lease_owner": req.Owner, "lease_expire_time": expire,
 			"attempts": gorm.Expr("attempts + 1"), "revision": gorm.Expr("revision + 1"), "update_time": at,
 		}).Error
@@ -86,6 +79,32 @@ func (s *Store) ExtendLeases(ctx context.Context, owner string, msgs []store.Mes
 		n += int(res.RowsAffected)
 	}
 	return n, nil
+}
+
+// dueRows selects (and, where the dialect can, locks) the soonest due unleased messages.
+// Each waiting state is its own query: "state = ? ORDER BY due_time LIMIT n" walks the
+// (state, due_time) index and stops after n rows, where "state IN (…) ORDER BY due_time"
+// would sort every waiting message first — a million of them with a deep queue. Rows
+// locked but not taken are released when the transaction ends.
+func (s *Store) dueRows(tx *gorm.DB, req store.ClaimRequest, at time.Time) ([]messageRow, error) {
+	var rows []messageRow
+	for _, state := range waitingStates {
+		q := tx.Where("state = ? AND due_time <= ? AND (lease_owner = '' OR lease_expire_time < ?)", state, at, at)
+		for _, c := range req.Skip {
+			q = q.Where("NOT (tenant_id = ? AND channel_id = ?)", c.TenantID, c.ChannelID)
+		}
+		q = q.Order("due_time").Limit(req.Limit)
+		if s.dialect.SkipLocked {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		var part []messageRow
+		if err := q.Find(&part).Error; err != nil {
+			return nil, err
+		}
+		rows = append(rows, part...)
+	}
+	slices.SortStableFunc(rows, func(a, b messageRow) int { return a.DueTime.Compare(*b.DueTime) })
+	return rows[:min(len(rows), req.Limit)], nil
 }
 
 // CompleteDeliveries writes outcomes, their events and their effects in one transaction.

@@ -3,6 +3,7 @@ package gormstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,6 +42,26 @@ func (s *Store) FindSubscription(ctx context.Context, tenantID, channelID, templ
 		return nil, s.fail("find subscription", err)
 	}
 	return row.record(), nil
+}
+
+// FindSubscriptions returns the rows of keys, in chunks of one statement each.
+func (s *Store) FindSubscriptions(ctx context.Context, keys []store.SubscriptionKey) ([]*store.Subscription, error) {
+	var out []*store.Subscription
+	for chunk := range slices.Chunk(keys, insertChunk*5) {
+		tuples := make([][]any, len(chunk))
+		for i, k := range chunk {
+			tuples[i] = keyArgs(k)
+		}
+		var rows []subscriptionRow
+		err := s.db.WithContext(ctx).Where("(tenant_id, channel_id, template_id, user_kind, user_id) IN ?", tuples).Find(&rows).Error
+		if err != nil {
+			return nil, s.fail("find subscriptions", err)
+		}
+		for i := range rows {
+			out = append(out, rows[i].record())
+		}
+	}
+	return out, nil
 }
 
 // ApplySubscription changes the row of key relative to what is stored, creating it when

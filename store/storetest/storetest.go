@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ApplySubscriptionSends", testApplySubscriptionSends},
 		{"UpdateSubscription", testUpdateSubscription},
 		{"SubscriptionList", testSubscriptionList},
+		{"FindSubscriptions", testFindSubscriptions},
 		{"ExpiringTokens", testExpiringTokens},
 		{"Messages", testMessages},
 		{"MessageIdempotency", testMessageIdempotency},

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -164,4 +166,35 @@ func testUpdateSubscription(t *testing.T, s store.Store) {
 	foreign := upd
 	foreign.TenantID = "no-such-tenant"
 	wantErr(t, s.UpdateSubscription(ctx, &foreign), store.ErrNotFound)
+}
+
+// testFindSubscriptions: many keys at once, across users and templates; missing keys and
+// other tenants' rows are left out.
+func testFindSubscriptions(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1, t2 := tenant(t, s, "one"), tenant(t, s, "two")
+	var keys []store.SubscriptionKey
+	for i := range 5 {
+		k := subKey(t1, "ch1", "", fmt.Sprintf("2088%012d", i))
+		_, err := s.ApplySubscription(ctx, k, store.SubscriptionChange{Kind: "FOLLOWER", State: "ACTIVE"})
+		must(t, err)
+		keys = append(keys, k)
+	}
+	other := subKey(t2, "ch1", "", "2088000000000001")
+	_, err := s.ApplySubscription(ctx, other, store.SubscriptionChange{Kind: "FOLLOWER", State: "ACTIVE"})
+	must(t, err)
+	rows, err := s.FindSubscriptions(ctx, append(keys[1:4:4], subKey(t1, "ch1", "", "nobody"), subKey(t1, "ch1", "tpl1", keys[0].User.ID)))
+	must(t, err)
+	var got []string
+	for _, r := range rows {
+		if r.TenantID != t1 {
+			t.Fatalf("another tenant's row: %+v", r)
+		}
+		got = append(got, r.User.ID)
+	}
+	slices.Sort(got)
+	wantEqual(t, "found", got, []string{keys[1].User.ID, keys[2].User.ID, keys[3].User.ID})
+	if rows, err := s.FindSubscriptions(ctx, nil); err != nil || len(rows) != 0 {
+		t.Fatalf("no keys: %v %v", rows, err)
+	}
 }
