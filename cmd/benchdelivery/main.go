@@ -25,7 +25,7 @@ func main() {
 	flag.DurationVar(&o.latencyRun, "latency-run", 10*time.Second, "how long the send-to-SENT latency run queues messages")
 	flag.IntVar(&o.latencyRate, "latency-rate", 100, "messages per second of the latency run")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
-	flag.StringVar(&o.only, "only", "", "run only the throughput of this database/product, e.g. sqlite/life")
+	flag.StringVar(&o.only, "only", "", "run only the throughput of this database/product (e.g. sqlite/life), or only \"rss\"")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -59,6 +59,9 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("benchdelivery: %d messages a run, %d repeats, GOMAXPROCS %d\n\n", o.messages, o.repeats, gomaxprocs())
 	ceiling := measure(o.repeats, func() float64 { return signRate(2 * time.Second) })
 	fmt.Printf("RSA-2048 signing ceiling (Go, all cores): %s signatures/s\n\n", ceiling)
+	if o.only == "rss" {
+		return printRSS(ctx, o)
+	}
 	dbs := []string{"sqlite"}
 	if o.postgres != "" {
 		if err := pingPostgres(ctx, o.postgres); err != nil {
@@ -99,12 +102,17 @@ func run(ctx context.Context, o options) error {
 	}
 	if o.queued > 0 {
 		fmt.Println()
-		rss, err := queuedRSS(ctx, o)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("RSS of `reach serve` with %d messages queued (SQLite), sampled each second for 20 s while it sends: %s MB\n", o.queued, rss)
+		return printRSS(ctx, o)
 	}
+	return nil
+}
+
+func printRSS(ctx context.Context, o options) error {
+	rss, err := queuedRSS(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("RSS of `reach serve` with %d messages queued (SQLite), sampled each second for 20 s while it sends: %s MB\n", o.queued, rss)
 	return nil
 }
 
