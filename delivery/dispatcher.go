@@ -84,10 +84,14 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	d.mu.Lock()
 	lanes := make([]*lane, 0, len(d.lanes))
 	for _, l := range d.lanes {
-		l.stop()
 		lanes = append(lanes, l)
 	}
 	d.mu.Unlock()
+	// Not under d.mu: stopping hands outcomes to the writer, which takes d.mu to forget
+	// what it wrote.
+	for _, l := range lanes {
+		l.stop()
+	}
 	for _, l := range lanes { // a lane ends when its last call has finished
 		<-l.done
 	}

@@ -77,7 +77,7 @@ func TestGracefulStop(t *testing.T) {
 			sends = append(sends, send{Channel: "life", Template: "lt1", To: userID(i)})
 		}
 		msgs := e.Queue(sends...)
-		d := New(Config{MaxInFlight: 3, Poll: 10 * time.Millisecond}, e.st, e.Conn, e.log, nil)
+		d := New(Config{MaxInFlight: 3, Batch: 2, Poll: 10 * time.Millisecond} /* a small writer buffer: stopping must not wait on it under a lock */, e.st, e.Conn, e.log, nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { _ = d.Run(ctx); close(done) }()
@@ -113,8 +113,14 @@ func TestGracefulStop(t *testing.T) {
 		for _, m := range msgs {
 			e.waitState(m, "SENT")
 		}
-		if evs := e.events(msgs[len(msgs)-1]); evs[0].Kind != store.EventReleased {
-			t.Errorf("the last message's timeline: %+v", evs)
+		released := 0
+		for _, m := range msgs {
+			if evs := e.events(m); len(evs) > 0 && evs[0].Kind == store.EventReleased {
+				released++
+			}
+		}
+		if released == 0 {
+			t.Error("no message was given back by the stopping dispatcher: the test proves nothing")
 		}
 	})
 }
