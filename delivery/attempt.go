@@ -98,7 +98,7 @@ func (a *attempt) prepare(ctx context.Context) (*adapter.Message, *store.Outcome
 	if out := a.checkLedger(ctx); out != nil {
 		return nil, out
 	}
-	tpl, err := adapterTemplate(a.tpl)
+	tpl, err := a.d.cache.adapterTemplate(a.tpl)
 	if err != nil {
 		return nil, a.giveBack(a.fail("not sent: " + err.Error()))
 	}

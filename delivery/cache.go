@@ -40,6 +40,8 @@ type templateEntry struct {
 	tpl *store.Template
 	err error
 	at  time.Time
+	// adapted is tpl as the adapter takes it, decoded once per read rather than per message.
+	adapted *adapter.Template
 }
 
 func newCache(st store.Store, conn *appconn.Connector, ttl time.Duration, now func() time.Time) *cache {
@@ -134,4 +136,27 @@ func (c *cache) markTemplateInvalid(t *store.Template, reason string, at time.Ti
 	invalid := *t
 	invalid.State, invalid.StateReason, invalid.InvalidTime = "INVALID", reason, &at
 	c.templates[templateRef{t.TenantID, t.ChannelID, t.ID}] = &templateEntry{tpl: &invalid, at: c.now()}
+}
+
+// adapterTemplate is t as the adapter takes it, decoded once for the cached read of t.
+func (c *cache) adapterTemplate(t *store.Template) (adapter.Template, error) {
+	ref := templateRef{t.TenantID, t.ChannelID, t.ID}
+	c.mu.Lock()
+	e := c.templates[ref]
+	if e != nil && e.tpl == t && e.adapted != nil {
+		v := *e.adapted
+		c.mu.Unlock()
+		return v, nil
+	}
+	c.mu.Unlock()
+	v, err := adapterTemplate(t)
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if e != nil && e.tpl == t {
+		e.adapted = &v
+	}
+	c.mu.Unlock()
+	return v, nil
 }

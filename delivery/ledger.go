@@ -35,7 +35,9 @@ func (a *attempt) checkLedger(ctx context.Context) *store.Outcome {
 		a.reserved = true
 	}
 	row, known := a.d.ledgerRow(store.MessageRef{TenantID: m.TenantID, ID: m.ID})
-	if !known || a.reserved { // after a reservation, the row as it is now
+	// A reserved message only needs the row's identity, which the claim's read has
+	// (unless the row was created since).
+	if !known || (a.reserved && row == nil) {
 		var err error
 		row, err = a.d.store.FindSubscription(ctx, m.TenantID, m.ChannelID, templateID, m.Recipient)
 		switch {

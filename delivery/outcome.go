@@ -126,8 +126,7 @@ func (a *attempt) answered(err error, latency time.Duration) *store.Outcome {
 	}
 	// Alipay's own, signed, final word; anything else (no answer, 20000, U, an answer
 	// nobody signed) leaves the outcome open.
-	var ae2 *alipayerr.Error
-	refusal := errors.As(err, &ae2) && ae2.Verified && class != alipayerr.Retryable
+	refusal := rules.SignedRefusal(err)
 	switch reason, gone := rules.TemplateGone(err); {
 	case class == alipayerr.RateLimited:
 		if a.lane.pace.slowDown(a.now) {

@@ -54,6 +54,13 @@ func Definite(err error) bool {
 	return err != nil && !alipayerr.MaybeDelivered(err)
 }
 
+// SignedRefusal reports whether err is Alipay refusing the call in an answer it signed
+// (not an unknown outcome).
+func SignedRefusal(err error) bool {
+	var ae *alipayerr.Error
+	return errors.As(err, &ae) && ae.Verified && ae.Class != alipayerr.Retryable
+}
+
 // LedgerRefusal is how a user's ledger row changes when Alipay refuses to deliver to them:
 // a one-time row has no sends left, a long-term subscription or an Alipay+ authorization is
 // withdrawn, a follower no longer follows.

@@ -7,9 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os/signal"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -67,12 +65,9 @@ func envInt(name string, def int) int {
 
 func dispatchCmd() *cobra.Command {
 	var (
-		db        dbFlags
-		keys      keyFlags
-		disp      dispatchFlags
-		httpAddr  string
-		logFormat string
-		logLevel  string
+		run      runFlags
+		disp     dispatchFlags
+		httpAddr string
 	)
 	cmd := &cobra.Command{
 		Use:   "dispatch",
@@ -80,21 +75,12 @@ func dispatchCmd() *cobra.Command {
 		Long: "Runs only the dispatcher, so senders can be scaled apart from the API. Any number of " +
 			"dispatchers (and `reach serve` replicas) may share one PostgreSQL or MariaDB database.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log, err := newLogger(logFormat, logLevel)
+			r, closeRun, err := run.start(cmd, false)
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
-			defer stop()
-			st, err := db.open(ctx, isSQLite(db.database))
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			ring, err := keys.load(db.database, log, false)
-			if err != nil {
-				return err
-			}
+			defer closeRun()
+			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 			ln, err := net.Listen("tcp", httpAddr)
@@ -121,11 +107,8 @@ func dispatchCmd() *cobra.Command {
 			return hs.Shutdown(sctx)
 		},
 	}
-	db.register(cmd)
-	keys.register(cmd)
+	run.register(cmd)
 	disp.register(cmd)
 	cmd.Flags().StringVar(&httpAddr, "http-addr", envOr("REACH_DISPATCH_HTTP_ADDR", "127.0.0.1:9091"), "address of /metrics and /healthz (env REACH_DISPATCH_HTTP_ADDR)")
-	cmd.Flags().StringVar(&logFormat, "log-format", envOr("REACH_LOG_FORMAT", "text"), "log format: text or json (env REACH_LOG_FORMAT)")
-	cmd.Flags().StringVar(&logLevel, "log-level", envOr("REACH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env REACH_LOG_LEVEL)")
 	return cmd
 }

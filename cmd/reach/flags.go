@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -128,4 +130,48 @@ func newLogger(format, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
 	}
 	return nil, fmt.Errorf("log format %q: want json or text", format)
+}
+
+// runFlags are the flags of the long-running commands (serve, dispatch): the database, the
+// key ring and the log.
+type runFlags struct {
+	db                  dbFlags
+	keys                keyFlags
+	logFormat, logLevel string
+}
+
+func (f *runFlags) register(cmd *cobra.Command) {
+	f.db.register(cmd)
+	f.keys.register(cmd)
+	cmd.Flags().StringVar(&f.logFormat, "log-format", envOr("REACH_LOG_FORMAT", "text"), "log format: text or json (env REACH_LOG_FORMAT)")
+	cmd.Flags().StringVar(&f.logLevel, "log-level", envOr("REACH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env REACH_LOG_LEVEL)")
+}
+
+// running is what a long-running command has once it has started.
+type running struct {
+	ctx  context.Context // done on SIGINT or SIGTERM
+	log  *slog.Logger
+	st   store.Store
+	ring *secrets.KeyRing
+}
+
+// start opens the log, the store and the key ring; createKeys lets an SQLite database get
+// its key file. The embedded SQLite default migrates itself; a shared server database is
+// migrated on purpose with `reach migrate`, and an old schema is refused. close undoes it.
+func (f *runFlags) start(cmd *cobra.Command, createKeys bool) (r running, close func(), err error) {
+	if r.log, err = newLogger(f.logFormat, f.logLevel); err != nil {
+		return r, nil, err
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+	r.ctx = ctx
+	if r.st, err = f.db.open(ctx, isSQLite(f.db.database)); err != nil {
+		stop()
+		return r, nil, err
+	}
+	if r.ring, err = f.keys.load(f.db.database, r.log, createKeys); err != nil {
+		r.st.Close()
+		stop()
+		return r, nil, err
+	}
+	return r, func() { r.st.Close(); stop() }, nil
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,35 +12,21 @@ import (
 
 func serveCmd() *cobra.Command {
 	var (
-		db        dbFlags
-		keys      keyFlags
-		cfg       server.Config
-		logFormat string
-		logLevel  string
-		dispatch  bool
-		disp      dispatchFlags
+		run      runFlags
+		cfg      server.Config
+		dispatch bool
+		disp     dispatchFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the gRPC API and the JSON gateway",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log, err := newLogger(logFormat, logLevel)
+			r, closeRun, err := run.start(cmd, true)
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
-			defer stop()
-			// The embedded SQLite default migrates itself; a shared server database is
-			// migrated on purpose with `reach migrate`, and serve refuses an old schema.
-			st, err := db.open(ctx, isSQLite(db.database))
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			ring, err := keys.load(db.database, log, true)
-			if err != nil {
-				return err
-			}
+			defer closeRun()
+			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
 			if !dispatch {
 				return server.New(cfg, st, ring, log).Serve(ctx)
 			}
@@ -61,14 +45,11 @@ func serveCmd() *cobra.Command {
 			return srv.Serve(ctx)
 		},
 	}
-	db.register(cmd)
-	keys.register(cmd)
+	run.register(cmd)
 	disp.register(cmd)
 	cmd.Flags().BoolVar(&dispatch, "dispatch", envOr("REACH_DISPATCH", "true") != "false", "also deliver queued messages in this process; false makes an API-only replica (env REACH_DISPATCH)")
 	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", envOr("REACH_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env REACH_GRPC_ADDR)")
 	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", envOr("REACH_HTTP_ADDR", "127.0.0.1:8080"), "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
 	cmd.Flags().DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", envDuration("REACH_SHUTDOWN_TIMEOUT", 20*time.Second), "how long in-flight calls may finish on shutdown (env REACH_SHUTDOWN_TIMEOUT)")
-	cmd.Flags().StringVar(&logFormat, "log-format", envOr("REACH_LOG_FORMAT", "text"), "log format: text or json (env REACH_LOG_FORMAT)")
-	cmd.Flags().StringVar(&logLevel, "log-level", envOr("REACH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env REACH_LOG_LEVEL)")
 	return cmd
 }
