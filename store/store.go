@@ -22,7 +22,17 @@ var (
 	ErrInvalid = errors.New("invalid store request")
 	// ErrUnavailable: the database could not be reached or the schema is not current.
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrOverloaded: more writes are waiting than the store accepts; retry shortly.
+	ErrOverloaded = errors.New("store overloaded")
 )
+
+// IngestStats counts the work of a store that writes concurrent CreateMessages calls in
+// shared transactions (group commit).
+type IngestStats struct {
+	Calls        int64 // CreateMessages calls written (or answered as replays)
+	Transactions int64 // transactions they took
+	Alone        int64 // calls written again alone after their group failed
+}
 
 // The state reasons of messages failed because what they were for was deleted.
 const (

@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"net/url"
 	"runtime"
 	"strings"
@@ -53,7 +58,8 @@ func measureDatabase(ctx context.Context, o options, bin, db string) (*results, 
 	if err := cm.calibrate(ctx, schemaOf(w.DSN)); err != nil {
 		return nil, fmt.Errorf("calibrate the commit counter: %w", err)
 	}
-	reach, err := benchkit.StartReach(ctx, w.TB, bin, w.DSN, "--dispatch=false")
+	admin := benchkit.FreeAddr()
+	reach, err := benchkit.StartReach(ctx, w.TB, bin, w.DSN, "--dispatch=false", "--admin-addr", admin)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +69,7 @@ func measureDatabase(ctx context.Context, o options, bin, db string) (*results, 
 	}
 	defer c.close()
 	r := &results{db: db}
-	m := &measurer{o: o, c: c, pid: reach.Cmd.Process.Pid, commits: cm, r: r}
+	m := &measurer{o: o, c: c, pid: reach.Cmd.Process.Pid, commits: cm, r: r, admin: admin, db: db}
 	m.run(ctx, time.Second) // warm up: connections, caches, prepared statements
 	for range max(o.repeats, 1) {
 		if err := m.repeat(ctx); err != nil {
@@ -92,6 +98,8 @@ type measurer struct {
 	pid     int
 	commits *commits
 	r       *results
+	admin   string // the server's admin listener, for profiles
+	db      string
 }
 
 func (m *measurer) run(ctx context.Context, d time.Duration) {
@@ -116,7 +124,11 @@ func (m *measurer) repeat(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	profiled := m.profile(ctx)
 	rate, n, failed, err := saturate(ctx, o.callers, o.duration, c.sendGRPC)
+	if perr := profiled(); perr != nil {
+		return perr
+	}
 	if err != nil {
 		return fmt.Errorf("SendMessage: %w", err)
 	}
@@ -168,3 +180,39 @@ func (m *measurer) repeat(ctx context.Context) error {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// profile starts a CPU profile of the server for the next run (once per database, when
+// asked); the function it returns waits for the profile and writes it.
+func (m *measurer) profile(ctx context.Context) func() error {
+	if m.o.profileDir == "" || len(m.r.grpc) > 0 {
+		return func() error { return nil }
+	}
+	secs := max(1, int(m.o.duration.Seconds())-1)
+	done := make(chan error, 1)
+	go func() {
+		url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", m.admin, secs)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			done <- err
+			return
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- err
+			return
+		}
+		defer resp.Body.Close()
+		if err := os.MkdirAll(m.o.profileDir, 0o755); err != nil {
+			done <- err
+			return
+		}
+		f, err := os.Create(filepath.Join(m.o.profileDir, m.db+".pprof"))
+		if err != nil {
+			done <- err
+			return
+		}
+		_, err = io.Copy(f, resp.Body)
+		done <- errors.Join(err, f.Close())
+	}()
+	return func() error { return <-done }
+}

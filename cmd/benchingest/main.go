@@ -20,7 +20,7 @@ type options struct {
 	callers, repeats, batch, rate int
 	duration, rateRun             time.Duration
 	servers                       benchkit.Servers
-	only                          string
+	only, profileDir              string
 	log                           *slog.Logger
 }
 
@@ -34,6 +34,7 @@ func main() {
 	flag.DurationVar(&o.rateRun, "rate-run", 5*time.Second, "length of the fixed-rate latency run")
 	flag.StringVar(&o.servers.Postgres, "postgres", benchkit.EnvOr("REACH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL to measure on (empty: skip)")
 	flag.StringVar(&o.servers.MySQL, "mysql", benchkit.EnvOr("REACH_TEST_MYSQL", "mysql://root@127.0.0.1:3306/test"), "MariaDB/MySQL to measure on (empty: skip)")
+	flag.StringVar(&o.profileDir, "profile", "", "write a CPU profile of the server during each database's first SendMessage run to DIR/<database>.pprof")
 	flag.StringVar(&o.only, "only", "", "measure only this database (sqlite, postgres or mysql)")
 	flag.Parse()
 	o.log = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -16,6 +16,7 @@ func serveCmd() *cobra.Command {
 		cfg      server.Config
 		dispatch bool
 		disp     dispatchFlags
+		admin    adminFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -27,6 +28,9 @@ func serveCmd() *cobra.Command {
 			}
 			defer closeRun()
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
+			if err := admin.start(ctx, log); err != nil {
+				return err
+			}
 			if !dispatch {
 				return server.New(cfg, st, ring, log).Serve(ctx)
 			}
@@ -47,6 +51,7 @@ func serveCmd() *cobra.Command {
 	}
 	run.register(cmd)
 	disp.register(cmd)
+	admin.register(cmd)
 	cmd.Flags().BoolVar(&dispatch, "dispatch", envOr("REACH_DISPATCH", "true") != "false", "also deliver queued messages in this process; false makes an API-only replica (env REACH_DISPATCH)")
 	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", envOr("REACH_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env REACH_GRPC_ADDR)")
 	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", envOr("REACH_HTTP_ADDR", "127.0.0.1:8080"), "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
