@@ -41,6 +41,7 @@ type Store interface {
 	MessageStore
 	DeliveryStore
 	SecretStore
+	NotificationStore
 	Health
 	// Close releases the connection pool.
 	Close() error
@@ -144,6 +145,20 @@ type MessageStore interface {
 	// transaction. It clears any lease, and makes a QUEUED message due at once (or at its
 	// send time).
 	UpdateMessage(ctx context.Context, m *Message, ev *MessageEvent) error
+}
+
+// NotificationStore remembers the Alipay notifications that were applied, so that a retry
+// or a captured call posted again changes nothing the second time, on any replica.
+type NotificationStore interface {
+	// ApplyNotification records n unless its key is already recorded for its channel and,
+	// when it is new, applies change (if not nil) to the ledger in the same transaction.
+	// Concurrent calls with one key, from any replica, apply it exactly once: the others
+	// get Duplicate. A change with an EventTime older than the row's leaves the row as it
+	// is (Superseded); n is recorded all the same.
+	ApplyNotification(ctx context.Context, n *Notification, change *LedgerUpsert) (NotificationResult, error)
+	// PurgeNotifications deletes up to limit records whose ExpireTime is before before, and
+	// returns how many it deleted.
+	PurgeNotifications(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
 // SecretStore walks every encrypted value so the key ring can be rotated.

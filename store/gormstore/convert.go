@@ -94,7 +94,7 @@ func (r *subscriptionRow) record() *store.Subscription {
 		State: r.State, StateReason: r.StateReason, RemainingSends: r.RemainingSends,
 		AccessToken: bytesOut(r.AccessToken), RefreshToken: bytesOut(r.RefreshToken),
 		TokenExpireTime: utc(r.TokenExpireTime), RefreshExpireTime: utc(r.RefreshExpireTime),
-		Revision: r.Revision, CreateTime: r.CreateTime.UTC(), UpdateTime: r.UpdateTime.UTC()}
+		EventTime: utc(r.EventTime), Revision: r.Revision, CreateTime: r.CreateTime.UTC(), UpdateTime: r.UpdateTime.UTC()}
 }
 
 func messageToRow(m *store.Message) *messageRow {

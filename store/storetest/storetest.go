@@ -52,6 +52,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"MessageEventsPaging", testMessageEventsPaging},
 		{"ReserveSend", testReserveSend},
 		{"ExpireMessages", testExpireMessages},
+		{"ApplyNotification", testApplyNotification},
+		{"ApplyNotificationConcurrent", testApplyNotificationConcurrent},
+		{"PurgeNotifications", testPurgeNotifications},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
