@@ -7,6 +7,7 @@ type Tenant struct {
 	ID         string
 	Name       string
 	CreateTime time.Time
+	DeleteTime *time.Time // set once the tenant is deleted (a tombstone)
 }
 
 // Role is what an API key may do.

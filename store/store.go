@@ -22,6 +22,8 @@ var (
 	ErrInvalid = errors.New("invalid store request")
 	// ErrUnavailable: the database could not be reached or the schema is not current.
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrDeleted: the tenant was deleted; its name stays taken by the tombstone.
+	ErrDeleted = errors.New("deleted")
 )
 
 // The state reasons of messages failed because what they were for was deleted.
@@ -64,15 +66,28 @@ type Page struct {
 
 // TenantStore keeps tenants: the isolation boundary of every other record.
 type TenantStore interface {
-	// EnsureTenant returns the tenant with this name, creating it if needed.
+	// EnsureTenant returns the tenant with this name, creating it if needed; ErrDeleted
+	// when the tenant of that name was deleted.
 	EnsureTenant(ctx context.Context, name string) (*Tenant, error)
+	// GetTenantByName returns the tenant, deleted or not (DeleteTime tells).
 	GetTenantByName(ctx context.Context, name string) (*Tenant, error)
+	// ListTenants lists every tenant, deleted ones too, by name.
+	ListTenants(ctx context.Context) ([]*Tenant, error)
+	// DeleteTenant tombstones the tenant (DeleteTime = at), revokes every key it has and
+	// erases its channels, templates, subscriptions, messages with their timelines, send
+	// requests and notification records, in one transaction; it returns how many keys it
+	// revoked. The tenant row and its keys stay, as the record of who had access until
+	// when. Deleting a deleted tenant keeps the first time and erases again (nothing).
+	DeleteTenant(ctx context.Context, id string, at time.Time) (revoked int, err error)
 }
 
 // APIKeyStore keeps hashed API keys.
 type APIKeyStore interface {
+	// CreateAPIKey stores k; ErrNotFound when its tenant does not exist, ErrDeleted when it
+	// was deleted.
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	// GetAPIKey looks a key up by its public id (across tenants: the key tells the tenant).
+	// A key of a deleted tenant is ErrNotFound, whatever its own revocation says.
 	GetAPIKey(ctx context.Context, id string) (*APIKey, error)
 	// ListAPIKeys lists keys; tenantID "" lists every tenant's keys.
 	ListAPIKeys(ctx context.Context, tenantID string) ([]*APIKey, error)

@@ -31,7 +31,7 @@ func deref(s *string) string {
 }
 
 func (r *tenantRow) record() *store.Tenant {
-	return &store.Tenant{ID: r.ID, Name: r.Name, CreateTime: r.CreateTime.UTC()}
+	return &store.Tenant{ID: r.ID, Name: r.Name, CreateTime: r.CreateTime.UTC(), DeleteTime: utc(r.DeleteTime)}
 }
 
 func apiKeyToRow(k *store.APIKey) *apiKeyRow {

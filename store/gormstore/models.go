@@ -8,9 +8,10 @@ import "time"
 // every time itself so all dialects agree to the microsecond.
 
 type tenantRow struct {
-	ID         string    `gorm:"column:id;primaryKey"`
-	Name       string    `gorm:"column:name"`
-	CreateTime time.Time `gorm:"column:create_time"`
+	ID         string     `gorm:"column:id;primaryKey"`
+	Name       string     `gorm:"column:name"`
+	CreateTime time.Time  `gorm:"column:create_time"`
+	DeleteTime *time.Time `gorm:"column:delete_time"`
 }
 
 func (tenantRow) TableName() string { return "tenants" }

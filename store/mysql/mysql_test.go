@@ -77,3 +77,12 @@ func TestConformance(t *testing.T) {
 	dsn, admin := testServer(t)
 	storetest.Run(t, func(t *testing.T) store.Store { return newDatabaseStore(t, dsn, admin) })
 }
+
+func TestOrphanKeyMigration(t *testing.T) {
+	s, err := Open(storetest.SharedDatabase(t, "mysql"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.OrphanKeyMigration(t, s.Store)
+}

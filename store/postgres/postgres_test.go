@@ -83,3 +83,12 @@ func redact(dsn string) string {
 	}
 	return u.Redacted()
 }
+
+func TestOrphanKeyMigration(t *testing.T) {
+	s, err := Open(storetest.SharedDatabase(t, "postgres"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.OrphanKeyMigration(t, s.Store)
+}

@@ -40,3 +40,12 @@ func TestConformanceInMemory(t *testing.T) {
 		return s
 	})
 }
+
+func TestOrphanKeyMigration(t *testing.T) {
+	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "reach.db"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.OrphanKeyMigration(t, s.Store)
+}

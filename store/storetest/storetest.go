@@ -25,6 +25,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Health", testHealth},
 		{"Tenants", testTenants},
 		{"APIKeys", testAPIKeys},
+		{"DeleteTenant", testDeleteTenant},
 		{"Channels", testChannels},
 		{"ChannelList", testChannelList},
 		{"DeleteChannel", testDeleteChannel},
