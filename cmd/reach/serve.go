@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reachhq/reach/delivery"
+	"github.com/reachhq/reach/internal/replay"
 	"github.com/reachhq/reach/server"
 )
 
@@ -22,6 +24,9 @@ func serveCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the gRPC API and the JSON gateway",
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.NotifyMaxAge <= 0 {
+				return fmt.Errorf("--notify-max-age must be positive (default %s)", replay.DefaultMaxAge)
+			}
 			r, closeRun, err := run.start(cmd, true)
 			if err != nil {
 				return err
@@ -56,5 +61,7 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", envOr("REACH_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env REACH_GRPC_ADDR)")
 	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", envOr("REACH_HTTP_ADDR", "127.0.0.1:8080"), "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
 	cmd.Flags().DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", envDuration("REACH_SHUTDOWN_TIMEOUT", 20*time.Second), "how long in-flight calls may finish on shutdown (env REACH_SHUTDOWN_TIMEOUT)")
+	cmd.Flags().DurationVar(&cfg.NotifyMaxAge, "notify-max-age", envDuration("REACH_NOTIFY_MAX_AGE", replay.DefaultMaxAge),
+		"how old an Alipay notification may be and still apply; older ones are refused, applied ones remembered this long (env REACH_NOTIFY_MAX_AGE)")
 	return cmd
 }

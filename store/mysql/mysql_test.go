@@ -84,3 +84,12 @@ func TestGroupCommit(t *testing.T) {
 		return newDatabaseStore(t, dsn, admin, gormstore.Options{Ingest: storetest.GatherAll})
 	})
 }
+
+func TestOrphanKeyMigration(t *testing.T) {
+	s, err := Open(storetest.SharedDatabase(t, "mysql"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.OrphanKeyMigration(t, s.Store)
+}

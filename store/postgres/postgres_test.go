@@ -90,3 +90,12 @@ func TestGroupCommit(t *testing.T) {
 		return newSchemaStore(t, dsn, admin, gormstore.Options{Ingest: storetest.GatherAll})
 	})
 }
+
+func TestOrphanKeyMigration(t *testing.T) {
+	s, err := Open(storetest.SharedDatabase(t, "postgres"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.OrphanKeyMigration(t, s.Store)
+}

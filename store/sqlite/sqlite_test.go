@@ -44,3 +44,12 @@ func TestConformanceInMemory(t *testing.T) {
 func TestGroupCommit(t *testing.T) {
 	storetest.RunGroupCommit(t, func(t *testing.T) store.Store { return openTemp(t, gormstore.Options{Ingest: storetest.GatherAll}) })
 }
+
+func TestOrphanKeyMigration(t *testing.T) {
+	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "reach.db"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.OrphanKeyMigration(t, s.Store)
+}
