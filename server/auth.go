@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -72,8 +73,11 @@ func needsAuth(method string) bool { return strings.HasPrefix(method, "/reach.v1
 
 // authenticator checks API keys against the store.
 type authenticator struct {
-	keys store.APIKeyStore
-	now  func() time.Time
+	keys  store.APIKeyStore
+	cache *readCache
+	now   func() time.Time
+	// touched is when this replica last recorded each key's use (key id → time.Time).
+	touched sync.Map
 }
 
 // authenticate resolves the bearer token in ctx's metadata and checks the role for method.
@@ -86,7 +90,7 @@ func (a *authenticator) authenticate(ctx context.Context, method string) (princi
 	if err != nil {
 		return principal{}, status.Error(codes.Unauthenticated, "malformed API key")
 	}
-	k, err := a.keys.GetAPIKey(ctx, id)
+	k, err := a.cache.apiKey(ctx, a.keys, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return principal{}, status.Error(codes.Unauthenticated, "unknown or revoked API key")
 	}
@@ -99,8 +103,15 @@ func (a *authenticator) authenticate(ctx context.Context, method string) (princi
 	if !allowed(k.Role, method) {
 		return principal{}, status.Errorf(codes.PermissionDenied, "role %q may not call %s", k.Role, method[strings.LastIndexByte(method, '/')+1:])
 	}
-	// Record use at most once a minute per key, so reads don't turn into writes.
-	if now := a.now(); k.LastUsed == nil || now.Sub(*k.LastUsed) > time.Minute {
+	// Record use at most once a minute per key and replica, so reads don't turn into writes.
+	now := a.now()
+	last := k.LastUsed
+	if t, ok := a.touched.Load(k.ID); ok {
+		tt := t.(time.Time)
+		last = &tt
+	}
+	if last == nil || now.Sub(*last) > time.Minute {
+		a.touched.Store(k.ID, now)
 		_ = a.keys.TouchAPIKey(ctx, k.ID, now) // best effort: never fail a call over bookkeeping
 	}
 	return principal{TenantID: k.TenantID, KeyID: k.ID, Role: k.Role}, nil

@@ -108,6 +108,8 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 		return withReason(codes.Aborted, "CONCURRENT_MODIFICATION", publicMessage(ctx, log, err, store.ErrConflict)+": read it again and retry")
 	case errors.Is(err, store.ErrInvalid):
 		return withReason(codes.InvalidArgument, "INVALID_ARGUMENT", publicMessage(ctx, log, err, store.ErrInvalid))
+	case errors.Is(err, store.ErrStale):
+		return withReason(codes.Aborted, "CONCURRENT_MODIFICATION", "the template changed while this request was checked; retry it")
 	case errors.Is(err, store.ErrOverloaded):
 		return overloaded()
 	case errors.Is(err, store.ErrUnavailable):

@@ -48,6 +48,10 @@ type testEnv struct {
 	srv *Server
 }
 
+// testKeyCacheFor is how long the test servers reuse an API key read: the bound within
+// which a revoked key stops working.
+const testKeyCacheFor = 300 * time.Millisecond
+
 const testKeyRing = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 
 // newTestEnv starts a server on a new database file in a temp dir.
@@ -86,7 +90,7 @@ func startServerWithSrv(tb testing.TB, dsn string) (srv *Server, st store.Store,
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv = New(Config{ShutdownTimeout: 5 * time.Second}, st, ring, log)
+	srv = New(Config{ShutdownTimeout: 5 * time.Second, KeyCacheFor: testKeyCacheFor}, st, ring, log)
 	gl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)

@@ -14,15 +14,9 @@ func (s *messageService) BatchSendMessages(ctx context.Context, req *reachv1.Bat
 	if err != nil {
 		return nil, err
 	}
-	msgs, err := s.batchMessages(ctx, req)
-	if err != nil {
-		out, err := s.replayRejected(ctx, req.RequestId, hash, err)
-		if err != nil {
-			return nil, err
-		}
-		return &reachv1.BatchSendMessagesResponse{Messages: out, Replayed: true}, nil
-	}
-	out, replayed, err := s.create(ctx, req.RequestId, hash, msgs)
+	out, replayed, err := s.send(ctx, req.RequestId, hash, func(fresh bool) (*sendPlan, []*store.Message, error) {
+		return s.batchMessages(ctx, req, fresh)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -30,15 +24,15 @@ func (s *messageService) BatchSendMessages(ctx context.Context, req *reachv1.Bat
 }
 
 // batchMessages validates a BatchSendMessages request and builds its messages.
-func (s *messageService) batchMessages(ctx context.Context, req *reachv1.BatchSendMessagesRequest) ([]*store.Message, error) {
+func (s *messageService) batchMessages(ctx context.Context, req *reachv1.BatchSendMessagesRequest, fresh bool) (*sendPlan, []*store.Message, error) {
 	var f fieldErrors
 	if n := len(req.Recipients); n == 0 || n > maxBatch {
 		f.add("recipients", fmt.Sprintf("required: 1 to %d recipients", maxBatch))
 	}
 	c := content{colors: req.Colors, localizations: req.Localizations, page: req.Page, lifeAccount: req.LifeAccount}
-	p, err := s.plan(ctx, &f, req.RequestId, req.Template, c, req.SendTime, req.ExpireTime)
+	p, err := s.plan(ctx, &f, req.RequestId, req.Template, c, req.SendTime, req.ExpireTime, fresh)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var msgs []*store.Message
 	if p != nil && len(req.Recipients) <= maxBatch {
@@ -62,13 +56,13 @@ func (s *messageService) batchMessages(ctx context.Context, req *reachv1.BatchSe
 			m, err := p.message(tenantOf(ctx), req.RequestId, i, to, &reachv1.Message{
 				Data: data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			msgs = append(msgs, m)
 		}
 	}
 	if err := f.err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return msgs, nil
+	return p, msgs, nil
 }

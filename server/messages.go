@@ -41,7 +41,8 @@ type sendPlan struct {
 
 // plan validates what every message of a request shares. Violations go to f; a template
 // that Alipay reported as gone fails the call outright with FAILED_PRECONDITION.
-func (s *messageService) plan(ctx context.Context, f *fieldErrors, requestID, tplName string, c content, send, expire *timestamppb.Timestamp) (*sendPlan, error) {
+// fresh skips the read cache.
+func (s *messageService) plan(ctx context.Context, f *fieldErrors, requestID, tplName string, c content, send, expire *timestamppb.Timestamp, fresh bool) (*sendPlan, error) {
 	if requestID != "" && !requestIDPattern.MatchString(requestID) {
 		f.add("request_id", "must be 1-128 letters, digits or ._:-")
 	}
@@ -50,26 +51,27 @@ func (s *messageService) plan(ctx context.Context, f *fieldErrors, requestID, tp
 		return nil, nil
 	}
 	var tf fieldErrors
-	chID, _ := templateRef(&tf, "template", tplName)
+	chID, templateID := templateRef(&tf, "template", tplName)
 	if !tf.empty() {
 		f.add("template", tf.violations[0].Description)
 		return nil, nil
 	}
-	tpl, err := s.templateOfChannel(ctx, f, "template", tplName, chID)
-	if tpl == nil || err != nil {
+	cached, err := s.cache.template(ctx, s.store, tenantOf(ctx), chID, templateID, fresh)
+	if errors.Is(err, store.ErrNotFound) {
+		f.add("template", "no such template")
+		return nil, nil
+	}
+	if err != nil {
 		return nil, err
 	}
-	ch, err := s.store.GetChannel(ctx, tpl.TenantID, tpl.ChannelID)
+	tpl, opts := cached.tpl, cached.options
+	ch, err := s.cache.channel(ctx, s.store, store.ChannelRef{TenantID: tpl.TenantID, ChannelID: tpl.ChannelID}, fresh)
 	if err != nil {
 		return nil, fmt.Errorf("channel of template %q: %w", tplName, err)
 	}
 	if tpl.State == "INVALID" {
 		return nil, withReason(codes.FailedPrecondition, "TEMPLATE_INVALID",
 			fmt.Sprintf("template %q is INVALID (%s); fix it at Alipay and set it ACTIVE again", tplName, tpl.StateReason))
-	}
-	opts, err := templateToProto(tpl)
-	if err != nil {
-		return nil, err
 	}
 	p := &sendPlan{channel: ch, template: tpl, options: opts}
 	now := s.now()
@@ -154,8 +156,8 @@ func errRequestReused(requestID string) error {
 }
 
 // create stores msgs under the idempotency key and resolves a replay.
-func (s *messageService) create(ctx context.Context, requestID, hash string, msgs []*store.Message) ([]*reachv1.Message, bool, error) {
-	created, existing, existingHash, err := s.store.CreateMessages(ctx, tenantOf(ctx), requestID, hash, msgs)
+func (s *messageService) create(ctx context.Context, requestID, hash string, guard store.SendGuard, msgs []*store.Message) ([]*reachv1.Message, bool, error) {
+	created, existing, existingHash, err := s.store.CreateGuardedMessages(ctx, tenantOf(ctx), requestID, hash, guard, msgs)
 	if err != nil {
 		return nil, false, err
 	}
@@ -177,28 +179,47 @@ func (s *messageService) SendMessage(ctx context.Context, req *reachv1.SendMessa
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.sendMessage(ctx, req)
-	if err != nil {
-		out, err := s.replayRejected(ctx, req.RequestId, hash, err)
-		if err != nil {
-			return nil, err
-		}
-		return &reachv1.SendMessageResponse{Message: out[0], Replayed: true}, nil
-	}
-	out, replayed, err := s.create(ctx, req.RequestId, hash, []*store.Message{m})
+	out, replayed, err := s.send(ctx, req.RequestId, hash, func(fresh bool) (*sendPlan, []*store.Message, error) {
+		p, m, err := s.sendMessage(ctx, req, fresh)
+		return p, []*store.Message{m}, err
+	})
 	if err != nil {
 		return nil, err
 	}
 	return &reachv1.SendMessageResponse{Message: out[0], Replayed: replayed}, nil
 }
 
+// send validates a request with build and stores its messages. Validation first reads
+// the template and channel from a cache; a rejection, or a template that changed before
+// the insert, is checked again on fresh reads, once (a template that keeps changing
+// answers ABORTED). A request that validation rejects is still answered as a replay
+// when its request id was recorded.
+func (s *messageService) send(ctx context.Context, requestID, hash string, build func(fresh bool) (*sendPlan, []*store.Message, error)) ([]*reachv1.Message, bool, error) {
+	for fresh := false; ; fresh = true {
+		p, msgs, err := build(fresh)
+		if err != nil && !fresh {
+			continue
+		}
+		if err != nil {
+			out, err := s.replayRejected(ctx, requestID, hash, err)
+			return out, err == nil, err
+		}
+		guard := store.SendGuard{ChannelID: p.template.ChannelID, TemplateID: p.template.ID, Revision: p.template.Revision}
+		out, replayed, err := s.create(ctx, requestID, hash, guard, msgs)
+		if errors.Is(err, store.ErrStale) && !fresh {
+			continue
+		}
+		return out, replayed, err
+	}
+}
+
 // sendMessage validates a SendMessage request and builds its message.
-func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessageRequest) (*store.Message, error) {
+func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessageRequest, fresh bool) (*sendPlan, *store.Message, error) {
 	var f fieldErrors
 	c := content{colors: req.Colors, localizations: req.Localizations, page: req.Page, lifeAccount: req.LifeAccount}
-	p, err := s.plan(ctx, &f, req.RequestId, req.Template, c, req.SendTime, req.ExpireTime)
+	p, err := s.plan(ctx, &f, req.RequestId, req.Template, c, req.SendTime, req.ExpireTime, fresh)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var to store.UserRef
 	if p != nil {
@@ -206,10 +227,11 @@ func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessa
 		checkRecipientData(&f, "data", req.Data, req.Localizations, p)
 	}
 	if err := f.err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return p.message(tenantOf(ctx), req.RequestId, 0, to, &reachv1.Message{
+	m, err := p.message(tenantOf(ctx), req.RequestId, 0, to, &reachv1.Message{
 		Data: req.Data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount})
+	return p, m, err
 }
 
 // checkRecipientData validates one recipient's keyword values: either data, or (Alipay+)

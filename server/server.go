@@ -34,6 +34,9 @@ type Config struct {
 	// OnQueued, when set, is called after messages are queued (sent, re-driven), so a
 	// dispatcher in the same process picks them up without waiting for its poll.
 	OnQueued func()
+	// KeyCacheFor is how long an API key read is reused (0: 5 s; negative: never): the
+	// bound on how long a revoked key, or a key of a deleted tenant, keeps working.
+	KeyCacheFor time.Duration
 	// NotifyMaxAge is how old an Alipay notification may be and still apply (0:
 	// replay.DefaultMaxAge); applied ones are remembered that long.
 	NotifyMaxAge time.Duration
@@ -62,7 +65,8 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	reg := prometheus.NewRegistry()
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	reg.MustRegister(metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	auth := &authenticator{keys: st, now: d.now}
+	d.cache = newReadCache(cfg.KeyCacheFor)
+	auth := &authenticator{keys: st, cache: d.cache, now: d.now}
 	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(interceptors(log, metrics, auth)...))
 	reachv1.RegisterChannelServiceServer(gs, &channelService{deps: d})
 	reachv1.RegisterTemplateServiceServer(gs, &templateService{deps: d})

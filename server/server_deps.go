@@ -27,6 +27,8 @@ type deps struct {
 	queued func()
 	// replay applies Alipay's notifications once and refuses stale ones.
 	replay *replay.Guard
+	// cache keeps what every send reads (keys, templates, channels) for a short time.
+	cache *readCache
 }
 
 // wake tells a local dispatcher that messages were queued.

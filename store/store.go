@@ -24,9 +24,17 @@ var (
 	ErrUnavailable = errors.New("store unavailable")
 	// ErrOverloaded: more writes are waiting than the store accepts; retry shortly.
 	ErrOverloaded = errors.New("store overloaded")
+	// ErrStale: what a write was checked against has changed since; check again.
+	ErrStale = errors.New("changed since it was read")
 	// ErrDeleted: the tenant was deleted; its name stays taken by the tombstone.
 	ErrDeleted = errors.New("deleted")
 )
+
+// SendGuard names the template a send was validated against, at the revision it had.
+type SendGuard struct {
+	ChannelID, TemplateID string
+	Revision              int64
+}
 
 // IngestStats counts the work of a store that writes concurrent CreateMessages calls in
 // shared transactions (group commit).
@@ -160,6 +168,11 @@ type MessageStore interface {
 	// requestID "" means no idempotency. Correct under concurrent calls with the same id:
 	// exactly one caller inserts, the others get the winner's messages.
 	CreateMessages(ctx context.Context, tenantID, requestID, requestHash string, msgs []*Message) (created bool, existing []*Message, existingHash string, err error)
+	// CreateGuardedMessages is CreateMessages for messages validated against a template
+	// read from a cache: they are written only if the template is still at that revision,
+	// in the same transaction; otherwise nothing is written and the error is ErrStale (a
+	// recorded request id is still answered as a replay).
+	CreateGuardedMessages(ctx context.Context, tenantID, requestID, requestHash string, guard SendGuard, msgs []*Message) (created bool, existing []*Message, existingHash string, err error)
 	// GetSendRequest returns the messages and hash recorded for a request id, or
 	// ErrNotFound: a replay is answered from it before the request is validated again.
 	GetSendRequest(ctx context.Context, tenantID, requestID string) (msgs []*Message, requestHash string, err error)

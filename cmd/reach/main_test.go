@@ -58,8 +58,12 @@ func buildAndRun(m *testing.M) int {
 	return m.Run()
 }
 
+// testKeyCache is how long the servers the tests start reuse an API key read: the bound
+// within which a revoked key stops working (the default is 5 s).
+const testKeyCache = 300 * time.Millisecond
+
 // childEnv is the test process's environment without any REACH_* variable (a developer's
-// own settings must not leak into the tests), plus extra.
+// own settings must not leak into the tests), plus the test key cache, plus extra.
 func childEnv(extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -67,6 +71,7 @@ func childEnv(extra ...string) []string {
 			env = append(env, kv)
 		}
 	}
+	env = append(env, "REACH_KEY_CACHE="+testKeyCache.String())
 	return append(env, extra...)
 }
 

@@ -72,6 +72,7 @@ func TestTenants(t *testing.T) {
 	if !strings.Contains(out, `deleted tenant "acme"`) || !strings.Contains(out, "revoked 2 keys") {
 		t.Errorf("tenants delete: %q", out)
 	}
+	time.Sleep(testKeyCache) // the bound within which a key read is reused
 	if code := authGet(t, srv.baseURL()+"/v1/channels", acme); code != http.StatusUnauthorized {
 		t.Errorf("a key of the deleted tenant on the running server: %d, want 401", code)
 	}

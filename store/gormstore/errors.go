@@ -32,7 +32,7 @@ func (s *Store) fail(op string, err error) error {
 // classify maps GORM and driver errors to the store's sentinels. Errors that already carry a
 // sentinel, and context errors, pass unchanged. The driver error stays in the chain for logs.
 func classify(d Dialect, err error) error {
-	for _, sentinel := range []error{store.ErrNotFound, store.ErrAlreadyExists, store.ErrConflict, store.ErrInvalid, store.ErrUnavailable, store.ErrOverloaded, store.ErrDeleted} {
+	for _, sentinel := range []error{store.ErrNotFound, store.ErrAlreadyExists, store.ErrConflict, store.ErrInvalid, store.ErrUnavailable, store.ErrOverloaded, store.ErrDeleted, store.ErrStale} {
 		if errors.Is(err, sentinel) {
 			return err
 		}

@@ -52,12 +52,16 @@ func (o IngestOptions) withDefaults() IngestOptions {
 	return o
 }
 
+// errGuardStale marks, inside a transaction, that a guarded template moved on.
+var errGuardStale = errors.New("template changed")
+
 // groupTimeout bounds one shared transaction; no caller's deadline applies to it.
 const groupTimeout = 30 * time.Second
 
 // ingestCall is one CreateMessages call waiting for its commit.
 type ingestCall struct {
 	tenantID, requestID, hash string
+	guard                     store.SendGuard
 	rows                      []*messageRow
 	done                      chan ingestResult
 }
@@ -176,13 +180,16 @@ func (w *ingest) write(group []*ingestCall) {
 	defer cancel()
 	w.calls.Add(int64(len(group)))
 	if len(group) > 1 {
-		replays, err := w.writeGroup(ctx, group)
+		outcome, err := w.writeGroup(ctx, group)
 		if err == nil {
 			w.transactions.Add(1)
 			for _, c := range group {
-				if replays[c] {
+				switch outcome[c] {
+				case replayed:
 					c.done <- w.s.replayOf(ctx, c)
-				} else {
+				case stale:
+					c.done <- ingestResult{err: staleErr(c)}
+				default:
 					c.done <- ingestResult{created: true}
 				}
 			}
@@ -203,50 +210,44 @@ func (s *Store) IngestStats() store.IngestStats {
 	return store.IngestStats{Calls: s.ingest.calls.Load(), Transactions: s.ingest.transactions.Load(), Alone: s.ingest.alone.Load()}
 }
 
-// writeGroup writes every call of group that is not a replay in one transaction and
-// reports the replays: calls whose request id was recorded before, or by an earlier call
-// of the same group. A request id recorded by another replica between the check and the
-// insert fails the group on its unique key; each call is then written alone.
-func (w *ingest) writeGroup(ctx context.Context, group []*ingestCall) (map[*ingestCall]bool, error) {
-	var replays map[*ingestCall]bool
+// outcome is what became of a call in a group that committed.
+type outcome int
+
+const (
+	written  outcome = iota
+	replayed         // its request id was recorded before, or by an earlier call of the group
+	stale            // its template is no longer at the revision it was validated against
+)
+
+// writeGroup writes every call of group that is neither a replay nor stale in one
+// transaction. A request id recorded by another replica between the check and the insert
+// fails the group on its unique key; each call is then written alone.
+func (w *ingest) writeGroup(ctx context.Context, group []*ingestCall) (map[*ingestCall]outcome, error) {
+	var out map[*ingestCall]outcome
 	err := w.s.inTx(ctx, func(tx *gorm.DB) error {
-		replays = map[*ingestCall]bool{}
-		type key struct{ tenant, request string }
-		leaders := map[key]bool{}
-		var keys [][]any
-		for _, c := range group {
-			if c.requestID == "" {
-				continue
-			}
-			k := key{c.tenantID, c.requestID}
-			if leaders[k] {
-				replays[c] = true
-				continue
-			}
-			leaders[k] = true
-			keys = append(keys, []any{c.tenantID, c.requestID})
+		out = make(map[*ingestCall]outcome, len(group))
+		recorded, err := recordedRequests(tx, group, out)
+		if err != nil {
+			return err
 		}
-		recorded := map[key]bool{}
-		for chunk := range chunks(keys, insertChunk) {
-			var found []sendRequestRow
-			if err := tx.Select("tenant_id", "request_id").Where("(tenant_id, request_id) IN ?", chunk).Find(&found).Error; err != nil {
-				return err
-			}
-			for _, r := range found {
-				recorded[key{r.TenantID, r.RequestID}] = true
-			}
+		revisions, err := templateRevisions(tx, group)
+		if err != nil {
+			return err
 		}
 		var requests []*sendRequestRow
 		var rows []*messageRow
 		for _, c := range group {
-			if replays[c] {
+			switch {
+			case out[c] == replayed:
+				continue
+			case c.requestID != "" && recorded[requestKey{c.tenantID, c.requestID}]:
+				out[c] = replayed
+				continue
+			case c.guard != (store.SendGuard{}) && revisions[guardKey{c.tenantID, c.guard.ChannelID, c.guard.TemplateID}] != c.guard.Revision:
+				out[c] = stale
 				continue
 			}
 			if c.requestID != "" {
-				if recorded[key{c.tenantID, c.requestID}] {
-					replays[c] = true
-					continue
-				}
 				requests = append(requests, &sendRequestRow{TenantID: c.tenantID, RequestID: c.requestID, RequestHash: c.hash, CreateTime: c.rows[0].CreateTime})
 			}
 			rows = append(rows, c.rows...)
@@ -261,7 +262,71 @@ func (w *ingest) writeGroup(ctx context.Context, group []*ingestCall) (map[*inge
 		}
 		return tx.CreateInBatches(rows, insertChunk).Error
 	})
-	return replays, err
+	return out, err
+}
+
+type requestKey struct{ tenant, request string }
+
+// recordedRequests marks the second and later calls of a request id in group as replays
+// and returns which of the request ids were recorded before.
+func recordedRequests(tx *gorm.DB, group []*ingestCall, out map[*ingestCall]outcome) (map[requestKey]bool, error) {
+	leaders := map[requestKey]bool{}
+	var keys [][]any
+	for _, c := range group {
+		if c.requestID == "" {
+			continue
+		}
+		k := requestKey{c.tenantID, c.requestID}
+		if leaders[k] {
+			out[c] = replayed
+			continue
+		}
+		leaders[k] = true
+		keys = append(keys, []any{c.tenantID, c.requestID})
+	}
+	recorded := map[requestKey]bool{}
+	for chunk := range chunks(keys, insertChunk) {
+		var found []sendRequestRow
+		if err := tx.Select("tenant_id", "request_id").Where("(tenant_id, request_id) IN ?", chunk).Find(&found).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range found {
+			recorded[requestKey{r.TenantID, r.RequestID}] = true
+		}
+	}
+	return recorded, nil
+}
+
+type guardKey struct{ tenant, channel, template string }
+
+// templateRevisions reads the current revision of every template a call of group is
+// guarded by (a missing template has none, 0).
+func templateRevisions(tx *gorm.DB, group []*ingestCall) (map[guardKey]int64, error) {
+	seen := map[guardKey]bool{}
+	var keys [][]any
+	for _, c := range group {
+		k := guardKey{c.tenantID, c.guard.ChannelID, c.guard.TemplateID}
+		if c.guard == (store.SendGuard{}) || seen[k] {
+			continue
+		}
+		seen[k] = true
+		keys = append(keys, []any{k.tenant, k.channel, k.template})
+	}
+	revisions := map[guardKey]int64{}
+	for chunk := range chunks(keys, insertChunk) {
+		var found []templateRow
+		if err := tx.Select("tenant_id", "channel_id", "id", "revision").Where("(tenant_id, channel_id, id) IN ?", chunk).Find(&found).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range found {
+			revisions[guardKey{r.TenantID, r.ChannelID, r.ID}] = r.Revision
+		}
+	}
+	return revisions, nil
+}
+
+func staleErr(c *ingestCall) error {
+	return fmt.Errorf("create messages: template %s/%s: %w", c.guard.ChannelID, c.guard.TemplateID, store.ErrStale)
 }
 
 func chunks[T any](s []T, n int) func(func([]T) bool) {
@@ -296,6 +361,15 @@ func (s *Store) createAlone(ctx context.Context, c *ingestCall) ingestResult {
 	var err error
 	for range maxAttempts {
 		err = s.inTx(ctx, func(tx *gorm.DB) error {
+			if c.guard != (store.SendGuard{}) {
+				revisions, err := templateRevisions(tx, []*ingestCall{c})
+				if err != nil {
+					return err
+				}
+				if revisions[guardKey{c.tenantID, c.guard.ChannelID, c.guard.TemplateID}] != c.guard.Revision {
+					return errGuardStale
+				}
+			}
 			if c.requestID != "" {
 				req := sendRequestRow{TenantID: c.tenantID, RequestID: c.requestID, RequestHash: c.hash, CreateTime: c.rows[0].CreateTime}
 				if err := tx.Create(&req).Error; err != nil {
@@ -307,6 +381,15 @@ func (s *Store) createAlone(ctx context.Context, c *ingestCall) ingestResult {
 			}
 			return tx.CreateInBatches(c.rows, insertChunk).Error
 		})
+		if errors.Is(err, errGuardStale) {
+			// A recorded request id is still a replay, whatever its template became.
+			if c.requestID != "" {
+				if existing, hash, rerr := s.sentRequest(ctx, c.tenantID, c.requestID); rerr == nil {
+					return ingestResult{existing: existing, hash: hash}
+				}
+			}
+			return ingestResult{err: staleErr(c)}
+		}
 		if !errors.Is(err, errRequestTaken) {
 			break
 		}

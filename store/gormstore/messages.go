@@ -22,11 +22,17 @@ var errRequestTaken = errors.New("send request already recorded")
 // transaction, shared with concurrent calls (group commit, ingest.go). A request id
 // recorded before answers created=false with what was recorded and its hash.
 func (s *Store) CreateMessages(ctx context.Context, tenantID, requestID, requestHash string, msgs []*store.Message) (bool, []*store.Message, string, error) {
+	return s.CreateGuardedMessages(ctx, tenantID, requestID, requestHash, store.SendGuard{}, msgs)
+}
+
+// CreateGuardedMessages is CreateMessages written only while the guard's template is at
+// its revision (a zero guard checks nothing).
+func (s *Store) CreateGuardedMessages(ctx context.Context, tenantID, requestID, requestHash string, guard store.SendGuard, msgs []*store.Message) (bool, []*store.Message, string, error) {
 	rows, err := s.messageRows(tenantID, requestID, requestHash, msgs)
 	if err != nil {
 		return false, nil, "", s.fail("create messages", err)
 	}
-	r := s.ingest.submit(ctx, &ingestCall{tenantID: tenantID, requestID: requestID, hash: requestHash, rows: rows, done: make(chan ingestResult, 1)})
+	r := s.ingest.submit(ctx, &ingestCall{tenantID: tenantID, requestID: requestID, hash: requestHash, guard: guard, rows: rows, done: make(chan ingestResult, 1)})
 	if r.err != nil || !r.created {
 		return false, r.existing, r.hash, r.err
 	}

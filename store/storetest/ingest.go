@@ -26,6 +26,51 @@ var GatherAll = gormstore.IngestOptions{Writers: 1, Window: 300 * time.Milliseco
 func RunGroupCommit(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("SameRequestIDInOneCommit", func(t *testing.T) { testGroupSameRequest(t, open(t)) })
 	t.Run("FailureInASharedCommit", func(t *testing.T) { testGroupFailure(t, open(t)) })
+	t.Run("StaleGuardInASharedCommit", func(t *testing.T) { testGroupStale(t, open(t)) })
+}
+
+// Calls validated against an old revision of a template are refused with ErrStale in a
+// shared commit; the calls beside them are written, in fewer transactions than calls.
+func testGroupStale(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	must(t, s.CreateChannel(ctx, newChannel(t1, "ch1")))
+	must(t, s.CreateTemplate(ctx, newTemplate(t1, "ch1", "tpl1", "ext1")))
+	tpl, err := s.GetTemplate(ctx, t1, "ch1", "tpl1")
+	must(t, err)
+	current := store.SendGuard{ChannelID: "ch1", TemplateID: "tpl1", Revision: tpl.Revision}
+	old := current
+	old.Revision--
+	before := s.(ingestStats).IngestStats()
+	var calls []func() createResult
+	for i := range 8 {
+		g := current
+		if i%2 == 1 {
+			g = old
+		}
+		msgs := newMessages(t1, "ch1", "tpl1", fmt.Sprintf("g%d-", i), 1)
+		calls = append(calls, func() createResult {
+			created, existing, h, err := s.CreateGuardedMessages(t.Context(), t1, fmt.Sprintf("req-%d", i), "h", g, msgs)
+			return createResult{created, existing, h, err}
+		})
+	}
+	for i, res := range createAll(t, s, calls) {
+		if i%2 == 1 {
+			wantErr(t, res.err, store.ErrStale)
+			continue
+		}
+		must(t, res.err)
+		if !res.created {
+			t.Fatalf("call %d was not created", i)
+		}
+	}
+	if n := countMessages(t, s, t1); n != 4 {
+		t.Fatalf("%d messages stored, want 4", n)
+	}
+	after := s.(ingestStats).IngestStats()
+	if txs := after.Transactions - before.Transactions; txs >= 8 || after.Alone != before.Alone {
+		t.Fatalf("8 calls: %d transactions, %d written alone", txs, after.Alone-before.Alone)
+	}
 }
 
 type createResult struct {
@@ -176,4 +221,39 @@ func countMessages(t *testing.T, s store.Store, tenantID string) int {
 		}
 		p.Token = next
 	}
+}
+
+// testGuardedMessages: messages validated against a template at a revision are written
+// only while it is still at that revision; a recorded request id is answered as a replay
+// whatever the template became.
+func testGuardedMessages(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	must(t, s.CreateChannel(ctx, newChannel(t1, "ch1")))
+	tpl := newTemplate(t1, "ch1", "tpl1", "ext1")
+	must(t, s.CreateTemplate(ctx, tpl))
+	tpl, err := s.GetTemplate(ctx, t1, "ch1", "tpl1")
+	must(t, err)
+	guard := store.SendGuard{ChannelID: "ch1", TemplateID: "tpl1", Revision: tpl.Revision}
+	created, _, _, err := s.CreateGuardedMessages(ctx, t1, "req-1", "h", guard, newMessages(t1, "ch1", "tpl1", "a", 1))
+	must(t, err)
+	if !created {
+		t.Fatal("a send guarded by the current revision was not created")
+	}
+	tpl.DisplayName = "changed"
+	must(t, s.UpdateTemplate(ctx, tpl))
+	_, _, _, err = s.CreateGuardedMessages(ctx, t1, "req-2", "h", guard, newMessages(t1, "ch1", "tpl1", "b", 1))
+	wantErr(t, err, store.ErrStale)
+	_, err = s.GetMessage(ctx, t1, "b0000")
+	wantErr(t, err, store.ErrNotFound)
+	_, _, err = s.GetSendRequest(ctx, t1, "req-2")
+	wantErr(t, err, store.ErrNotFound)
+	created, existing, hash, err := s.CreateGuardedMessages(ctx, t1, "req-1", "h", guard, newMessages(t1, "ch1", "tpl1", "c", 1))
+	must(t, err)
+	if created || hash != "h" || len(existing) != 1 || existing[0].ID != "a0000" {
+		t.Fatalf("replay of a recorded request under a stale guard: created=%v hash=%q %v", created, hash, existing)
+	}
+	guard.TemplateID = "gone"
+	_, _, _, err = s.CreateGuardedMessages(ctx, t1, "", "", guard, newMessages(t1, "ch1", "gone", "d", 1))
+	wantErr(t, err, store.ErrStale)
 }

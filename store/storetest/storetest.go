@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Messages", testMessages},
 		{"MessageIdempotency", testMessageIdempotency},
 		{"MessageIdempotencyConcurrent", testMessageIdempotencyConcurrent},
+		{"GuardedMessages", testGuardedMessages},
 		{"MessageList", testMessageList},
 		{"FailQueuedMessages", testFailQueuedMessages},
 		{"DeleteTemplateSubscriptions", testDeleteTemplateSubscriptions},
