@@ -113,4 +113,3 @@ func (c *readCache) channel(ctx context.Context, st store.ChannelStore, ref stor
 	c.channels.Add(ref, ch)
 	return ch, nil
 }
-
