@@ -41,11 +41,24 @@ func interceptors(log *slog.Logger, metrics *grpcprom.ServerMetrics, auth *authe
 			return status.Error(codes.Internal, "internal error; the cause has been logged")
 		})),
 		requestIDInterceptor,
-		logging.UnaryServerInterceptor(slogAdapter(log), logging.WithLogOnEvents(logging.FinishCall), logging.WithFieldsFromContext(requestIDFields)),
+		logging.UnaryServerInterceptor(slogAdapter(log), logging.WithLogOnEvents(logging.FinishCall), logging.WithFieldsFromContext(requestIDFields), logging.WithLevels(codeLevel)),
 		metrics.UnaryServerInterceptor(),
 		authInterceptor(log, auth),
 		errorInterceptor(log),
 	}
+}
+
+// codeLevel is the level of a call's log line. Only what points at the server or its data
+// (Internal, Unknown, DataLoss) is an ERROR, so an alert on ERROR means something; a method
+// this version does not implement is the caller's surprise, a WARN, not an incident.
+func codeLevel(c codes.Code) logging.Level {
+	switch c {
+	case codes.Internal, codes.Unknown, codes.DataLoss:
+		return logging.LevelError
+	case codes.Unimplemented:
+		return logging.LevelWarn
+	}
+	return logging.DefaultServerCodeToLevel(c)
 }
 
 // requestIDInterceptor takes the caller's x-request-id (or makes one) and echoes it back.
