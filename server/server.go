@@ -78,16 +78,26 @@ func (s *Server) GRPCServer() *grpc.Server { return s.grpc }
 // Serve listens on both addresses until ctx is done, then shuts down in order: health
 // NOT_SERVING, stop accepting, drain in-flight calls under the shutdown deadline.
 func (s *Server) Serve(ctx context.Context) error {
-	gl, err := net.Listen("tcp", s.cfg.GRPCAddr)
+	gl, hl, err := s.cfg.Listen()
 	if err != nil {
-		return fmt.Errorf("listen grpc %s: %w", s.cfg.GRPCAddr, err)
-	}
-	hl, err := net.Listen("tcp", s.cfg.HTTPAddr)
-	if err != nil {
-		gl.Close()
-		return fmt.Errorf("listen http %s: %w", s.cfg.HTTPAddr, err)
+		return err
 	}
 	return s.ServeListeners(ctx, gl, hl)
+}
+
+// Listen opens the gRPC and HTTP listeners of cfg. `reach serve` calls it before it
+// creates anything, so a port already in use leaves no database or key file behind.
+func (cfg Config) Listen() (gl, hl net.Listener, err error) {
+	gl, err = net.Listen("tcp", cfg.GRPCAddr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen grpc %s: %w", cfg.GRPCAddr, err)
+	}
+	hl, err = net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		gl.Close()
+		return nil, nil, fmt.Errorf("listen http %s: %w", cfg.HTTPAddr, err)
+	}
+	return gl, hl, nil
 }
 
 // ServeListeners is Serve on listeners the caller opened.

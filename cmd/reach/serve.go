@@ -21,6 +21,15 @@ func serveCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the gRPC API and the JSON gateway",
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Ports first: a port in use must fail the start before the database or the key
+			// file is created. Serving closes the listeners; the deferred closes cover an
+			// earlier failure.
+			gl, hl, err := cfg.Listen()
+			if err != nil {
+				return err
+			}
+			defer gl.Close()
+			defer hl.Close()
 			r, closeRun, err := run.start(cmd, true)
 			if err != nil {
 				return err
@@ -28,7 +37,7 @@ func serveCmd() *cobra.Command {
 			defer closeRun()
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
 			if !dispatch {
-				return server.New(cfg, st, ring, log).Serve(ctx)
+				return server.New(cfg, st, ring, log).ServeListeners(ctx, gl, hl)
 			}
 			// The dispatcher runs beside the API and is joined before the store closes.
 			var d *delivery.Dispatcher
@@ -42,7 +51,7 @@ func serveCmd() *cobra.Command {
 			}
 			defer wait()         // second: let it finish its calls and write their outcomes
 			defer stopDispatch() // first: the API stopped (or never started), so stop sending
-			return srv.Serve(ctx)
+			return srv.ServeListeners(ctx, gl, hl)
 		},
 	}
 	run.register(cmd)
