@@ -15,7 +15,7 @@ import (
 
 // runChain calls handler through the server's interceptor chain for method and returns the
 // error and what was logged.
-func runChain(t *testing.T, method string, handler grpc.UnaryHandler) (error, string) {
+func runChain(t *testing.T, method string, handler grpc.UnaryHandler) (string, error) {
 	t.Helper()
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -27,7 +27,7 @@ func runChain(t *testing.T, method string, handler grpc.UnaryHandler) (error, st
 		h = func(ctx context.Context, req any) (any, error) { return ic(ctx, req, info, next) }
 	}
 	_, err := h(context.Background(), nil)
-	return err, buf.String()
+	return buf.String(), err
 }
 
 // A method this version does not implement is logged as a warning: ERROR is kept for what
@@ -43,7 +43,7 @@ func TestLogLevelOfCodes(t *testing.T) {
 		{codes.Internal, "level=ERROR"},
 		{codes.DataLoss, "level=ERROR"},
 	} {
-		err, logged := runChain(t, "/grpc.health.v1.Health/Check", func(context.Context, any) (any, error) {
+		logged, err := runChain(t, "/grpc.health.v1.Health/Check", func(context.Context, any) (any, error) {
 			return nil, status.Error(c.code, "x")
 		})
 		if status.Code(err) != c.code {
