@@ -64,10 +64,13 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	gs := grpc.NewServer(
 		grpc.ChainUnaryInterceptor(interceptors(log, metrics, auth)...),
 		grpc.MaxRecvMsgSize(limits.MaxMessageBytes),
+		grpc.ForceServerCodecV2(newRequestCodec()),
 		grpc.KeepaliveEnforcementPolicy(keepaliveEnforcement),
 		grpc.KeepaliveParams(keepaliveParams),
 	)
 	hs := health.NewServer()
+	// Registered through decodeInChain, so a request that cannot be decoded still passes
+	// the interceptors (logged, counted) and answers INVALID_ARGUMENT.
 	for _, svc := range []struct {
 		desc *grpc.ServiceDesc
 		impl any
@@ -78,7 +81,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 		{&reachv1.MessageService_ServiceDesc, &messageService{deps: d}},
 		{&healthpb.Health_ServiceDesc, hs},
 	} {
-		gs.RegisterService(svc.desc, svc.impl)
+		gs.RegisterService(decodeInChain(svc.desc), svc.impl)
 	}
 	reflection.Register(gs)
 	metrics.InitializeMetrics(gs)
