@@ -33,6 +33,7 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 	gw := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, gatewayMarshaler),
 		runtime.WithErrorHandler(s.edge.gatewayError),
+		runtime.WithRoutingErrorHandler(s.edge.routingError),
 		runtime.WithOutgoingHeaderMatcher(func(k string) (string, bool) {
 			if k == requestIDHeader {
 				return "X-Request-Id", true

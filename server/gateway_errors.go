@@ -53,7 +53,7 @@ func newEdgeErrors(log *slog.Logger, limits Limits, reg prometheus.Registerer) *
 func (e *edgeErrors) note(ctx context.Context, r *http.Request, route string, httpStatus int, err error) {
 	e.rejected.WithLabelValues(route, strconv.Itoa(httpStatus)).Inc()
 	lvl := slog.LevelWarn
-	if httpStatus == http.StatusNotFound || httpStatus == http.StatusNotImplemented {
+	if httpStatus == http.StatusNotFound || httpStatus == http.StatusMethodNotAllowed {
 		lvl = slog.LevelInfo
 	}
 	e.log.Log(ctx, lvl, "http request rejected", "route", route, "method", r.Method, "path", r.URL.EscapedPath(),
@@ -102,6 +102,20 @@ func (e *edgeErrors) gatewayError(ctx context.Context, mux *runtime.ServeMux, m 
 	}
 	e.note(ctx, r, "gateway", httpStatus, errors.New(st.Message()))
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, &runtime.HTTPStatusError{HTTPStatus: httpStatus, Err: st.Err()})
+}
+
+// routingError answers a request that matches no route. grpc-gateway's default makes a
+// wrong method 501 (UNIMPLEMENTED, a server error); it is the client's 405, still with
+// UNIMPLEMENTED, the code the gRPC side gives an unknown method, in the body.
+func (e *edgeErrors) routingError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
+	err := status.Error(codes.NotFound, http.StatusText(http.StatusNotFound))
+	switch httpStatus {
+	case http.StatusMethodNotAllowed:
+		err = status.Error(codes.Unimplemented, http.StatusText(httpStatus))
+	case http.StatusBadRequest:
+		err = status.Error(codes.InvalidArgument, http.StatusText(httpStatus))
+	}
+	e.gatewayError(ctx, mux, m, w, r, &runtime.HTTPStatusError{HTTPStatus: httpStatus, Err: err})
 }
 
 // tooLarge answers a request whose declared body is over the limit, in the gateway's error
