@@ -137,7 +137,15 @@ func (d *Dispatcher) claimLoop(ctx context.Context) {
 // full, so more may be due.
 func (d *Dispatcher) claimOnce(ctx context.Context) bool {
 	skip := append(d.busyLanes(), d.heldChannels(ctx)...)
-	claimed, err := d.store.ClaimMessages(ctx, store.ClaimRequest{
+	if ctx.Err() != nil {
+		return false
+	}
+	// The claim is not cancelled by a stop: a commit whose answer was cut off would
+	// leave messages leased to a dispatcher that never hands them to a lane, so nothing
+	// would release them before their lease ran out.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.CallTimeout)
+	defer cancel()
+	claimed, err := d.store.ClaimMessages(cctx, store.ClaimRequest{
 		Owner: d.cfg.Replica, Now: d.now(), Lease: d.cfg.Lease, Limit: d.cfg.Batch, Skip: skip,
 	})
 	if err != nil {
@@ -147,7 +155,7 @@ func (d *Dispatcher) claimOnce(ctx context.Context) bool {
 		}
 		return false
 	}
-	d.prefetchLedger(ctx, claimed)
+	d.prefetchLedger(cctx, claimed)
 	for _, c := range claimed {
 		if !d.hold(c) {
 			continue // claimed again after its lease ran out while this dispatcher had it

@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/reachhq/reach/store"
 )
@@ -69,6 +71,20 @@ func withReason(c codes.Code, reason, msg string) error {
 	return st.Err()
 }
 
+// overloadRetry is how long a client told to back off by overloaded should wait.
+const overloadRetry = 200 * time.Millisecond
+
+// overloaded is RESOURCE_EXHAUSTED with RetryInfo: more sends wait for the database than
+// Reach queues, so this one was refused before anything was written; retry it shortly.
+func overloaded() error {
+	st := status.New(codes.ResourceExhausted, "too many sends are waiting for the database; retry shortly")
+	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: "OVERLOADED", Domain: errorDomain},
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(overloadRetry)}); err == nil {
+		st = d
+	}
+	return st.Err()
+}
+
 // toStatus maps any error a handler returns to a gRPC status. Store sentinels become their
 // standard codes with the handler's context as message; anything unknown becomes INTERNAL
 // with a public message and the cause goes to the log only.
@@ -92,6 +108,8 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 		return withReason(codes.Aborted, "CONCURRENT_MODIFICATION", publicMessage(ctx, log, err, store.ErrConflict)+": read it again and retry")
 	case errors.Is(err, store.ErrInvalid):
 		return withReason(codes.InvalidArgument, "INVALID_ARGUMENT", publicMessage(ctx, log, err, store.ErrInvalid))
+	case errors.Is(err, store.ErrOverloaded):
+		return overloaded()
 	case errors.Is(err, store.ErrUnavailable):
 		log.ErrorContext(ctx, "store unavailable", "method", method, "error", err)
 		return withReason(codes.Unavailable, "STORE_UNAVAILABLE", "the database is unavailable; retry later")

@@ -1,13 +1,20 @@
 package server
 
 import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/store"
 )
 
 // TestStoreErrorsDoNotLeakDriverText: a conflict tells what and why in the service's words;
@@ -27,5 +34,27 @@ func TestStoreErrorsDoNotLeakDriverText(t *testing.T) {
 		if strings.Contains(st.Message(), leak) {
 			t.Fatalf("message %q leaks driver text %q", st.Message(), leak)
 		}
+	}
+}
+
+// TestOverloadedIsRetryable: a send refused because too many wait for the database is
+// RESOURCE_EXHAUSTED with a RetryInfo (HTTP 429), so clients back off and retry.
+func TestOverloadedIsRetryable(t *testing.T) {
+	err := toStatus(t.Context(), slog.New(slog.NewTextHandler(io.Discard, nil)), "/reach.v1.MessageService/SendMessage", fmt.Errorf("create messages: %w", store.ErrOverloaded))
+	st := status.Convert(err)
+	if st.Code() != codes.ResourceExhausted {
+		t.Fatalf("code %v, want RESOURCE_EXHAUSTED", st.Code())
+	}
+	var retry *errdetails.RetryInfo
+	for _, d := range st.Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			retry = r
+		}
+	}
+	if retry == nil || retry.RetryDelay.AsDuration() <= 0 {
+		t.Fatalf("no retry delay in %v", st.Details())
+	}
+	if got := runtime.HTTPStatusFromCode(st.Code()); got != http.StatusTooManyRequests {
+		t.Fatalf("HTTP status %d, want 429", got)
 	}
 }

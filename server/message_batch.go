@@ -14,12 +14,23 @@ func (s *messageService) BatchSendMessages(ctx context.Context, req *reachv1.Bat
 	if err != nil {
 		return nil, err
 	}
-	if out, ok, err := s.replay(ctx, req.RequestId, hash); ok || err != nil {
+	msgs, err := s.batchMessages(ctx, req)
+	if err != nil {
+		out, err := s.replayRejected(ctx, req.RequestId, hash, err)
 		if err != nil {
 			return nil, err
 		}
 		return &reachv1.BatchSendMessagesResponse{Messages: out, Replayed: true}, nil
 	}
+	out, replayed, err := s.create(ctx, req.RequestId, hash, msgs)
+	if err != nil {
+		return nil, err
+	}
+	return &reachv1.BatchSendMessagesResponse{Messages: out, Replayed: replayed}, nil
+}
+
+// batchMessages validates a BatchSendMessages request and builds its messages.
+func (s *messageService) batchMessages(ctx context.Context, req *reachv1.BatchSendMessagesRequest) ([]*store.Message, error) {
 	var f fieldErrors
 	if n := len(req.Recipients); n == 0 || n > maxBatch {
 		f.add("recipients", fmt.Sprintf("required: 1 to %d recipients", maxBatch))
@@ -59,9 +70,5 @@ func (s *messageService) BatchSendMessages(ctx context.Context, req *reachv1.Bat
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	out, replayed, err := s.create(ctx, req.RequestId, hash, msgs)
-	if err != nil {
-		return nil, err
-	}
-	return &reachv1.BatchSendMessagesResponse{Messages: out, Replayed: replayed}, nil
+	return msgs, nil
 }

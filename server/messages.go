@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
@@ -105,9 +106,30 @@ func (p *sendPlan) message(tenantID, requestID string, index int, to store.UserR
 	}, nil
 }
 
-// replay answers a request id seen before from what was recorded, before the request is
-// validated again: the template may have been changed or deleted, or the expiry passed,
-// since; the client must still get its messages back, not an error that invites a resend.
+// replayRejected answers a request that validation rejected (cause): if its request id
+// was recorded, the client gets what was recorded, since the template may have been
+// changed or deleted, or the expiry passed, since the first call, and a retry must not
+// get an error that invites a resend. Checking only after a rejection keeps the common
+// path to one write: the insert itself finds a recorded request id (group commit).
+func (s *messageService) replayRejected(ctx context.Context, requestID, hash string, cause error) ([]*reachv1.Message, error) {
+	switch status.Code(cause) {
+	case codes.InvalidArgument, codes.FailedPrecondition, codes.NotFound:
+	default:
+		if !errors.Is(cause, store.ErrNotFound) {
+			return nil, cause
+		}
+	}
+	out, ok, err := s.replay(ctx, requestID, hash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, cause
+	}
+	return out, nil
+}
+
+// replay answers a request id seen before from what was recorded.
 func (s *messageService) replay(ctx context.Context, requestID, hash string) ([]*reachv1.Message, bool, error) {
 	if requestID == "" || !requestIDPattern.MatchString(requestID) {
 		return nil, false, nil
@@ -155,12 +177,23 @@ func (s *messageService) SendMessage(ctx context.Context, req *reachv1.SendMessa
 	if err != nil {
 		return nil, err
 	}
-	if out, ok, err := s.replay(ctx, req.RequestId, hash); ok || err != nil {
+	m, err := s.sendMessage(ctx, req)
+	if err != nil {
+		out, err := s.replayRejected(ctx, req.RequestId, hash, err)
 		if err != nil {
 			return nil, err
 		}
 		return &reachv1.SendMessageResponse{Message: out[0], Replayed: true}, nil
 	}
+	out, replayed, err := s.create(ctx, req.RequestId, hash, []*store.Message{m})
+	if err != nil {
+		return nil, err
+	}
+	return &reachv1.SendMessageResponse{Message: out[0], Replayed: replayed}, nil
+}
+
+// sendMessage validates a SendMessage request and builds its message.
+func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessageRequest) (*store.Message, error) {
 	var f fieldErrors
 	c := content{colors: req.Colors, localizations: req.Localizations, page: req.Page, lifeAccount: req.LifeAccount}
 	p, err := s.plan(ctx, &f, req.RequestId, req.Template, c, req.SendTime, req.ExpireTime)
@@ -175,16 +208,8 @@ func (s *messageService) SendMessage(ctx context.Context, req *reachv1.SendMessa
 	if err := f.err(); err != nil {
 		return nil, err
 	}
-	m, err := p.message(tenantOf(ctx), req.RequestId, 0, to, &reachv1.Message{
+	return p.message(tenantOf(ctx), req.RequestId, 0, to, &reachv1.Message{
 		Data: req.Data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount})
-	if err != nil {
-		return nil, err
-	}
-	out, replayed, err := s.create(ctx, req.RequestId, hash, []*store.Message{m})
-	if err != nil {
-		return nil, err
-	}
-	return &reachv1.SendMessageResponse{Message: out[0], Replayed: replayed}, nil
 }
 
 // checkRecipientData validates one recipient's keyword values: either data, or (Alipay+)

@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
+	"net/url"
 
 	"github.com/reachhq/reach/clients/gateway"
 	"github.com/reachhq/reach/clients/rsakey"
 	"github.com/reachhq/reach/clients/signer"
+	"github.com/reachhq/reach/internal/replay"
 	"github.com/reachhq/reach/store"
 )
 
@@ -70,9 +71,36 @@ func (s *Server) serveNotify(w http.ResponseWriter, r *http.Request) {
 		n.reject(ctx, w, fmt.Errorf("%w: %q", errOtherApp, id))
 		return
 	}
-	n.log.InfoContext(ctx, "notify: notification received", "msg_method", r.PostForm.Get("msg_method"), "notify_id", r.PostForm.Get("notify_id"))
+	n.message(ctx, w, r.PostForm)
+}
+
+// message records a verified §3.1 notification once. Nothing in Reach acts on these yet,
+// but a replay is recognised all the same, and a stale one refused.
+func (n *notification) message(ctx context.Context, w http.ResponseWriter, form url.Values) {
+	ev := replay.Event{TenantID: n.ch.TenantID, ChannelID: n.ch.ID, Key: replay.MessageKey(form.Get("notify_id"), form.Get("sign")), Time: replay.MessageTime(form)}
+	res, err := n.deps.replay.Apply(ctx, ev)
+	if n.failed(ctx, w, err) {
+		return
+	}
+	n.log.InfoContext(ctx, "notify: notification received", "msg_method", form.Get("msg_method"), "notify_id", form.Get("notify_id"), "replay", res.Duplicate)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("success")) // exactly these 7 bytes, or Alipay sends it again (§3.1)
+}
+
+// failed answers a notification that could not be applied: a refused one (too old, from
+// the future, undated) with 400, a store failure with 503 so Alipay tries again.
+func (n *notification) failed(ctx context.Context, w http.ResponseWriter, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, replay.ErrRefused):
+		n.log.WarnContext(ctx, "notify: refused a stale notification (replayed?)", "error", err)
+		http.Error(w, err.Error(), http.StatusBadRequest)
+	default:
+		n.log.ErrorContext(ctx, "notify: record notification", "error", err)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+	}
+	return true
 }
 
 // notification is one inbound call with the channel's keys loaded.
@@ -122,91 +150,4 @@ func (n *notification) replySigner() (signer.Signer, error) {
 func (n *notification) reject(ctx context.Context, w http.ResponseWriter, err error) {
 	n.log.WarnContext(ctx, "notify: rejected a notification that does not verify", "error", err)
 	http.Error(w, "signature verification failed", http.StatusForbidden)
-}
-
-// lifeAccount handles the Life Account application gateway (§3.2): the gateway check and
-// follow/unfollow events, answered with signed XML.
-func (n *notification) lifeAccount(ctx context.Context, w http.ResponseWriter, r *http.Request) {
-	if err := gateway.VerifyLifeAccountNotification(r.PostForm, n.alipayKey); err != nil {
-		n.reject(ctx, w, err)
-		return
-	}
-	var reply string
-	sign, err := n.replySigner()
-	switch service := r.PostForm.Get("service"); {
-	case err != nil:
-	case service == "alipay.service.check":
-		reply, err = gateway.SignGatewayCheckResponse(ctx, sign, "", true)
-	case service == "alipay.mobile.public.message.notify":
-		reply, err = n.lifeAccountEvent(ctx, sign, r.PostForm.Get("biz_content"))
-	default:
-		n.log.InfoContext(ctx, "notify: unhandled Life Account service", "service", service)
-		http.Error(w, "unsupported service", http.StatusBadRequest)
-		return
-	}
-	if errors.Is(err, errOtherApp) {
-		n.reject(ctx, w, err)
-		return
-	}
-	if err != nil {
-		n.log.ErrorContext(ctx, "notify: handle Life Account call", "error", err)
-		http.Error(w, "could not handle the notification", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/xml; charset=GBK")
-	w.Write([]byte(reply))
-}
-
-// lifeAccountEvent records follows and unfollows in the ledger and returns the signed ack.
-func (n *notification) lifeAccountEvent(ctx context.Context, sign signer.Signer, biz string) (string, error) {
-	ev, err := gateway.ParseLifeAccountEvent(biz)
-	if err != nil {
-		return "", fmt.Errorf("parse event: %w", err)
-	}
-	if ev.AppID != "" && ev.AppID != n.appID {
-		return "", fmt.Errorf("%w: %q", errOtherApp, ev.AppID)
-	}
-	user := followerOf(ev)
-	key := store.SubscriptionKey{TenantID: n.ch.TenantID, ChannelID: n.ch.ID, User: user}
-	if n.stale(ctx, key, ev.CreateTime) {
-		n.log.WarnContext(ctx, "notify: ignored a stale Life Account event (replayed?)", "event", ev.EventType, "created", ev.CreateTime)
-		return gateway.SignAck(ctx, sign, n.appID, user.ID, n.deps.now())
-	}
-	switch ev.EventType {
-	case gateway.EventFollow:
-		_, err = n.deps.store.ApplySubscription(ctx, key, store.SubscriptionChange{Kind: "FOLLOWER", State: "ACTIVE", StateReason: "followed the Life Account"})
-	case gateway.EventUnfollow:
-		_, err = n.deps.store.ApplySubscription(ctx, key, store.SubscriptionChange{Kind: "FOLLOWER", State: "CANCELLED", StateReason: "unfollowed the Life Account"})
-	}
-	if err != nil {
-		return "", err
-	}
-	n.log.InfoContext(ctx, "notify: Life Account event", "event", ev.EventType, "user_kind", user.Kind)
-	return gateway.SignAck(ctx, sign, n.appID, user.ID, n.deps.now())
-}
-
-// followerOf names the user of an event: the 2088… user id when the event carries one,
-// otherwise the open id (newer apps only get open ids).
-func followerOf(ev *gateway.LifeAccountEvent) store.UserRef {
-	for _, id := range []string{ev.FromAlipayUserID, ev.FromUserID} {
-		if alipayUserIDPattern.MatchString(id) {
-			return store.UserRef{Kind: kindUserID, ID: id}
-		}
-	}
-	return store.UserRef{Kind: kindOpenID, ID: ev.FromUserID}
-}
-
-// replayWindow is how much older than the follower's last change an event may be and still
-// apply. A signed event captured and posted again later is ignored; events a little out of
-// order (or clocks a little apart) still apply.
-const replayWindow = 5 * time.Minute
-
-// stale reports whether an event predates the follower's last recorded change by more than
-// replayWindow.
-func (n *notification) stale(ctx context.Context, key store.SubscriptionKey, created time.Time) bool {
-	if created.IsZero() {
-		return false
-	}
-	row, err := n.deps.store.FindSubscription(ctx, key.TenantID, key.ChannelID, key.TemplateID, key.User)
-	return err == nil && created.Before(row.UpdateTime.Add(-replayWindow))
 }

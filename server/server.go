@@ -22,6 +22,7 @@ import (
 
 	"github.com/reachhq/reach/appconn"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/internal/replay"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
 )
@@ -36,7 +37,13 @@ type Config struct {
 	// OnQueued, when set, is called after messages are queued (sent, re-driven), so a
 	// dispatcher in the same process picks them up without waiting for its poll.
 	OnQueued func()
+	// NotifyMaxAge is how old an Alipay notification may be and still apply (0:
+	// replay.DefaultMaxAge); applied ones are remembered that long.
+	NotifyMaxAge time.Duration
 }
+
+// notifySweepEvery is how often expired notification records are deleted.
+const notifySweepEvery = 10 * time.Minute
 
 // Server serves Reach over gRPC and HTTP/JSON.
 type Server struct {
@@ -56,6 +63,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	// Times are kept to the microsecond, as every database stores them, so a response
 	// shows exactly what a later read returns.
 	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log), log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	d.replay = replay.New(st, cfg.NotifyMaxAge, func() time.Time { return d.now() })
 	limits := cfg.Limits.withDefaults()
 	reg := prometheus.NewRegistry()
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
@@ -145,6 +153,11 @@ func (s *Server) ServeListeners(ctx context.Context, gl, hl net.Listener) error 
 	go func() { errc <- hsrv.Serve(hl) }()
 	s.log.Info("serving", "grpc", gl.Addr().String(), "http", hl.Addr().String())
 	go s.watchReadiness(ctx)
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() { s.deps.replay.Sweep(sweepCtx, notifySweepEvery, s.log); close(swept) }()
+	// Joined before returning: the caller closes the store next.
+	defer func() { stopSweep(); <-swept }()
 	var failed error
 	select {
 	case <-ctx.Done():

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/reachhq/reach/appconn"
+	"github.com/reachhq/reach/internal/replay"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
 )
@@ -24,6 +25,8 @@ type deps struct {
 	// queued is told when messages become due, so a dispatcher in this process starts on
 	// them at once (nil when none runs here).
 	queued func()
+	// replay applies Alipay's notifications once and refuses stale ones.
+	replay *replay.Guard
 }
 
 // wake tells a local dispatcher that messages were queued.

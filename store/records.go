@@ -7,6 +7,7 @@ type Tenant struct {
 	ID         string
 	Name       string
 	CreateTime time.Time
+	DeleteTime *time.Time // set once the tenant is deleted (a tombstone)
 }
 
 // Role is what an API key may do.
@@ -117,9 +118,12 @@ type Subscription struct {
 	RefreshToken      []byte
 	TokenExpireTime   *time.Time
 	RefreshExpireTime *time.Time
-	Revision          int64
-	CreateTime        time.Time
-	UpdateTime        time.Time
+	// EventTime is when the Alipay event that last changed the row happened (nil when no
+	// event changed it).
+	EventTime  *time.Time
+	Revision   int64
+	CreateTime time.Time
+	UpdateTime time.Time
 }
 
 // SubscriptionChange says how ApplySubscription changes a row.
@@ -144,6 +148,38 @@ type SubscriptionChange struct {
 	RefreshToken      []byte
 	TokenExpireTime   *time.Time
 	RefreshExpireTime *time.Time
+	// EventTime, when set, is the time of the Alipay event the change comes from: it
+	// applies only if the row has no event time or one not after it, and becomes the
+	// row's event time. An older event never overwrites what a newer one did.
+	EventTime *time.Time
+}
+
+// Notification is the record of one applied Alipay notification.
+type Notification struct {
+	TenantID  string
+	ChannelID string
+	// Key identifies the notification within its channel: its notify_id, or what
+	// identifies a Life Account event (at most 255 bytes).
+	Key       string
+	EventTime time.Time // when Alipay says it happened
+	// ExpireTime is when the record may be forgotten: by then the notification is too
+	// old to be accepted anyway.
+	ExpireTime  time.Time
+	ReceiveTime time.Time // set by the store
+}
+
+// LedgerUpsert is a change of one ledger row, created when missing (as ApplySubscription).
+type LedgerUpsert struct {
+	Key    SubscriptionKey
+	Change SubscriptionChange
+}
+
+// NotificationResult says what ApplyNotification did.
+type NotificationResult struct {
+	// Duplicate: the notification was recorded before; nothing changed.
+	Duplicate bool
+	// Superseded: the ledger row holds a newer event; the row did not change.
+	Superseded bool
 }
 
 // SubscriptionFilter narrows ListSubscriptions.

@@ -22,7 +22,19 @@ var (
 	ErrInvalid = errors.New("invalid store request")
 	// ErrUnavailable: the database could not be reached or the schema is not current.
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrOverloaded: more writes are waiting than the store accepts; retry shortly.
+	ErrOverloaded = errors.New("store overloaded")
+	// ErrDeleted: the tenant was deleted; its name stays taken by the tombstone.
+	ErrDeleted = errors.New("deleted")
 )
+
+// IngestStats counts the work of a store that writes concurrent CreateMessages calls in
+// shared transactions (group commit).
+type IngestStats struct {
+	Calls        int64 // CreateMessages calls written (or answered as replays)
+	Transactions int64 // transactions they took
+	Alone        int64 // calls written again alone after their group failed
+}
 
 // The state reasons of messages failed because what they were for was deleted.
 const (
@@ -41,6 +53,7 @@ type Store interface {
 	MessageStore
 	DeliveryStore
 	SecretStore
+	NotificationStore
 	Health
 	// Close releases the connection pool.
 	Close() error
@@ -63,15 +76,28 @@ type Page struct {
 
 // TenantStore keeps tenants: the isolation boundary of every other record.
 type TenantStore interface {
-	// EnsureTenant returns the tenant with this name, creating it if needed.
+	// EnsureTenant returns the tenant with this name, creating it if needed; ErrDeleted
+	// when the tenant of that name was deleted.
 	EnsureTenant(ctx context.Context, name string) (*Tenant, error)
+	// GetTenantByName returns the tenant, deleted or not (DeleteTime tells).
 	GetTenantByName(ctx context.Context, name string) (*Tenant, error)
+	// ListTenants lists every tenant, deleted ones too, by name.
+	ListTenants(ctx context.Context) ([]*Tenant, error)
+	// DeleteTenant tombstones the tenant (DeleteTime = at), revokes every key it has and
+	// erases its channels, templates, subscriptions, messages with their timelines, send
+	// requests and notification records, in one transaction; it returns how many keys it
+	// revoked. The tenant row and its keys stay, as the record of who had access until
+	// when. Deleting a deleted tenant keeps the first time and erases again (nothing).
+	DeleteTenant(ctx context.Context, id string, at time.Time) (revoked int, err error)
 }
 
 // APIKeyStore keeps hashed API keys.
 type APIKeyStore interface {
+	// CreateAPIKey stores k; ErrNotFound when its tenant does not exist, ErrDeleted when it
+	// was deleted.
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	// GetAPIKey looks a key up by its public id (across tenants: the key tells the tenant).
+	// A key of a deleted tenant is ErrNotFound, whatever its own revocation says.
 	GetAPIKey(ctx context.Context, id string) (*APIKey, error)
 	// ListAPIKeys lists keys; tenantID "" lists every tenant's keys.
 	ListAPIKeys(ctx context.Context, tenantID string) ([]*APIKey, error)
@@ -144,6 +170,20 @@ type MessageStore interface {
 	// transaction. It clears any lease, and makes a QUEUED message due at once (or at its
 	// send time).
 	UpdateMessage(ctx context.Context, m *Message, ev *MessageEvent) error
+}
+
+// NotificationStore remembers the Alipay notifications that were applied, so that a retry
+// or a captured call posted again changes nothing the second time, on any replica.
+type NotificationStore interface {
+	// ApplyNotification records n unless its key is already recorded for its channel and,
+	// when it is new, applies change (if not nil) to the ledger in the same transaction.
+	// Concurrent calls with one key, from any replica, apply it exactly once: the others
+	// get Duplicate. A change with an EventTime older than the row's leaves the row as it
+	// is (Superseded); n is recorded all the same.
+	ApplyNotification(ctx context.Context, n *Notification, change *LedgerUpsert) (NotificationResult, error)
+	// PurgeNotifications deletes up to limit records whose ExpireTime is before before, and
+	// returns how many it deleted.
+	PurgeNotifications(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
 // SecretStore walks every encrypted value so the key ring can be rotated.

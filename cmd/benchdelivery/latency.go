@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/reachhq/reach/delivery"
+	"github.com/reachhq/reach/internal/benchkit"
 	"github.com/reachhq/reach/store"
 )
 
@@ -13,14 +14,14 @@ import (
 // API in the same process does, and returns the p50 and p99 of creation → Alipay's
 // acceptance.
 func sendToSent(ctx context.Context, o options, db string) (time.Duration, time.Duration, error) {
-	b, err := newBench(ctx, o, db)
+	b, err := benchkit.NewWorld(ctx, o.servers(), db, o.log)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer b.close()
+	defer b.Close()
 	b.Policy("life", benchPolicy)
-	to := b.recipients("life", 100)
-	d := delivery.New(delivery.Config{}, b.Store, b.conn, o.log, nil)
+	to := b.Recipients("life", 100)
+	d := delivery.New(delivery.Config{}, b.Store, b.Conn, o.log, nil)
 	dctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { _ = d.Run(dctx); close(done) }()

@@ -12,15 +12,16 @@ import (
 	"log/slog"
 	"os"
 	"runtime/pprof"
-	"slices"
 	"time"
+
+	"github.com/reachhq/reach/internal/benchkit"
 )
 
 func main() {
 	var o options
 	flag.IntVar(&o.messages, "messages", 3000, "messages per throughput run")
 	flag.IntVar(&o.repeats, "repeats", 3, "repeats of each measurement")
-	flag.StringVar(&o.postgres, "postgres", envOr("REACH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL to measure on (empty: SQLite only)")
+	flag.StringVar(&o.postgres, "postgres", benchkit.EnvOr("REACH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL to measure on (empty: SQLite only)")
 	flag.IntVar(&o.queued, "queued", 1_000_000, "messages queued for the memory measurement (0: skip it)")
 	flag.DurationVar(&o.latencyRun, "latency-run", 10*time.Second, "how long the send-to-SENT latency run queues messages")
 	flag.IntVar(&o.latencyRate, "latency-rate", 100, "messages per second of the latency run")
@@ -57,19 +58,12 @@ type options struct {
 
 func run(ctx context.Context, o options) error {
 	fmt.Printf("benchdelivery: %d messages a run, %d repeats, GOMAXPROCS %d\n\n", o.messages, o.repeats, gomaxprocs())
-	ceiling := measure(o.repeats, func() float64 { return signRate(2 * time.Second) })
+	ceiling := benchkit.Measure(o.repeats, func() float64 { return signRate(2 * time.Second) })
 	fmt.Printf("RSA-2048 signing ceiling (Go, all cores): %s signatures/s\n\n", ceiling)
 	if o.only == "rss" {
 		return printRSS(ctx, o)
 	}
-	dbs := []string{"sqlite"}
-	if o.postgres != "" {
-		if err := pingPostgres(ctx, o.postgres); err != nil {
-			fmt.Printf("PostgreSQL skipped: %v\n\n", err)
-		} else {
-			dbs = append(dbs, "postgres")
-		}
-	}
+	dbs := o.servers().Available(ctx)
 	fmt.Println("Dispatch throughput, messages/s (ratio to the signing ceiling's median):")
 	for _, latency := range []time.Duration{0, 100 * time.Millisecond} {
 		for _, db := range dbs {
@@ -77,7 +71,7 @@ func run(ctx context.Context, o options) error {
 				if o.only != "" && o.only != db+"/"+product {
 					continue
 				}
-				r := measure(o.repeats, func() float64 {
+				r := benchkit.Measure(o.repeats, func() float64 {
 					v, err := throughput(ctx, o, db, product, latency)
 					if err != nil {
 						fmt.Fprintln(os.Stderr, "throughput:", err)
@@ -85,7 +79,7 @@ func run(ctx context.Context, o options) error {
 					}
 					return v
 				})
-				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio %.2f\n", db, product, latency, r, r.median/ceiling.median)
+				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio %.2f\n", db, product, latency, r, r.Median/ceiling.Median)
 			}
 		}
 	}
@@ -116,25 +110,4 @@ func printRSS(ctx context.Context, o options) error {
 	return nil
 }
 
-// figures are min, median and max of repeats.
-type figures struct{ min, median, max float64 }
-
-func (f figures) String() string {
-	return fmt.Sprintf("min %.0f median %.0f max %.0f", f.min, f.median, f.max)
-}
-
-func measure(n int, fn func() float64) figures {
-	var vs []float64
-	for range max(n, 1) {
-		vs = append(vs, fn())
-	}
-	slices.Sort(vs)
-	return figures{vs[0], vs[len(vs)/2], vs[len(vs)-1]}
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
+func (o options) servers() benchkit.Servers { return benchkit.Servers{Postgres: o.postgres} }

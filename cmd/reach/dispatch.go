@@ -67,6 +67,7 @@ func dispatchCmd() *cobra.Command {
 	var (
 		run      runFlags
 		disp     dispatchFlags
+		admin    adminFlags
 		httpAddr string
 	)
 	cmd := &cobra.Command{
@@ -81,6 +82,9 @@ func dispatchCmd() *cobra.Command {
 			}
 			defer closeRun()
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
+			if err := admin.start(ctx, log); err != nil {
+				return err
+			}
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 			ln, err := net.Listen("tcp", httpAddr)
@@ -109,6 +113,7 @@ func dispatchCmd() *cobra.Command {
 	}
 	run.register(cmd)
 	disp.register(cmd)
+	admin.register(cmd)
 	cmd.Flags().StringVar(&httpAddr, "http-addr", envOr("REACH_DISPATCH_HTTP_ADDR", "127.0.0.1:9091"), "address of /metrics and /healthz (env REACH_DISPATCH_HTTP_ADDR)")
 	return cmd
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -40,6 +41,9 @@ func keysCreateCmd() *cobra.Command {
 			}
 			defer st.Close()
 			t, err := st.EnsureTenant(cmd.Context(), tenant)
+			if errors.Is(err, store.ErrDeleted) {
+				return fmt.Errorf("tenant %q was deleted; its name cannot be used again", tenant)
+			}
 			if err != nil {
 				return err
 			}

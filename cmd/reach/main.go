@@ -1,5 +1,5 @@
 // Command reach is the Reach service binary: it serves the API, migrates the database and
-// manages API keys. main only wires the subcommands together.
+// manages tenants and API keys. main only wires the subcommands together.
 package main
 
 import (
@@ -16,7 +16,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), dispatchCmd(), migrateCmd(), keysCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd())
+	root.AddCommand(serveCmd(), dispatchCmd(), migrateCmd(), keysCmd(), tenantsCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "reach:", err)
 		os.Exit(1)

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reachhq/reach/delivery"
+	"github.com/reachhq/reach/internal/replay"
 	"github.com/reachhq/reach/server"
 )
 
@@ -16,11 +18,15 @@ func serveCmd() *cobra.Command {
 		cfg      server.Config
 		dispatch bool
 		disp     dispatchFlags
+		admin    adminFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the gRPC API and the JSON gateway",
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.NotifyMaxAge <= 0 {
+				return fmt.Errorf("--notify-max-age must be positive (default %s)", replay.DefaultMaxAge)
+			}
 			if err := cfg.Limits.Validate(); err != nil {
 				return err
 			}
@@ -39,6 +45,9 @@ func serveCmd() *cobra.Command {
 			}
 			defer closeRun()
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
+			if err := admin.start(ctx, log); err != nil {
+				return err
+			}
 			if !dispatch {
 				return server.New(cfg, st, ring, log).ServeListeners(ctx, gl, hl)
 			}
@@ -59,11 +68,14 @@ func serveCmd() *cobra.Command {
 	}
 	run.register(cmd)
 	disp.register(cmd)
+	admin.register(cmd)
 	cmd.Flags().BoolVar(&dispatch, "dispatch", envOr("REACH_DISPATCH", "true") != "false", "also deliver queued messages in this process; false makes an API-only replica (env REACH_DISPATCH)")
 	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", envOr("REACH_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env REACH_GRPC_ADDR)")
 	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", envOr("REACH_HTTP_ADDR", "127.0.0.1:8080"), "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
 	registerLimits(cmd, &cfg.Limits)
 	cmd.Flags().DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", envDuration("REACH_SHUTDOWN_TIMEOUT", 20*time.Second), "how long in-flight calls may finish on shutdown (env REACH_SHUTDOWN_TIMEOUT)")
+	cmd.Flags().DurationVar(&cfg.NotifyMaxAge, "notify-max-age", envDuration("REACH_NOTIFY_MAX_AGE", replay.DefaultMaxAge),
+		"how old an Alipay notification may be and still apply; older ones are refused, applied ones remembered this long (env REACH_NOTIFY_MAX_AGE)")
 	return cmd
 }
 

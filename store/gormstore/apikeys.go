@@ -2,29 +2,46 @@ package gormstore
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/reachhq/reach/store"
 )
 
-// CreateAPIKey stores k and sets its CreateTime.
+// CreateAPIKey stores k and sets its CreateTime, if its tenant exists and is not deleted.
+// (A tenant deleted concurrently may still get the key: GetAPIKey refuses it all the same.)
 func (s *Store) CreateAPIKey(ctx context.Context, k *store.APIKey) error {
 	if err := checkIDs("api key id", k.ID, "tenant id", k.TenantID); err != nil {
 		return s.fail("create api key", err)
 	}
 	row := apiKeyToRow(k)
 	row.CreateTime = now()
-	if err := s.db.WithContext(ctx).Create(row).Error; err != nil {
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		var t tenantRow
+		if err := tx.Where("id = ?", k.TenantID).Take(&t).Error; err != nil {
+			return fmt.Errorf("tenant %s: %w", k.TenantID, err)
+		}
+		if t.DeleteTime != nil {
+			return fmt.Errorf("tenant %s: %w", k.TenantID, store.ErrDeleted)
+		}
+		return tx.Create(row).Error
+	})
+	if err != nil {
 		return s.fail("create api key", err)
 	}
 	k.CreateTime = row.CreateTime
 	return nil
 }
 
-// GetAPIKey looks a key up by id alone: the key, not the caller, names the tenant.
+// GetAPIKey looks a key up by id alone: the key, not the caller, names the tenant. The
+// tenant must be live: deleting a tenant revokes its keys too, but this holds even for a
+// key created while the deletion ran.
 func (s *Store) GetAPIKey(ctx context.Context, id string) (*store.APIKey, error) {
 	var row apiKeyRow
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	err := s.db.WithContext(ctx).Where("id = ? AND tenant_id IN (SELECT id FROM tenants WHERE delete_time IS NULL)", id).Take(&row).Error
+	if err != nil {
 		return nil, s.fail("get api key", err)
 	}
 	return row.record(), nil

@@ -31,7 +31,7 @@ func deref(s *string) string {
 }
 
 func (r *tenantRow) record() *store.Tenant {
-	return &store.Tenant{ID: r.ID, Name: r.Name, CreateTime: r.CreateTime.UTC()}
+	return &store.Tenant{ID: r.ID, Name: r.Name, CreateTime: r.CreateTime.UTC(), DeleteTime: utc(r.DeleteTime)}
 }
 
 func apiKeyToRow(k *store.APIKey) *apiKeyRow {
@@ -94,7 +94,7 @@ func (r *subscriptionRow) record() *store.Subscription {
 		State: r.State, StateReason: r.StateReason, RemainingSends: r.RemainingSends,
 		AccessToken: bytesOut(r.AccessToken), RefreshToken: bytesOut(r.RefreshToken),
 		TokenExpireTime: utc(r.TokenExpireTime), RefreshExpireTime: utc(r.RefreshExpireTime),
-		Revision: r.Revision, CreateTime: r.CreateTime.UTC(), UpdateTime: r.UpdateTime.UTC()}
+		EventTime: utc(r.EventTime), Revision: r.Revision, CreateTime: r.CreateTime.UTC(), UpdateTime: r.UpdateTime.UTC()}
 }
 
 func messageToRow(m *store.Message) *messageRow {

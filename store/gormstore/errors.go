@@ -32,7 +32,7 @@ func (s *Store) fail(op string, err error) error {
 // classify maps GORM and driver errors to the store's sentinels. Errors that already carry a
 // sentinel, and context errors, pass unchanged. The driver error stays in the chain for logs.
 func classify(d Dialect, err error) error {
-	for _, sentinel := range []error{store.ErrNotFound, store.ErrAlreadyExists, store.ErrConflict, store.ErrInvalid, store.ErrUnavailable} {
+	for _, sentinel := range []error{store.ErrNotFound, store.ErrAlreadyExists, store.ErrConflict, store.ErrInvalid, store.ErrUnavailable, store.ErrOverloaded, store.ErrDeleted} {
 		if errors.Is(err, sentinel) {
 			return err
 		}
@@ -65,6 +65,12 @@ const maxAttempts = 10
 func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	for attempt := 1; ; attempt++ {
 		err := s.db.WithContext(ctx).Transaction(fn, s.dialect.TxOptions)
+		if err != nil && ctx.Err() != nil {
+			// database/sql rolls back a transaction whose context ends; what the driver
+			// then says ("transaction has already been committed or rolled back", "bad
+			// connection") is the cancellation, not a fault.
+			return fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
 		if err == nil || attempt == maxAttempts || !(errors.Is(err, errRetry) || s.dialect.Retryable(err)) {
 			return err
 		}

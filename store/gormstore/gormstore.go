@@ -47,6 +47,9 @@ type Dialect struct {
 	GooseDialect goose.Dialect
 	// Locker, when set, serializes concurrent Migrate calls across processes.
 	Locker lock.SessionLocker
+	// Writers is how many write transactions are worth running at once (SQLite: 1, its
+	// writes are serialized anyway); zero takes the group-commit default.
+	Writers int
 }
 
 // Options tune a store; the zero value is fine.
@@ -54,6 +57,8 @@ type Options struct {
 	// Logger receives migration progress. Nil discards it. SQL is never logged: bound values
 	// include ciphertexts and tokens.
 	Logger *slog.Logger
+	// Ingest tunes group commit of CreateMessages.
+	Ingest IngestOptions
 }
 
 // Store implements store.Store. Dialect packages embed it.
@@ -62,6 +67,7 @@ type Store struct {
 	sqlDB   *sql.DB
 	dialect Dialect
 	goose   *goose.Provider
+	ingest  *ingest
 }
 
 var _ store.Store = (*Store)(nil)
@@ -99,14 +105,21 @@ func Open(d Dialect, opts Options) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open %s store: %w", d.Name, err)
 	}
+	if opts.Ingest.Writers == 0 {
+		opts.Ingest.Writers = d.Writers
+	}
+	s.ingest = newIngest(s, opts.Ingest)
 	return s, nil
 }
 
 // DB returns the underlying pool, for tests and tools that need raw SQL.
 func (s *Store) DB() *sql.DB { return s.sqlDB }
 
-// Close releases the connection pool.
-func (s *Store) Close() error { return s.sqlDB.Close() }
+// Close answers the sends waiting for a commit, then releases the connection pool.
+func (s *Store) Close() error {
+	s.ingest.close()
+	return s.sqlDB.Close()
+}
 
 // Ping checks that the database answers. Any failure is ErrUnavailable.
 func (s *Store) Ping(ctx context.Context) error {

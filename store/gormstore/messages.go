@@ -19,38 +19,16 @@ const insertChunk = 100
 var errRequestTaken = errors.New("send request already recorded")
 
 // CreateMessages inserts msgs and the idempotency record of (tenantID, requestID) in one
-// transaction. The idempotency row goes first: a concurrent call with the same request id
-// blocks on it (or, on SQLite, waits for the write lock) and then fails on its unique key,
-// rolls back, and reads the winner's messages, which are committed by then.
+// transaction, shared with concurrent calls (group commit, ingest.go). A request id
+// recorded before answers created=false with what was recorded and its hash.
 func (s *Store) CreateMessages(ctx context.Context, tenantID, requestID, requestHash string, msgs []*store.Message) (bool, []*store.Message, string, error) {
 	rows, err := s.messageRows(tenantID, requestID, requestHash, msgs)
 	if err != nil {
 		return false, nil, "", s.fail("create messages", err)
 	}
-	for range maxAttempts {
-		err = s.inTx(ctx, func(tx *gorm.DB) error {
-			if requestID != "" {
-				req := sendRequestRow{TenantID: tenantID, RequestID: requestID, RequestHash: requestHash, CreateTime: rows[0].CreateTime}
-				if err := tx.Create(&req).Error; err != nil {
-					if errors.Is(classify(s.dialect, err), store.ErrAlreadyExists) {
-						return errRequestTaken
-					}
-					return err
-				}
-			}
-			return tx.CreateInBatches(rows, insertChunk).Error
-		})
-		if !errors.Is(err, errRequestTaken) {
-			break
-		}
-		existing, hash, err := s.sentRequest(ctx, tenantID, requestID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // the other call rolled back after all: try to be the one that records it
-		}
-		return false, existing, hash, s.fail("create messages", err)
-	}
-	if err != nil {
-		return false, nil, "", s.fail("create messages", err)
+	r := s.ingest.submit(ctx, &ingestCall{tenantID: tenantID, requestID: requestID, hash: requestHash, rows: rows, done: make(chan ingestResult, 1)})
+	if r.err != nil || !r.created {
+		return false, r.existing, r.hash, r.err
 	}
 	for i, m := range msgs {
 		m.TenantID, m.RequestID = tenantID, requestID

@@ -8,9 +8,10 @@ import "time"
 // every time itself so all dialects agree to the microsecond.
 
 type tenantRow struct {
-	ID         string    `gorm:"column:id;primaryKey"`
-	Name       string    `gorm:"column:name"`
-	CreateTime time.Time `gorm:"column:create_time"`
+	ID         string     `gorm:"column:id;primaryKey"`
+	Name       string     `gorm:"column:name"`
+	CreateTime time.Time  `gorm:"column:create_time"`
+	DeleteTime *time.Time `gorm:"column:delete_time"`
 }
 
 func (tenantRow) TableName() string { return "tenants" }
@@ -82,6 +83,7 @@ type subscriptionRow struct {
 	RefreshToken      []byte     `gorm:"column:refresh_token"`
 	TokenExpireTime   *time.Time `gorm:"column:token_expire_time"`
 	RefreshExpireTime *time.Time `gorm:"column:refresh_expire_time"`
+	EventTime         *time.Time `gorm:"column:event_time"`
 	Revision          int64      `gorm:"column:revision"`
 	CreateTime        time.Time  `gorm:"column:create_time"`
 	UpdateTime        time.Time  `gorm:"column:update_time"`
@@ -147,3 +149,15 @@ type sendRequestRow struct {
 }
 
 func (sendRequestRow) TableName() string { return "send_requests" }
+
+// notificationRow records one applied Alipay notification until it expires.
+type notificationRow struct {
+	TenantID    string    `gorm:"column:tenant_id;primaryKey"`
+	ChannelID   string    `gorm:"column:channel_id;primaryKey"`
+	Key         string    `gorm:"column:notify_key;primaryKey"`
+	EventTime   time.Time `gorm:"column:event_time"`
+	ReceiveTime time.Time `gorm:"column:receive_time"`
+	ExpireTime  time.Time `gorm:"column:expire_time"`
+}
+
+func (notificationRow) TableName() string { return "notifications" }

@@ -71,33 +71,13 @@ func (s *Store) FindSubscriptions(ctx context.Context, keys []store.Subscription
 // winner's row instead. Should creators racing on a missing key still deadlock (InnoDB),
 // inTx runs them again and the retry takes the UPDATE path.
 func (s *Store) ApplySubscription(ctx context.Context, key store.SubscriptionKey, ch store.SubscriptionChange) (*store.Subscription, error) {
-	if err := checkIDs("tenant id", key.TenantID, "channel id", key.ChannelID, "user kind", key.User.Kind, "user id", key.User.ID); err != nil {
+	if err := checkKey(key); err != nil {
 		return nil, s.fail("apply subscription", err)
-	}
-	if key.TemplateID != "" { // "" is the template of followers and authorizations
-		if err := checkID("template id", key.TemplateID); err != nil {
-			return nil, s.fail("apply subscription", err)
-		}
 	}
 	var row subscriptionRow
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		at := now()
-		n, err := applyChange(tx, key, ch, at)
-		if err != nil {
+		if _, err := upsertSubscription(tx, key, ch, now()); err != nil {
 			return err
-		}
-		if n == 0 {
-			if n, err = insertSubscription(tx, key, ch, at); err != nil {
-				return err
-			}
-			if n == 0 { // created concurrently since our UPDATE: change that row
-				if n, err = applyChange(tx, key, ch, at); err != nil {
-					return err
-				}
-				if n == 0 {
-					return errRetry
-				}
-			}
 		}
 		return tx.Where(naturalKey, keyArgs(key)...).Take(&row).Error
 	})
@@ -105,6 +85,39 @@ func (s *Store) ApplySubscription(ctx context.Context, key store.SubscriptionKey
 		return nil, s.fail("apply subscription", err)
 	}
 	return row.record(), nil
+}
+
+// checkKey rejects a subscription key the schema cannot hold.
+func checkKey(key store.SubscriptionKey) error {
+	if err := checkIDs("tenant id", key.TenantID, "channel id", key.ChannelID, "user kind", key.User.Kind, "user id", key.User.ID); err != nil {
+		return err
+	}
+	if key.TemplateID != "" { // "" is the template of followers and authorizations
+		return checkID("template id", key.TemplateID)
+	}
+	return nil
+}
+
+// upsertSubscription applies ch to the row of key in tx, creating the row when absent. It
+// reports false when ch comes from an event older than the row's last one: the row is then
+// left exactly as it is.
+func upsertSubscription(tx *gorm.DB, key store.SubscriptionKey, ch store.SubscriptionChange, at time.Time) (bool, error) {
+	n, err := applyChange(tx, key, ch, at)
+	if err != nil || n == 1 {
+		return n == 1, err
+	}
+	if n, err = insertSubscription(tx, key, ch, at); err != nil || n == 1 {
+		return n == 1, err
+	}
+	// The row exists: created concurrently since our UPDATE (change that row), or it holds
+	// a newer event than ch.
+	if n, err = applyChange(tx, key, ch, at); err != nil || n == 1 {
+		return n == 1, err
+	}
+	if ch.EventTime != nil {
+		return false, nil
+	}
+	return false, errRetry
 }
 
 // applyChange updates the stored row of key by ch and returns how many rows it changed.
@@ -131,7 +144,12 @@ func applyChange(tx *gorm.DB, key store.SubscriptionKey, ch store.SubscriptionCh
 		set["access_token"], set["refresh_token"] = ch.AccessToken, ch.RefreshToken
 		set["token_expire_time"], set["refresh_expire_time"] = ts(ch.TokenExpireTime), ts(ch.RefreshExpireTime)
 	}
-	res := tx.Model(&subscriptionRow{}).Where(naturalKey, keyArgs(key)...).Updates(set)
+	q := tx.Model(&subscriptionRow{}).Where(naturalKey, keyArgs(key)...)
+	if ch.EventTime != nil {
+		set["event_time"] = ts(ch.EventTime)
+		q = q.Where("(event_time IS NULL OR event_time <= ?)", ts(ch.EventTime))
+	}
+	res := q.Updates(set)
 	if res.Error == nil && res.RowsAffected == 1 {
 		// The count last, so the state expressions above saw the old count. (MySQL counts
 		// only rows whose values changed, so this statement's count is not the answer.)
@@ -180,7 +198,7 @@ func insertSubscription(tx *gorm.DB, key store.SubscriptionKey, ch store.Subscri
 		Type: ch.Type, State: state, StateReason: reason, RemainingSends: sends,
 		AccessToken: ch.AccessToken, RefreshToken: ch.RefreshToken,
 		TokenExpireTime: ts(ch.TokenExpireTime), RefreshExpireTime: ts(ch.RefreshExpireTime),
-		Revision: 1, CreateTime: at, UpdateTime: at}
+		EventTime: ts(ch.EventTime), Revision: 1, CreateTime: at, UpdateTime: at}
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	return res.RowsAffected, res.Error
 }

@@ -22,7 +22,7 @@ func (s *Store) EnsureTenant(ctx context.Context, name string) (*store.Tenant, e
 	}
 	t, err := s.GetTenantByName(ctx, name)
 	if err == nil || !errors.Is(err, store.ErrNotFound) {
-		return t, err
+		return live(t, err)
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
@@ -32,7 +32,15 @@ func (s *Store) EnsureTenant(ctx context.Context, name string) (*store.Tenant, e
 	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 		return nil, s.fail("ensure tenant", err)
 	}
-	return s.GetTenantByName(ctx, name)
+	return live(s.GetTenantByName(ctx, name))
+}
+
+// live refuses a deleted tenant: its name stays with the tombstone.
+func live(t *store.Tenant, err error) (*store.Tenant, error) {
+	if err == nil && t.DeleteTime != nil {
+		return nil, fmt.Errorf("ensure tenant %q: %w", t.Name, store.ErrDeleted)
+	}
+	return t, err
 }
 
 // GetTenantByName returns the tenant named name.
@@ -42,6 +50,19 @@ func (s *Store) GetTenantByName(ctx context.Context, name string) (*store.Tenant
 		return nil, s.fail("get tenant", err)
 	}
 	return row.record(), nil
+}
+
+// ListTenants lists every tenant by name, tombstones included.
+func (s *Store) ListTenants(ctx context.Context) ([]*store.Tenant, error) {
+	var rows []tenantRow
+	if err := s.db.WithContext(ctx).Order("name").Find(&rows).Error; err != nil {
+		return nil, s.fail("list tenants", err)
+	}
+	out := make([]*store.Tenant, len(rows))
+	for i := range rows {
+		out[i] = rows[i].record()
+	}
+	return out, nil
 }
 
 // tenantScope is the condition every tenant-owned query starts with.

@@ -46,7 +46,7 @@ func testServer(t *testing.T) (string, *sql.DB) {
 
 // newDatabaseStore creates a database of its own, migrates it with the real migrations and
 // drops it when the test ends.
-func newDatabaseStore(t *testing.T, dsn string, admin *sql.DB) *Store {
+func newDatabaseStore(t *testing.T, dsn string, admin *sql.DB, opts ...gormstore.Options) *Store {
 	t.Helper()
 	name := "reach_test_" + strings.ReplaceAll(uuid.NewString()[:13], "-", "")
 	if _, err := admin.ExecContext(t.Context(), "CREATE DATABASE "+name); err != nil {
@@ -62,7 +62,7 @@ func newDatabaseStore(t *testing.T, dsn string, admin *sql.DB) *Store {
 		t.Fatal(err)
 	}
 	u.Path = "/" + name
-	s, err := Open(u.String(), gormstore.Options{})
+	s, err := Open(u.String(), append(opts, gormstore.Options{})[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,4 +76,20 @@ func newDatabaseStore(t *testing.T, dsn string, admin *sql.DB) *Store {
 func TestConformance(t *testing.T) {
 	dsn, admin := testServer(t)
 	storetest.Run(t, func(t *testing.T) store.Store { return newDatabaseStore(t, dsn, admin) })
+}
+
+func TestGroupCommit(t *testing.T) {
+	dsn, admin := testServer(t)
+	storetest.RunGroupCommit(t, func(t *testing.T) store.Store {
+		return newDatabaseStore(t, dsn, admin, gormstore.Options{Ingest: storetest.GatherAll})
+	})
+}
+
+func TestOrphanKeyMigration(t *testing.T) {
+	s, err := Open(storetest.SharedDatabase(t, "mysql"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.OrphanKeyMigration(t, s.Store)
 }

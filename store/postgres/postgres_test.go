@@ -42,7 +42,7 @@ func testServer(t *testing.T) (string, *sql.DB) {
 
 // newSchemaStore creates a schema of its own, opens a store confined to it through
 // search_path, migrates it with the real migrations and drops it when the test ends.
-func newSchemaStore(t *testing.T, dsn string, admin *sql.DB) *Store {
+func newSchemaStore(t *testing.T, dsn string, admin *sql.DB, opts ...gormstore.Options) *Store {
 	t.Helper()
 	schema := "reach_test_" + uuid.NewString()[:8]
 	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
@@ -60,7 +60,7 @@ func newSchemaStore(t *testing.T, dsn string, admin *sql.DB) *Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := Open(u.String(), gormstore.Options{})
+	s, err := Open(u.String(), append(opts, gormstore.Options{})[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,4 +82,20 @@ func redact(dsn string) string {
 		return fmt.Sprintf("<unparseable dsn: %d bytes>", len(dsn))
 	}
 	return u.Redacted()
+}
+
+func TestGroupCommit(t *testing.T) {
+	dsn, admin := testServer(t)
+	storetest.RunGroupCommit(t, func(t *testing.T) store.Store {
+		return newSchemaStore(t, dsn, admin, gormstore.Options{Ingest: storetest.GatherAll})
+	})
+}
+
+func TestOrphanKeyMigration(t *testing.T) {
+	s, err := Open(storetest.SharedDatabase(t, "postgres"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.OrphanKeyMigration(t, s.Store)
 }

@@ -56,6 +56,7 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		Dialector:   gsqlite.Open(driverDSN),
 		Classify:    classify,
 		PrepareStmt: true,
+		Writers:     1, // SQLite runs one write transaction at a time
 		Configure: func(db *sql.DB) {
 			if memory {
 				// Every connection to ":memory:" is a new, empty database: keep exactly one

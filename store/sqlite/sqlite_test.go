@@ -10,9 +10,9 @@ import (
 )
 
 // openTemp opens a migrated store in a fresh file under t.TempDir.
-func openTemp(t testing.TB) *Store {
+func openTemp(t testing.TB, opts ...gormstore.Options) *Store {
 	t.Helper()
-	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "sub", "reach.db"), gormstore.Options{})
+	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "sub", "reach.db"), append(opts, gormstore.Options{})[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,4 +39,17 @@ func TestConformanceInMemory(t *testing.T) {
 		}
 		return s
 	})
+}
+
+func TestGroupCommit(t *testing.T) {
+	storetest.RunGroupCommit(t, func(t *testing.T) store.Store { return openTemp(t, gormstore.Options{Ingest: storetest.GatherAll}) })
+}
+
+func TestOrphanKeyMigration(t *testing.T) {
+	s, err := Open("sqlite:"+filepath.Join(t.TempDir(), "reach.db"), gormstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.OrphanKeyMigration(t, s.Store)
 }

@@ -25,6 +25,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Health", testHealth},
 		{"Tenants", testTenants},
 		{"APIKeys", testAPIKeys},
+		{"DeleteTenant", testDeleteTenant},
 		{"Channels", testChannels},
 		{"ChannelList", testChannelList},
 		{"DeleteChannel", testDeleteChannel},
@@ -52,6 +53,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"MessageEventsPaging", testMessageEventsPaging},
 		{"ReserveSend", testReserveSend},
 		{"ExpireMessages", testExpireMessages},
+		{"ApplyNotification", testApplyNotification},
+		{"ApplyNotificationConcurrent", testApplyNotificationConcurrent},
+		{"PurgeNotifications", testPurgeNotifications},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
