@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -23,15 +24,16 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 	go func() { _ = s.grpc.Serve(lis) }()
 	conn, err := grpc.NewClient("passthrough:///reach-in-process",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		// The server's own limit, checked before a too-large message is sent at all.
+		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(s.limits.MaxMessageBytes)))
 	if err != nil {
 		return nil, nil, err
 	}
 	gw := runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
-			MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: false},
-			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, gatewayMarshaler),
+		runtime.WithErrorHandler(s.edge.gatewayError),
+		runtime.WithRoutingErrorHandler(s.edge.routingError),
 		runtime.WithOutgoingHeaderMatcher(func(k string) (string, bool) {
 			if k == requestIDHeader {
 				return "X-Request-Id", true
@@ -56,15 +58,36 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 			return nil, nil, err
 		}
 	}
+	s.edge.mux = gw
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", gw)
+	mux.Handle("/v1/", withCallTimeout(s.limits.callTimeout(), gw))
 	mux.HandleFunc("POST /v1/notify/{tenant}/{channel}", s.serveNotify)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", s.serveReady)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
-	return mux, func() { conn.Close(); lis.Close() }, nil
+	// The body limit wraps every route, so it holds before the gateway decodes, before
+	// authentication and before a notification is parsed.
+	return limitBodies(s.limits.MaxBodyBytes, mux, s.edge.tooLarge), func() { conn.Close(); lis.Close() }, nil
+}
+
+// gatewayMarshaler reads and writes the gateway's JSON: protobuf JSON names, unknown fields
+// refused, zero values left out.
+var gatewayMarshaler = &runtime.JSONPb{
+	MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: false},
+	UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+}
+
+// withCallTimeout gives a gateway call a deadline inside the server's write timeout, so a
+// slow call ends with DEADLINE_EXCEEDED, written to the client, instead of a connection the
+// write timeout drops without a word. A shorter Grpc-Timeout from the client still wins.
+func withCallTimeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // serveReady answers 200 only when the store is reachable and its schema current; it

@@ -80,6 +80,12 @@ func startServer(tb testing.TB, dsn string) (st store.Store, conn *grpc.ClientCo
 // startServerWithSrv is startServer that also returns the *Server it runs.
 func startServerWithSrv(tb testing.TB, dsn string) (srv *Server, st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
 	tb.Helper()
+	return startServerConfig(tb, dsn, Config{ShutdownTimeout: 5 * time.Second, KeyCacheFor: testKeyCacheFor}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// startServerConfig is startServerWithSrv with the server's config and logger.
+func startServerConfig(tb testing.TB, dsn string, cfg Config, log *slog.Logger) (srv *Server, st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
+	tb.Helper()
 	ctx := context.Background()
 	st, _, err := backend.Open(ctx, dsn, backend.Options{AutoMigrate: true})
 	if err != nil {
@@ -89,8 +95,7 @@ func startServerWithSrv(tb testing.TB, dsn string) (srv *Server, st store.Store,
 	if err != nil {
 		tb.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv = New(Config{ShutdownTimeout: 5 * time.Second, KeyCacheFor: testKeyCacheFor}, st, ring, log)
+	srv = New(cfg, st, ring, log)
 	gl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 )
 
 // requestIDHeader carries a per-request id for correlating logs; it is a trace id, not the
@@ -41,11 +42,24 @@ func interceptors(log *slog.Logger, metrics *grpcprom.ServerMetrics, auth *authe
 			return status.Error(codes.Internal, "internal error; the cause has been logged")
 		})),
 		requestIDInterceptor,
-		logging.UnaryServerInterceptor(slogAdapter(log), logging.WithLogOnEvents(logging.FinishCall), logging.WithFieldsFromContext(requestIDFields)),
+		logging.UnaryServerInterceptor(slogAdapter(log), logging.WithLogOnEvents(logging.FinishCall), logging.WithFieldsFromContext(requestIDFields), logging.WithLevels(codeLevel)),
 		metrics.UnaryServerInterceptor(),
 		authInterceptor(log, auth),
 		errorInterceptor(log),
 	}
+}
+
+// codeLevel is the level of a call's log line. Only what points at the server or its data
+// (Internal, Unknown, DataLoss) is an ERROR, so an alert on ERROR means something; a method
+// this version does not implement is the caller's surprise, a WARN, not an incident.
+func codeLevel(c codes.Code) logging.Level {
+	switch c {
+	case codes.Internal, codes.Unknown, codes.DataLoss:
+		return logging.LevelError
+	case codes.Unimplemented:
+		return logging.LevelWarn
+	}
+	return logging.DefaultServerCodeToLevel(c)
 }
 
 // requestIDInterceptor takes the caller's x-request-id (or makes one) and echoes it back.
@@ -108,4 +122,55 @@ func slogAdapter(l *slog.Logger) logging.Logger {
 	return logging.LoggerFunc(func(ctx context.Context, lvl logging.Level, msg string, fields ...any) {
 		l.Log(ctx, slog.Level(lvl), msg, fields...)
 	})
+}
+
+// decodeInChain returns desc with each unary method's request decoding moved into the
+// interceptor chain. grpc-go decodes the request before the chain runs and answers a
+// failure itself: a message that does not decode (such as a string that is not valid
+// UTF-8) was INTERNAL, neither logged nor counted. Here requestCodec hands over the bytes
+// and they are decoded into the request; a failure is kept and returned in the handler's
+// place, so recovery, logging, metrics and auth all see the call, and it is what it is, the
+// client's INVALID_ARGUMENT.
+//
+// A message over the size limit is refused by grpc-go from its length prefix, before the
+// codec, with RESOURCE_EXHAUSTED (it has answered the client by then); the chain still runs
+// so the call is logged and counted as what the client got. The JSON gateway answers 413
+// for it instead (see edgeErrors.gatewayError).
+func decodeInChain(desc *grpc.ServiceDesc) *grpc.ServiceDesc {
+	d := *desc
+	d.Methods = make([]grpc.MethodDesc, len(desc.Methods))
+	for i, m := range desc.Methods {
+		handle := m.Handler
+		m.Handler = func(srv any, ctx context.Context, dec func(any) error, ic grpc.UnaryServerInterceptor) (any, error) {
+			if ic == nil {
+				return handle(srv, ctx, dec, nil)
+			}
+			var decodeErr error
+			keep := func(v any) error {
+				msg, ok := v.(proto.Message)
+				if !ok {
+					return dec(v)
+				}
+				var raw rawRequest
+				if err := dec(&raw); err != nil {
+					if status.Code(err) != codes.ResourceExhausted {
+						return err // the client went away or broke the stream: nothing to tell it
+					}
+					decodeErr = err
+				} else if err := proto.Unmarshal(raw.b, msg); err != nil {
+					decodeErr = status.Error(codes.InvalidArgument, "invalid request message: "+err.Error())
+				}
+				return nil
+			}
+			chain := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+				if decodeErr != nil {
+					h = func(context.Context, any) (any, error) { return nil, decodeErr }
+				}
+				return ic(ctx, req, info, h)
+			}
+			return handle(srv, ctx, keep, chain)
+		}
+		d.Methods[i] = m
+	}
+	return &d
 }

@@ -36,7 +36,7 @@ func (s *Server) serveNotify(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, maxNotifyBody)
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, "malformed form", http.StatusBadRequest)
+		s.edge.badNotifyBody(w, r, maxNotifyBody, err)
 		return
 	}
 	ch, err := s.deps.store.GetChannel(ctx, r.PathValue("tenant"), r.PathValue("channel"))

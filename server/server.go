@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
 
 	"github.com/reachhq/reach/appconn"
@@ -31,6 +32,8 @@ type Config struct {
 	GRPCAddr        string
 	HTTPAddr        string
 	ShutdownTimeout time.Duration
+	// Limits bound each request; zero fields take DefaultLimits.
+	Limits Limits
 	// OnQueued, when set, is called after messages are queued (sent, re-driven), so a
 	// dispatcher in the same process picks them up without waiting for its poll.
 	OnQueued func()
@@ -54,6 +57,8 @@ type Server struct {
 	grpc     *grpc.Server
 	health   *health.Server
 	registry *prometheus.Registry
+	limits   Limits
+	edge     *edgeErrors
 }
 
 // New builds a server over st; keys seals channel secrets.
@@ -62,23 +67,49 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	// shows exactly what a later read returns.
 	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log), log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	d.replay = replay.New(st, cfg.NotifyMaxAge, func() time.Time { return d.now() })
+	limits := cfg.Limits.withDefaults()
 	reg := prometheus.NewRegistry()
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	reg.MustRegister(metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	d.cache = newReadCache(cfg.KeyCacheFor)
 	auth := &authenticator{keys: st, cache: d.cache, now: d.now}
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(interceptors(log, metrics, auth)...))
-	reachv1.RegisterChannelServiceServer(gs, &channelService{deps: d})
-	reachv1.RegisterTemplateServiceServer(gs, &templateService{deps: d})
-	reachv1.RegisterSubscriptionServiceServer(gs, &subscriptionService{deps: d})
-	reachv1.RegisterMessageServiceServer(gs, &messageService{deps: d})
+	gs := grpc.NewServer(
+		grpc.ChainUnaryInterceptor(interceptors(log, metrics, auth)...),
+		grpc.MaxRecvMsgSize(limits.MaxMessageBytes),
+		grpc.ForceServerCodecV2(newRequestCodec()),
+		grpc.KeepaliveEnforcementPolicy(keepaliveEnforcement),
+		grpc.KeepaliveParams(keepaliveParams),
+	)
 	hs := health.NewServer()
-	healthpb.RegisterHealthServer(gs, hs)
+	// Registered through decodeInChain, so a request that cannot be decoded still passes
+	// the interceptors (logged, counted) and answers INVALID_ARGUMENT.
+	for _, svc := range []struct {
+		desc *grpc.ServiceDesc
+		impl any
+	}{
+		{&reachv1.ChannelService_ServiceDesc, &channelService{deps: d}},
+		{&reachv1.TemplateService_ServiceDesc, &templateService{deps: d}},
+		{&reachv1.SubscriptionService_ServiceDesc, &subscriptionService{deps: d}},
+		{&reachv1.MessageService_ServiceDesc, &messageService{deps: d}},
+		{&healthpb.Health_ServiceDesc, hs},
+	} {
+		gs.RegisterService(decodeInChain(svc.desc), svc.impl)
+	}
 	reflection.Register(gs)
 	metrics.InitializeMetrics(gs)
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
-	return &Server{cfg: cfg, log: log, store: st, deps: d, grpc: gs, health: hs, registry: reg}
+	return &Server{cfg: cfg, log: log, store: st, deps: d, grpc: gs, health: hs, registry: reg,
+		limits: limits, edge: newEdgeErrors(log, limits, reg)}
 }
+
+// The gRPC server's keepalive rules. Enforcement: a client may ping every 10 s at most
+// (grpc-go's own client minimum), also with no call open; more often gets GOAWAY. Params:
+// an idle connection is closed after 15 minutes, and a silent peer is pinged after 2
+// minutes and dropped 20 s later, so dead clients do not hold connections.
+var (
+	keepaliveEnforcement = keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}
+	keepaliveParams      = keepalive.ServerParameters{MaxConnectionIdle: 15 * time.Minute, Time: 2 * time.Minute, Timeout: 20 * time.Second}
+)
 
 // Registry is where the server's metrics live; a dispatcher in the same process adds its
 // own, so /metrics shows both.
@@ -90,16 +121,26 @@ func (s *Server) GRPCServer() *grpc.Server { return s.grpc }
 // Serve listens on both addresses until ctx is done, then shuts down in order: health
 // NOT_SERVING, stop accepting, drain in-flight calls under the shutdown deadline.
 func (s *Server) Serve(ctx context.Context) error {
-	gl, err := net.Listen("tcp", s.cfg.GRPCAddr)
+	gl, hl, err := s.cfg.Listen()
 	if err != nil {
-		return fmt.Errorf("listen grpc %s: %w", s.cfg.GRPCAddr, err)
-	}
-	hl, err := net.Listen("tcp", s.cfg.HTTPAddr)
-	if err != nil {
-		gl.Close()
-		return fmt.Errorf("listen http %s: %w", s.cfg.HTTPAddr, err)
+		return err
 	}
 	return s.ServeListeners(ctx, gl, hl)
+}
+
+// Listen opens the gRPC and HTTP listeners of cfg. `reach serve` calls it before it
+// creates anything, so a port already in use leaves no database or key file behind.
+func (cfg Config) Listen() (gl, hl net.Listener, err error) {
+	gl, err = net.Listen("tcp", cfg.GRPCAddr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen grpc %s: %w", cfg.GRPCAddr, err)
+	}
+	hl, err = net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		gl.Close()
+		return nil, nil, fmt.Errorf("listen http %s: %w", cfg.HTTPAddr, err)
+	}
+	return gl, hl, nil
 }
 
 // ServeListeners is Serve on listeners the caller opened.
@@ -109,7 +150,8 @@ func (s *Server) ServeListeners(ctx context.Context, gl, hl net.Listener) error 
 		return err
 	}
 	defer closeGateway()
-	hsrv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	hsrv := &http.Server{Handler: handler, ReadHeaderTimeout: s.limits.ReadHeaderTimeout, ReadTimeout: s.limits.ReadTimeout,
+		WriteTimeout: s.limits.WriteTimeout, IdleTimeout: s.limits.IdleTimeout, MaxHeaderBytes: http.DefaultMaxHeaderBytes}
 	errc := make(chan error, 2)
 	go func() { errc <- s.grpc.Serve(gl) }()
 	go func() { errc <- hsrv.Serve(hl) }()

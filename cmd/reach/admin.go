@@ -36,14 +36,23 @@ func adminHandler() http.Handler {
 	return mux
 }
 
-// start listens (when an address is set) and serves until ctx is done.
-func (f *adminFlags) start(ctx context.Context, log *slog.Logger) error {
+// listen binds the admin address, if one is set (nil otherwise). Commands bind it before
+// they create anything, like their other listeners.
+func (f *adminFlags) listen() (net.Listener, error) {
 	if f.addr == "" {
-		return nil
+		return nil, nil
 	}
 	l, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		return fmt.Errorf("admin listener: %w", err)
+		return nil, fmt.Errorf("admin listener: %w", err)
+	}
+	return l, nil
+}
+
+// serve serves the admin endpoints on l (if any) until ctx is done.
+func serveAdmin(ctx context.Context, l net.Listener, log *slog.Logger) {
+	if l == nil {
+		return
 	}
 	// No write timeout: a CPU profile or trace streams for as long as it was asked to.
 	srv := &http.Server{Handler: adminHandler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
@@ -59,5 +68,4 @@ func (f *adminFlags) start(ctx context.Context, log *slog.Logger) error {
 		}
 	}()
 	log.Info("admin endpoints listening", "addr", l.Addr().String(), "pprof", "/debug/pprof/")
-	return nil
 }

@@ -76,15 +76,17 @@ func dispatchCmd() *cobra.Command {
 		Long: "Runs only the dispatcher, so senders can be scaled apart from the API. Any number of " +
 			"dispatchers (and `reach serve` replicas) may share one PostgreSQL or MariaDB database.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			al, err := admin.listen()
+			if err != nil {
+				return err
+			}
 			r, closeRun, err := run.start(cmd, false)
 			if err != nil {
 				return err
 			}
 			defer closeRun()
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
-			if err := admin.start(ctx, log); err != nil {
-				return err
-			}
+			serveAdmin(ctx, al, log)
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 			ln, err := net.Listen("tcp", httpAddr)

@@ -27,17 +27,31 @@ func serveCmd() *cobra.Command {
 			if cfg.NotifyMaxAge <= 0 {
 				return fmt.Errorf("--notify-max-age must be positive (default %s)", replay.DefaultMaxAge)
 			}
+			if err := cfg.Limits.Validate(); err != nil {
+				return err
+			}
+			// Ports first: a port in use must fail the start before the database or the key
+			// file is created. Serving closes the listeners; the deferred closes cover an
+			// earlier failure.
+			gl, hl, err := cfg.Listen()
+			if err != nil {
+				return err
+			}
+			defer gl.Close()
+			defer hl.Close()
+			al, err := admin.listen()
+			if err != nil {
+				return err
+			}
 			r, closeRun, err := run.start(cmd, true)
 			if err != nil {
 				return err
 			}
 			defer closeRun()
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
-			if err := admin.start(ctx, log); err != nil {
-				return err
-			}
+			serveAdmin(ctx, al, log)
 			if !dispatch {
-				return server.New(cfg, st, ring, log).Serve(ctx)
+				return server.New(cfg, st, ring, log).ServeListeners(ctx, gl, hl)
 			}
 			// The dispatcher runs beside the API and is joined before the store closes.
 			var d *delivery.Dispatcher
@@ -51,7 +65,7 @@ func serveCmd() *cobra.Command {
 			}
 			defer wait()         // second: let it finish its calls and write their outcomes
 			defer stopDispatch() // first: the API stopped (or never started), so stop sending
-			return srv.Serve(ctx)
+			return srv.ServeListeners(ctx, gl, hl)
 		},
 	}
 	run.register(cmd)
@@ -61,8 +75,20 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", envOr("REACH_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env REACH_GRPC_ADDR)")
 	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", envOr("REACH_HTTP_ADDR", "127.0.0.1:8080"), "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
 	cmd.Flags().DurationVar(&cfg.KeyCacheFor, "key-cache", envDuration("REACH_KEY_CACHE", 5*time.Second), "how long an API key read is reused: a revoked key stops working within this time on every replica; negative: never cache (env REACH_KEY_CACHE)")
+	registerLimits(cmd, &cfg.Limits)
 	cmd.Flags().DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", envDuration("REACH_SHUTDOWN_TIMEOUT", 20*time.Second), "how long in-flight calls may finish on shutdown (env REACH_SHUTDOWN_TIMEOUT)")
 	cmd.Flags().DurationVar(&cfg.NotifyMaxAge, "notify-max-age", envDuration("REACH_NOTIFY_MAX_AGE", replay.DefaultMaxAge),
 		"how old an Alipay notification may be and still apply; older ones are refused, applied ones remembered this long (env REACH_NOTIFY_MAX_AGE)")
 	return cmd
+}
+
+// registerLimits adds the flags of the per-request limits (see server.Limits).
+func registerLimits(cmd *cobra.Command, l *server.Limits) {
+	d, fl := server.DefaultLimits(), cmd.Flags()
+	fl.Int64Var(&l.MaxBodyBytes, "http-max-body-bytes", int64(envInt("REACH_HTTP_MAX_BODY_BYTES", int(d.MaxBodyBytes))), "largest HTTP request body (JSON gateway and notifications); larger is refused with 413 while reading (env REACH_HTTP_MAX_BODY_BYTES)")
+	fl.IntVar(&l.MaxMessageBytes, "grpc-max-message-bytes", envInt("REACH_GRPC_MAX_MESSAGE_BYTES", d.MaxMessageBytes), "largest gRPC request message (env REACH_GRPC_MAX_MESSAGE_BYTES)")
+	fl.DurationVar(&l.ReadHeaderTimeout, "http-read-header-timeout", envDuration("REACH_HTTP_READ_HEADER_TIMEOUT", d.ReadHeaderTimeout), "how long a request's headers may take to arrive (env REACH_HTTP_READ_HEADER_TIMEOUT)")
+	fl.DurationVar(&l.ReadTimeout, "http-read-timeout", envDuration("REACH_HTTP_READ_TIMEOUT", d.ReadTimeout), "how long a whole request, body included, may take to arrive (env REACH_HTTP_READ_TIMEOUT)")
+	fl.DurationVar(&l.WriteTimeout, "http-write-timeout", envDuration("REACH_HTTP_WRITE_TIMEOUT", d.WriteTimeout), "how long a request may take from its headers to the end of its answer; gateway calls get 90% of it as their deadline (env REACH_HTTP_WRITE_TIMEOUT)")
+	fl.DurationVar(&l.IdleTimeout, "http-idle-timeout", envDuration("REACH_HTTP_IDLE_TIMEOUT", d.IdleTimeout), "how long an idle keep-alive connection stays open (env REACH_HTTP_IDLE_TIMEOUT)")
 }

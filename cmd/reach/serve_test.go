@@ -202,7 +202,8 @@ func TestServeKeyConfig(t *testing.T) {
 	}
 }
 
-// TestServePortInUse: a taken port is a clear startup error, not a hang.
+// TestServePortInUse: a taken port is a clear startup error, not a hang, and it is found
+// before anything is written: no database directory, database or key file appears.
 func TestServePortInUse(t *testing.T) {
 	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -210,10 +211,24 @@ func TestServePortInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	p := startServe(t, []string{"REACH_SECRET_KEYS=" + newKeyRing(t)},
-		"--database", "sqlite:"+filepath.Join(t.TempDir(), "reach.db"), "--grpc-addr", freeAddr(t), "--http-addr", l.Addr().String())
-	if code := p.waitExit(failTimeout); code == 0 || !strings.Contains(p.stderr.String(), "listen http "+l.Addr().String()) {
-		t.Fatalf("exit %d, stderr:\n%s", code, p.stderr.String())
+	busy := l.Addr().String()
+	for _, tc := range []struct{ name, grpc, http, want string }{
+		{"http", freeAddr(t), busy, "listen http " + busy},
+		{"grpc", busy, freeAddr(t), "listen grpc " + busy},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			p := startServe(t, nil, "--database", "sqlite:"+filepath.Join(dir, "reach.db"), "--grpc-addr", tc.grpc, "--http-addr", tc.http)
+			if code := p.waitExit(failTimeout); code == 0 || !strings.Contains(p.stderr.String(), tc.want) {
+				t.Fatalf("exit %d, stderr:\n%s", code, p.stderr.String())
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("serve created %s before finding its port taken (%v)", dir, err)
+			}
+			if strings.Contains(p.stderr.String(), keyFileCreatedLog) {
+				t.Errorf("serve created a key file before finding its port taken:\n%s", p.stderr.String())
+			}
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ package sqlite
 import (
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -42,6 +43,9 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("open sqlite store: %w: %w", store.ErrUnavailable, err)
 		}
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("open sqlite store: %w: %w", store.ErrUnavailable, err)
+		}
 	}
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
@@ -73,6 +77,25 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		return nil, err
 	}
 	return &Store{s}, nil
+}
+
+// createPrivate creates the database file with mode 0600 when it does not exist yet.
+// SQLite would create it 0666 less the umask, readable by every local user, and it gives
+// the -wal, -journal and -shm files it makes later the database file's own mode, so
+// creating this one file owner-only covers all of them. An existing file keeps the mode
+// its operator gave it.
+func createPrivate(path string) error {
+	if strings.HasPrefix(path, "file:") {
+		return nil // a URI filename: SQLite resolves it, and creates it, itself
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // DriverDSN turns "sqlite:PATH[?params]" into the file path and the driver's DSN, adding
