@@ -27,7 +27,7 @@ func (s *channelService) CreateChannel(ctx context.Context, req *reachv1.CreateC
 	if c == nil {
 		return nil, invalidField("channel", "required")
 	}
-	sec := checkChannel(&f, "channel.", c)
+	sec := checkChannel(&f, "channel.", c, s.conn.Endpoints())
 	if err := f.err(); err != nil {
 		return nil, err
 	}

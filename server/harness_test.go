@@ -26,6 +26,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	"github.com/reachhq/reach/appconn"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/internal/apikey"
 	"github.com/reachhq/reach/internal/secrets"
@@ -59,7 +60,13 @@ func newTestEnv(t *testing.T) *testEnv {
 // startTestEnv starts a server on the database dsn (migrating it).
 func startTestEnv(t *testing.T, dsn string) *testEnv {
 	t.Helper()
-	srv, st, conn, baseURL, stop := startServerWithSrv(t, dsn)
+	return startTestEnvConfig(t, dsn, Config{ShutdownTimeout: 5 * time.Second, AlipayEndpoints: loopbackAlipay(t)})
+}
+
+// startTestEnvConfig is startTestEnv with the server's configuration.
+func startTestEnvConfig(t *testing.T, dsn string, cfg Config) *testEnv {
+	t.Helper()
+	srv, st, conn, baseURL, stop := startServerConfig(t, dsn, cfg)
 	e := &testEnv{t: t, dsn: dsn, store: st, conn: conn, baseURL: baseURL, keys: map[string]string{}, stop: stop, srv: srv}
 	t.Cleanup(func() { e.stop() })
 	return e
@@ -76,6 +83,13 @@ func startServer(tb testing.TB, dsn string) (st store.Store, conn *grpc.ClientCo
 // startServerWithSrv is startServer that also returns the *Server it runs.
 func startServerWithSrv(tb testing.TB, dsn string) (srv *Server, st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
 	tb.Helper()
+	// The tests' Alipay is the simulator on loopback.
+	return startServerConfig(tb, dsn, Config{ShutdownTimeout: 5 * time.Second, AlipayEndpoints: loopbackAlipay(tb)})
+}
+
+// startServerConfig is startServerWithSrv with the server's configuration.
+func startServerConfig(tb testing.TB, dsn string, cfg Config) (srv *Server, st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
+	tb.Helper()
 	ctx := context.Background()
 	st, _, err := backend.Open(ctx, dsn, backend.Options{AutoMigrate: true})
 	if err != nil {
@@ -86,7 +100,7 @@ func startServerWithSrv(tb testing.TB, dsn string) (srv *Server, st store.Store,
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv = New(Config{ShutdownTimeout: 5 * time.Second}, st, ring, log)
+	srv = New(cfg, st, ring, log)
 	gl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -409,4 +423,14 @@ func jsonString(s string) string {
 func protojsonString(m proto.Message) (string, error) {
 	b, err := protojson.Marshal(m)
 	return string(b), err
+}
+
+// loopbackAlipay is the default allowlist plus loopback, where the tests' simulator runs.
+func loopbackAlipay(tb testing.TB) *appconn.Endpoints {
+	tb.Helper()
+	ep, err := appconn.NewEndpoints(nil, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ep
 }

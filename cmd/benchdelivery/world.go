@@ -63,7 +63,12 @@ func newBench(ctx context.Context, o options, db string) (*bench, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn := appconn.New(st, ring, o.log)
+	// The benchmark's Alipay is the simulator on loopback.
+	ep, err := appconn.NewEndpoints(nil, true)
+	if err != nil {
+		return nil, err
+	}
+	conn := appconn.New(st, ring, o.log, appconn.WithEndpoints(ep))
 	return &bench{World: deliverytest.New(tb, st, conn, nil), tb: tb, conn: conn, dsn: dsn}, nil
 }
 
