@@ -39,26 +39,51 @@ type Connector struct {
 	store store.Store
 	keys  *secrets.KeyRing
 	log   *slog.Logger
+	// endpoints are the Alipay gateways HTTP may call.
+	endpoints *Endpoints
 	// HTTP is the client adapters use; nil means each adapter's default.
 	HTTP *http.Client
 }
 
-// New returns a connector over st; keys opens the channels' secrets. Its adapters share
-// one HTTP client (HTTPClient).
-func New(st store.Store, keys *secrets.KeyRing, log *slog.Logger) *Connector {
-	return &Connector{store: st, keys: keys, log: log, HTTP: HTTPClient()}
+// Option configures a Connector.
+type Option func(*Connector)
+
+// WithEndpoints sets the Alipay gateways the connector's adapters may call; without it they
+// are DefaultEndpoints (Alipay's own hosts, no loopback).
+func WithEndpoints(e *Endpoints) Option {
+	return func(c *Connector) {
+		if e != nil {
+			c.endpoints = e
+		}
+	}
 }
 
-// HTTPClient is a client for Alipay's hosts: it keeps enough idle connections for the many
-// calls a dispatcher has in flight to one host (Go's default keeps two, so every other
-// call would dial and handshake anew), and never follows a redirect (Alipay does not
-// redirect; following one would send a signed request elsewhere).
-func HTTPClient() *http.Client {
+// New returns a connector over st; keys opens the channels' secrets. Its adapters share
+// one HTTP client (HTTPClient), which calls only the allowed endpoints.
+func New(st store.Store, keys *secrets.KeyRing, log *slog.Logger, opts ...Option) *Connector {
+	c := &Connector{store: st, keys: keys, log: log, endpoints: DefaultEndpoints()}
+	for _, o := range opts {
+		o(c)
+	}
+	c.HTTP = HTTPClient(c.endpoints)
+	return c
+}
+
+// Endpoints is the allowlist the connector's HTTP client enforces; the API checks a
+// channel's gateway_url against the same list.
+func (c *Connector) Endpoints() *Endpoints { return c.endpoints }
+
+// HTTPClient is a client for Alipay's hosts: every request goes only to a gateway the
+// allowlist names (checked per request, whatever URL the channel holds); it keeps enough
+// idle connections for the many calls a dispatcher has in flight to one host (Go's default
+// keeps two, so every other call would dial and handshake anew), and never follows a
+// redirect (Alipay does not redirect; following one would send a signed request elsewhere).
+func HTTPClient(e *Endpoints) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 1024
 	t.MaxIdleConnsPerHost = 256
 	t.IdleConnTimeout = 90 * time.Second
-	return &http.Client{Timeout: 30 * time.Second, Transport: t,
+	return &http.Client{Timeout: 30 * time.Second, Transport: guard{endpoints: e, next: t},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 

@@ -79,7 +79,7 @@ func newEnv(t *testing.T, dsn string, mod func(*alipaysim.Config)) *env {
 	if os.Getenv("REACH_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	w := deliverytest.New(t, st, appconn.New(st, ring, log), mod)
+	w := deliverytest.New(t, st, appconn.New(st, ring, log, appconn.WithEndpoints(loopbackAlipay(t))), mod)
 	return &env{World: w, t: t, st: st, sim: w.Sim, log: log}
 }
 
@@ -145,3 +145,13 @@ func (e *env) events(m *store.Message) []*store.MessageEvent {
 
 // accepted counts the sends the simulator accepted for an app.
 func (e *env) accepted(appID string) int { return e.Accepted(appID) }
+
+// loopbackAlipay is the default allowlist plus loopback, where the tests' simulator runs.
+func loopbackAlipay(tb testing.TB) *appconn.Endpoints {
+	tb.Helper()
+	ep, err := appconn.NewEndpoints(nil, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ep
+}

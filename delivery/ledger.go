@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/reachhq/reach/clients/alipayerr"
 	"github.com/reachhq/reach/store"
 )
 
@@ -82,7 +83,7 @@ func (a *attempt) renewToken(ctx context.Context) *store.Outcome {
 	case row != nil && row.State == "EXPIRED":
 		return a.fail("not sent: the recipient's authorization expired: " + row.StateReason)
 	case err != nil:
-		return a.later("could not renew the recipient's access token: "+err.Error(), a.d.cfg.RateLimitDelay)
+		return a.later("could not renew the recipient's access token: "+alipayerr.Public(err), a.d.cfg.RateLimitDelay)
 	case row == nil:
 		return a.later("another dispatcher is renewing the recipient's access token", a.d.cfg.RateLimitDelay)
 	}

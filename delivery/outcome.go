@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -111,6 +110,9 @@ func (a *attempt) sent(res *adapter.SendResult, latency time.Duration) *store.Ou
 // answered applies a failed call's answer (§3 of the delivery issue; rules/ for what it
 // does to the records around the message).
 func (a *attempt) answered(err error, latency time.Duration) *store.Outcome {
+	// Tenants read only alipayerr.Public of it (last_error, reasons); the whole of it,
+	// the transport's words included, is for the operator.
+	a.d.log.Info("alipay call failed", "message", a.c.ID, "channel", a.c.ChannelID, "error", err)
 	ae := storeError(err)
 	class := alipayerr.ClassOf(err)
 	maybe := !rules.Definite(err)
@@ -203,40 +205,25 @@ func (d *Dispatcher) backoff(n int) time.Duration {
 	return t
 }
 
-// storeError keeps Alipay's words (or the transport's) for last_error and the timeline.
+// storeError keeps, for last_error and the timeline, Alipay's words from an answer it
+// signed; of any other failure only what alipayerr.Public shows.
 func storeError(err error) *store.AlipayError {
 	var ae *alipayerr.Error
-	if errors.As(err, &ae) {
-		out := &store.AlipayError{Code: ae.Code, Msg: ae.Msg, SubCode: ae.SubCode, SubMsg: ae.SubMsg}
-		if out.Code == "" && ae.HTTPStatus != 0 {
-			out.Code = fmt.Sprintf("HTTP %d", ae.HTTPStatus)
-		}
-		if out.Msg == "" && out.SubMsg == "" {
-			out.Msg = describe(err)
-		}
-		return out
+	if !errors.As(err, &ae) {
+		return &store.AlipayError{Msg: describe(err)}
 	}
-	return &store.AlipayError{Msg: describe(err)}
+	out := &store.AlipayError{Code: ae.Code, Msg: ae.Msg, SubCode: ae.SubCode, SubMsg: ae.SubMsg}
+	if !ae.Verified {
+		out = &store.AlipayError{Code: alipayerr.SafeCode(ae.Code), SubCode: alipayerr.SafeCode(ae.SubCode)}
+	}
+	if out.Code == "" && ae.HTTPStatus != 0 {
+		out.Code = fmt.Sprintf("HTTP %d", ae.HTTPStatus)
+	}
+	if out.Msg == "" && out.SubMsg == "" {
+		out.Msg = describe(err)
+	}
+	return out
 }
 
-// describe says in a line what Alipay answered.
-func describe(err error) string {
-	var ae *alipayerr.Error
-	if errors.As(err, &ae) {
-		s := ae.Reason()
-		if m := cmp.Or(ae.SubMsg, ae.Msg); m != "" {
-			s += " " + m
-		}
-		if !ae.Verified && ae.Code != "" {
-			s += ", not signed by Alipay"
-		}
-		if ae.Code == "" && ae.Err != nil {
-			s += ": " + ae.Err.Error()
-		}
-		return s
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return "no answer within the call timeout"
-	}
-	return err.Error()
-}
+// describe says in a line what Alipay answered, in words a tenant may read.
+func describe(err error) string { return alipayerr.Public(err) }

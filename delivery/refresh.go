@@ -110,7 +110,7 @@ func (d *Refresher) refreshOne(ctx context.Context, row *store.Subscription) (*s
 	defer cancel()
 	if err != nil {
 		if tokenRefused(err) {
-			return row, d.expire(wctx, row, "Alipay refused to refresh the token: "+err.Error())
+			return row, d.expire(wctx, row, "Alipay refused to refresh the token: "+alipayerr.Public(err))
 		}
 		// Anything else (Alipay unreachable, the channel's own credentials failing) says
 		// nothing about the user's authorization: give the lease back and try again later.

@@ -18,12 +18,23 @@ import (
 // Alipay may leave unsigned: open question 5): acting on it only holds messages until an
 // operator looks, never loses them.
 func ChannelRefused(err error) (string, bool) {
+	if errors.Is(err, alipayerr.ErrEndpointNotAllowed) {
+		// Not Alipay's word but the operator's: nothing on this channel can be sent until its
+		// gateway_url names an allowed gateway, so it is held like refused credentials.
+		return "not called: " + endpointRefusal, true
+	}
 	var ae *alipayerr.Error
 	if !errors.As(err, &ae) || ae.Class != alipayerr.Auth {
 		return "", false
 	}
-	return "Alipay rejected the credentials: " + ae.Reason() + " " + cmp.Or(ae.SubMsg, ae.Msg, errText(ae.Err)), true
+	// Public: an unsigned refusal is acted on, but its words are not shown (whoever
+	// answered chose them).
+	return "Alipay rejected the credentials: " + alipayerr.Public(err), true
 }
+
+// endpointRefusal is the public reason of a call the allowlist stopped.
+const endpointRefusal = "the channel's gateway_url is not one of the Alipay gateways this server may call " +
+	"(the operator lists them with --alipay-hosts); correct gateway_url"
 
 // TemplateGone reports whether Alipay said, in a signed answer, that the template no
 // longer exists, and the template's INVALID reason (the Jiguang behaviour: Alipay has no
@@ -83,17 +94,4 @@ func signed(err error, class alipayerr.Class) (*alipayerr.Error, bool) {
 	return nil, false
 }
 
-func reasonOf(err error) string {
-	var ae *alipayerr.Error
-	if errors.As(err, &ae) {
-		return ae.Reason() + " " + cmp.Or(ae.SubMsg, ae.Msg)
-	}
-	return errText(err)
-}
-
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
+func reasonOf(err error) string { return alipayerr.Public(err) }

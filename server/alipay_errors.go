@@ -14,11 +14,19 @@ import (
 )
 
 // alipayStatus turns a failed Alipay call made on the caller's behalf (claim, sync,
-// authorize) into a status whose ErrorInfo carries Alipay's own code and words.
-func alipayStatus(what string, err error) error {
+// authorize) into a status whose ErrorInfo carries Alipay's code, and its words when Alipay
+// signed them. The message is alipayerr.Public: nothing an unsigned answer said, and one
+// text for every way of not reaching the gateway; the whole error goes to the log.
+func (d *deps) alipayStatus(ctx context.Context, what string, err error) error {
+	d.log.WarnContext(ctx, "alipay call failed", "call", what, "error", err)
+	msg := what + ": " + alipayerr.Public(err)
+	if errors.Is(err, alipayerr.ErrEndpointNotAllowed) {
+		reason, _ := rules.ChannelRefused(err)
+		return status.Error(codes.FailedPrecondition, what+": "+reason)
+	}
 	var ae *alipayerr.Error
 	if !errors.As(err, &ae) {
-		return status.Errorf(codes.Unavailable, "%s: Alipay could not be reached: %v", what, err)
+		return status.Error(codes.Unavailable, msg)
 	}
 	code := codes.FailedPrecondition
 	switch ae.Class {
@@ -29,9 +37,13 @@ func alipayStatus(what string, err error) error {
 	case alipayerr.BadRequest:
 		code = codes.InvalidArgument
 	}
-	st := status.New(code, what+": "+ae.Error())
+	st := status.New(code, msg)
 	info := &errdetails.ErrorInfo{Reason: "ALIPAY_" + ae.Class.String(), Domain: errorDomain, Metadata: map[string]string{}}
-	for k, v := range map[string]string{"code": ae.Code, "msg": ae.Msg, "sub_code": ae.SubCode, "sub_msg": ae.SubMsg} {
+	fields := map[string]string{"code": alipayerr.SafeCode(ae.Code), "sub_code": alipayerr.SafeCode(ae.SubCode)}
+	if ae.Verified {
+		fields = map[string]string{"code": ae.Code, "msg": ae.Msg, "sub_code": ae.SubCode, "sub_msg": ae.SubMsg}
+	}
+	for k, v := range fields {
 		if v != "" {
 			info.Metadata[k] = v
 		}

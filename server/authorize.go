@@ -37,7 +37,7 @@ func (s *subscriptionService) AuthorizeUser(ctx context.Context, req *reachv1.Au
 	tok, err := authz.ApplyToken(actx, req.AuthCode)
 	if err != nil {
 		s.noteAlipayVerdict(ctx, ch, nil, err)
-		return nil, alipayStatus("apply token", err)
+		return nil, s.alipayStatus(ctx, "apply token", err)
 	}
 	// The auth code is spent: keep the tokens even if the caller goes away now.
 	wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)

@@ -458,5 +458,5 @@ func TestTokenRefreshOverlapping(t *testing.T) {
 // refresher is a token refresher over the test server's store, as a dispatcher replica
 // runs one (each call gives another replica).
 func (e *testEnv) refresher() *delivery.Refresher {
-	return delivery.NewRefresher(e.srv.deps.store, appconn.New(e.srv.deps.store, e.srv.deps.keys, e.srv.deps.log), e.srv.deps.log)
+	return delivery.NewRefresher(e.srv.deps.store, appconn.New(e.srv.deps.store, e.srv.deps.keys, e.srv.deps.log, appconn.WithEndpoints(e.srv.deps.conn.Endpoints())), e.srv.deps.log)
 }

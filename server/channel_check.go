@@ -7,9 +7,10 @@ import (
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 )
 
-// checkChannel validates a whole channel as it will be stored, fills output-only credential
-// fields and returns the secrets taken out of it.
-func checkChannel(f *fieldErrors, p string, c *reachv1.Channel) appconn.Secrets {
+// checkChannel validates a whole channel as it will be stored (its gateway URL against the
+// operator's allowlist ep), fills output-only credential fields and returns the secrets
+// taken out of it.
+func checkChannel(f *fieldErrors, p string, c *reachv1.Channel, ep *appconn.Endpoints) appconn.Secrets {
 	if c.DisplayName == "" || utf8.RuneCountInString(c.DisplayName) > 200 {
 		f.add(p+"display_name", "required, at most 200 characters")
 	}
@@ -17,13 +18,13 @@ func checkChannel(f *fieldErrors, p string, c *reachv1.Channel) appconn.Secrets 
 	switch c.Type {
 	case reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT, reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_MINI_PROGRAM:
 		if op := c.GetOpenPlatform(); op != nil {
-			sec = checkOpenPlatform(f, p+"open_platform.", op)
+			sec = checkOpenPlatform(f, p+"open_platform.", op, ep)
 		} else {
 			f.add(p+"open_platform", "required: "+c.Type.String()+" channels use Open Platform credentials")
 		}
 	case reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_PLUS_MINI_PROGRAM:
 		if ap := c.GetAlipayPlus(); ap != nil {
-			sec = checkAlipayPlus(f, p+"alipay_plus.", ap)
+			sec = checkAlipayPlus(f, p+"alipay_plus.", ap, ep)
 		} else {
 			f.add(p+"alipay_plus", "required: Alipay+ channels use alipay_plus credentials")
 		}

@@ -1,15 +1,15 @@
 package server
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"net"
-	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/reachhq/reach/appconn"
+	"github.com/reachhq/reach/clients/gateway"
 	"github.com/reachhq/reach/clients/rsakey"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 )
@@ -23,7 +23,7 @@ var (
 
 // checkOpenPlatform validates Open Platform credentials, fills their output-only fields
 // (fingerprints, certificate serial numbers) and moves the secrets out of c.
-func checkOpenPlatform(f *fieldErrors, p string, c *reachv1.OpenPlatformCredentials) appconn.Secrets {
+func checkOpenPlatform(f *fieldErrors, p string, c *reachv1.OpenPlatformCredentials, ep *appconn.Endpoints) appconn.Secrets {
 	if !appIDPattern.MatchString(c.AppId) {
 		f.add(p+"app_id", "required: the Alipay app id, up to 32 letters or digits")
 	}
@@ -69,7 +69,8 @@ func checkOpenPlatform(f *fieldErrors, p string, c *reachv1.OpenPlatformCredenti
 			c.EncryptKeyInfo = &reachv1.SecretInfo{Set: true, Fingerprint: shortFingerprint(raw)}
 		}
 	}
-	checkGatewayURL(f, p+"gateway_url", c.GatewayUrl, false)
+	// An empty URL means production, which the operator may not allow either.
+	checkGatewayURL(f, p+"gateway_url", cmp.Or(c.GatewayUrl, gateway.DefaultGatewayURL), ep)
 	return sec
 }
 
@@ -109,7 +110,7 @@ func checkCertMode(f *fieldErrors, p string, c *reachv1.OpenPlatformCredentials,
 }
 
 // checkAlipayPlus validates Alipay+ credentials like checkOpenPlatform.
-func checkAlipayPlus(f *fieldErrors, p string, c *reachv1.AlipayPlusCredentials) appconn.Secrets {
+func checkAlipayPlus(f *fieldErrors, p string, c *reachv1.AlipayPlusCredentials, ep *appconn.Endpoints) appconn.Secrets {
 	sec := appconn.Secrets{MerchantPrivateKey: c.MerchantPrivateKey}
 	c.MerchantPrivateKey, c.MerchantPrivateKeyInfo, c.PlatformPublicKeyFingerprint = "", nil, ""
 	if !clientIDPattern.MatchString(c.ClientId) {
@@ -141,35 +142,23 @@ func checkAlipayPlus(f *fieldErrors, p string, c *reachv1.AlipayPlusCredentials)
 	if c.CustomerBelongsTo != "" && !belongsToPattern.MatchString(c.CustomerBelongsTo) {
 		f.add(p+"customer_belongs_to", "must be a super app code such as ALIPAY_CN, ALIPAY_HK, TNG, GCASH")
 	}
-	checkGatewayURL(f, p+"gateway_url", c.GatewayUrl, true)
+	if c.GatewayUrl == "" {
+		f.add(p+"gateway_url", "required")
+	} else {
+		checkGatewayURL(f, p+"gateway_url", c.GatewayUrl, ep)
+	}
 	return sec
 }
 
-// checkGatewayURL accepts https URLs, and plain http only on loopback hosts (a local
-// simulator), so credentials are never sent in clear over a network.
-func checkGatewayURL(f *fieldErrors, field, raw string, required bool) {
-	if raw == "" {
-		if required {
-			f.add(field, "required")
-		}
-		return
+// checkGatewayURL accepts only the Alipay gateways the operator allows (https, no user
+// info; plain http only on an allowed loopback host), so a tenant cannot make Reach post
+// signed requests to any other host.
+func checkGatewayURL(f *fieldErrors, field, raw string, ep *appconn.Endpoints) {
+	if len(raw) > 1024 {
+		f.add(field, "must be at most 1024 characters")
+	} else if err := ep.Check(raw); err != nil {
+		f.add(field, err.Error())
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || len(raw) > 1024 {
-		f.add(field, "must be an absolute https URL")
-		return
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		f.add(field, "must use https (plain http is allowed only for loopback hosts)")
-	}
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // shortFingerprint identifies a symmetric secret without revealing it.

@@ -71,7 +71,7 @@ func (s *channelService) mergeUpdate(ctx context.Context, rec *store.Channel, in
 	merged := withSecrets(current, old)
 	var f fieldErrors
 	credsChanged := applyChannelMask(&f, merged, in, paths)
-	sec := checkChannel(&f, "channel.", merged)
+	sec := checkChannel(&f, "channel.", merged, s.conn.Endpoints())
 	if err := f.err(); err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (s *channelService) CreateChannel(ctx context.Context, req *reachv1.CreateC
 	if c == nil {
 		return nil, invalidField("channel", "required")
 	}
-	sec := checkChannel(&f, "channel.", c)
+	sec := checkChannel(&f, "channel.", c, s.conn.Endpoints())
 	if err := f.err(); err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *channelService) ListChannels(ctx context.Context, req *reachv1.ListChan
 	}
 	recs, next, err := s.store.ListChannels(ctx, tenantOf(ctx), filter, p)
 	if err != nil {
-		return nil, listErr(err)
+		return nil, listErr(err, req.Filter)
 	}
 	resp := &reachv1.ListChannelsResponse{NextPageToken: next}
 	for _, r := range recs {

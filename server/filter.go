@@ -39,6 +39,12 @@ func parseFilter(filter string, allowed map[string][]string) ([]filterTerm, erro
 			return nil, fmt.Errorf("incomplete term at the end: expected `field op value`")
 		}
 		t := filterTerm{Field: toks[i], Op: toks[i+1], Value: unquote(toks[i+2])}
+		// The request's text was checked (validateInterceptor), but an escape such as \x00
+		// makes a control character only now; refused here, it is a filter error on every
+		// database rather than whatever each database makes of it.
+		if problem := controlProblem(t.Value); problem != "" {
+			return nil, fmt.Errorf("the value of %q %s", t.Field, problem)
+		}
 		ops, ok := allowed[t.Field]
 		if !ok {
 			return nil, fmt.Errorf("unknown field %q; known: %s", t.Field, strings.Join(slices.Sorted(maps.Keys(allowed)), ", "))

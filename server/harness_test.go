@@ -26,6 +26,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	"github.com/reachhq/reach/appconn"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/internal/apikey"
 	"github.com/reachhq/reach/internal/secrets"
@@ -63,7 +64,13 @@ func newTestEnv(t *testing.T) *testEnv {
 // startTestEnv starts a server on the database dsn (migrating it).
 func startTestEnv(t *testing.T, dsn string) *testEnv {
 	t.Helper()
-	srv, st, conn, baseURL, stop := startServerWithSrv(t, dsn)
+	return startTestEnvConfig(t, dsn, testConfig(t))
+}
+
+// startTestEnvConfig is startTestEnv with the server's configuration.
+func startTestEnvConfig(t *testing.T, dsn string, cfg Config) *testEnv {
+	t.Helper()
+	srv, st, conn, baseURL, stop := startServerConfig(t, dsn, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	e := &testEnv{t: t, dsn: dsn, store: st, conn: conn, baseURL: baseURL, keys: map[string]string{}, stop: stop, srv: srv}
 	t.Cleanup(func() { e.stop() })
 	return e
@@ -80,7 +87,13 @@ func startServer(tb testing.TB, dsn string) (st store.Store, conn *grpc.ClientCo
 // startServerWithSrv is startServer that also returns the *Server it runs.
 func startServerWithSrv(tb testing.TB, dsn string) (srv *Server, st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
 	tb.Helper()
-	return startServerConfig(tb, dsn, Config{ShutdownTimeout: 5 * time.Second, KeyCacheFor: testKeyCacheFor}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The tests' Alipay is the simulator on loopback.
+	return startServerConfig(tb, dsn, testConfig(tb), slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// testConfig is the configuration of the test servers.
+func testConfig(tb testing.TB) Config {
+	return Config{ShutdownTimeout: 5 * time.Second, KeyCacheFor: testKeyCacheFor, AlipayEndpoints: loopbackAlipay(tb)}
 }
 
 // startServerConfig is startServerWithSrv with the server's config and logger.
@@ -418,4 +431,14 @@ func jsonString(s string) string {
 func protojsonString(m proto.Message) (string, error) {
 	b, err := protojson.Marshal(m)
 	return string(b), err
+}
+
+// loopbackAlipay is the default allowlist plus loopback, where the tests' simulator runs.
+func loopbackAlipay(tb testing.TB) *appconn.Endpoints {
+	tb.Helper()
+	ep, err := appconn.NewEndpoints(nil, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ep
 }

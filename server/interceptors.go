@@ -31,7 +31,7 @@ type callInfo struct {
 type callInfoKey struct{}
 
 // interceptors returns the unary chain in its one explicit order:
-// recovery → request id → logging → metrics → auth → error mapping → handler.
+// recovery → request id → logging → metrics → auth → validation → error mapping → handler.
 // Recovery is outermost so a panic anywhere becomes INTERNAL; error mapping is innermost so
 // logging and metrics see the final codes. The JSON gateway reaches the handlers through an
 // in-process gRPC connection, so it passes through this same chain.
@@ -45,6 +45,7 @@ func interceptors(log *slog.Logger, metrics *grpcprom.ServerMetrics, auth *authe
 		logging.UnaryServerInterceptor(slogAdapter(log), logging.WithLogOnEvents(logging.FinishCall), logging.WithFieldsFromContext(requestIDFields), logging.WithLevels(codeLevel)),
 		metrics.UnaryServerInterceptor(),
 		authInterceptor(log, auth),
+		validateInterceptor,
 		errorInterceptor(log),
 	}
 }

@@ -43,7 +43,7 @@ func (s *messageService) ListMessages(ctx context.Context, req *reachv1.ListMess
 	}
 	recs, next, err := s.store.ListMessages(ctx, tenantOf(ctx), filter, p)
 	if err != nil {
-		return nil, listErr(err)
+		return nil, listErr(err, req.Filter)
 	}
 	out, err := messagesToProto(recs)
 	return &reachv1.ListMessagesResponse{Messages: out, NextPageToken: next}, err
@@ -193,7 +193,7 @@ func (s *messageService) ListMessageEvents(ctx context.Context, req *reachv1.Lis
 	}
 	evs, next, err := s.store.ListMessageEvents(ctx, m.TenantID, m.ID, pg)
 	if err != nil {
-		return nil, listErr(err)
+		return nil, listErr(err, "")
 	}
 	out := &reachv1.ListMessageEventsResponse{NextPageToken: next}
 	if pg.Token == "" { // the first step is the message's creation, told by the message itself

@@ -34,6 +34,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Limits bound each request; zero fields take DefaultLimits.
 	Limits Limits
+	// AlipayEndpoints are the Alipay gateways channels may name and Reach may call; nil
+	// means appconn.DefaultEndpoints (Alipay's own hosts, no loopback).
+	AlipayEndpoints *appconn.Endpoints
 	// OnQueued, when set, is called after messages are queued (sent, re-driven), so a
 	// dispatcher in the same process picks them up without waiting for its poll.
 	OnQueued func()
@@ -65,7 +68,7 @@ type Server struct {
 func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *Server {
 	// Times are kept to the microsecond, as every database stores them, so a response
 	// shows exactly what a later read returns.
-	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log), log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log, appconn.WithEndpoints(cfg.AlipayEndpoints)), log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	d.replay = replay.New(st, cfg.NotifyMaxAge, func() time.Time { return d.now() })
 	limits := cfg.Limits.withDefaults()
 	reg := prometheus.NewRegistry()

@@ -84,11 +84,15 @@ func checkEtag(sent string, rev int64) error {
 	return nil
 }
 
-// listErr names page_token when the store could not read it (the only part of a List
-// request the store itself interprets).
-func listErr(err error) error {
-	if errors.Is(err, store.ErrInvalid) {
+// listErr names the part of a List request the store could not use: page_token when the
+// store says so, else the filter (whose values are the only other text it compares); a
+// request without either keeps the store's own error.
+func listErr(err error, filter string) error {
+	switch {
+	case errors.Is(err, store.ErrPageToken):
 		return invalidField("page_token", "is not a token this service returned for this listing")
+	case errors.Is(err, store.ErrInvalid) && filter != "":
+		return invalidField("filter", "cannot be applied: a value is not one this listing can compare")
 	}
 	return err
 }

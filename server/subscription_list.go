@@ -20,7 +20,7 @@ func (s *subscriptionService) ListSubscriptions(ctx context.Context, req *reachv
 	}
 	recs, next, err := s.store.ListSubscriptions(ctx, ch.TenantID, ch.ID, filter, p)
 	if err != nil {
-		return nil, listErr(err)
+		return nil, listErr(err, req.Filter)
 	}
 	resp := &reachv1.ListSubscriptionsResponse{NextPageToken: next}
 	for _, r := range recs {

@@ -56,7 +56,7 @@ func (s *subscriptionService) SyncSubscriptions(ctx context.Context, req *reachv
 			one = tpls[0]
 		}
 		s.noteAlipayVerdict(ctx, ch, one, err)
-		return nil, alipayStatus("query subscriptions", err)
+		return nil, s.alipayStatus(ctx, "query subscriptions", err)
 	}
 	byID := map[string]adapter.Relation{}
 	for _, r := range rels {

@@ -53,7 +53,7 @@ func (s *templateService) ClaimTemplate(ctx context.Context, req *reachv1.ClaimT
 		FirstEnabled: req.FirstEnabled, RemarkEnabled: req.RemarkEnabled, ImageEnabled: req.ImageEnabled})
 	if err != nil {
 		s.noteAlipayVerdict(ctx, ch, nil, err)
-		return nil, alipayStatus("claim template "+req.LibCode, err)
+		return nil, s.alipayStatus(ctx, "claim template "+req.LibCode, err)
 	}
 	t := claimedTemplate(claimed, req)
 	// The template exists at Alipay now: store it even if the caller goes away.

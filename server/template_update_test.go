@@ -299,7 +299,7 @@ func TestClaimTemplate(t *testing.T) {
 		return claimWith(name, claimReq(parent), want)
 	}
 	c := claim("claim", "channels/life", codes.Unavailable)
-	c.msg = "claim template AM0001: alipay: RETRYABLE"
+	c.msg = "claim template AM0001: could not reach the Alipay gateway"
 	e.runBoth(c)
 	tpls := &reachv1.ListTemplatesResponse{}
 	e.must(mListTemplates, &reachv1.ListTemplatesRequest{Parent: "channels/life"}, tpls)

@@ -91,7 +91,7 @@ func (s *templateService) ListTemplates(ctx context.Context, req *reachv1.ListTe
 	}
 	recs, next, err := s.store.ListTemplates(ctx, ch.TenantID, ch.ID, filter, p)
 	if err != nil {
-		return nil, listErr(err)
+		return nil, listErr(err, req.Filter)
 	}
 	resp := &reachv1.ListTemplatesResponse{NextPageToken: next}
 	for _, r := range recs {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/reachhq/reach/appconn"
+	"github.com/reachhq/reach/clients/alipayerr"
 	"github.com/reachhq/reach/rules"
 	"github.com/reachhq/reach/store"
 )
@@ -32,7 +33,7 @@ func (d *deps) verify(ctx context.Context, ch *store.Channel) {
 		// A check that could not run says nothing about the credentials: a channel Alipay
 		// accepted (or rejected) keeps that state, so an outage never stops a working
 		// channel; only the reason tells. New and rotated credentials are UNVERIFIED already.
-		ch.StateReason = "verification could not run: " + err.Error()
+		ch.StateReason = "verification could not run: " + alipayerr.Public(err)
 		d.log.WarnContext(ctx, "channel verification could not run", "channel", ch.ID, "error", err)
 	}
 }

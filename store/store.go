@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -20,6 +21,8 @@ var (
 	ErrConflict = errors.New("revision conflict")
 	// ErrInvalid: the request is structurally impossible for the store (bad page token, …).
 	ErrInvalid = errors.New("invalid store request")
+	// ErrPageToken: a page token the store did not issue for this listing (an ErrInvalid).
+	ErrPageToken = fmt.Errorf("%w: not a page token of this listing", ErrInvalid)
 	// ErrUnavailable: the database could not be reached or the schema is not current.
 	ErrUnavailable = errors.New("store unavailable")
 	// ErrOverloaded: more writes are waiting than the store accepts; retry shortly.

@@ -45,6 +45,11 @@ var classNames = map[Class]string{
 	NotSubscribed: "NOT_SUBSCRIBED", BadRequest: "BAD_REQUEST", Permanent: "PERMANENT",
 }
 
+// ErrEndpointNotAllowed: the call was not made because its URL is not one of the Alipay
+// gateways the operator allows (appconn.Endpoints). Nothing can be sent on the channel until
+// its gateway_url is corrected, and no byte of the request left Reach.
+var ErrEndpointNotAllowed = errors.New("the gateway URL is not one of the Alipay gateways this server may call")
+
 func (c Class) String() string {
 	if n, ok := classNames[c]; ok {
 		return n
@@ -92,13 +97,20 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Reason is a short stable form for state reasons, e.g. "40004/MSG_TEMPLATE_NOT_EXIST".
+// Reason is a short stable form for state reasons, e.g. "40004/MSG_TEMPLATE_NOT_EXIST". The
+// codes of an answer nobody signed are shown only when they look like codes.
 func (e *Error) Reason() string {
+	code, sub := e.Code, e.SubCode
+	if !e.Verified {
+		code, sub = SafeCode(code), SafeCode(sub)
+	}
 	switch {
-	case e.Code != "" && e.SubCode != "":
-		return e.Code + "/" + e.SubCode
-	case e.Code != "":
-		return e.Code
+	case code != "" && sub != "":
+		return code + "/" + sub
+	case code != "":
+		return code
+	case sub != "":
+		return sub
 	case e.HTTPStatus != 0:
 		return fmt.Sprintf("HTTP %d", e.HTTPStatus)
 	}

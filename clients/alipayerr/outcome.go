@@ -16,7 +16,8 @@ import (
 // request was written, an unreadable answer) and any error that is not an *Error, since a
 // transport failure is Retryable too (ClassOf). It is false for such an error when the
 // request certainly never left: a dial error — a *net.OpError whose Op is "dial", a refused
-// connection (ECONNREFUSED) or a DNS failure (*net.DNSError) — anywhere in the chain of the
+// connection (ECONNREFUSED), a DNS failure (*net.DNSError) or a URL the allowlist refused
+// (ErrEndpointNotAllowed) — anywhere in the chain of the
 // call's own error. A dial error inside a nested *Error belongs to another call (such as a
 // certificate download made while reading Alipay's answer) and does not count.
 //
@@ -50,6 +51,9 @@ func MaybeDelivered(err error) bool {
 // error: the connection to Alipay was never made, so no byte of the request left. It does
 // not descend into a nested *Error, which is another call's failure.
 func neverSent(err error) bool {
+	if x, ok := err.(interface{ Is(error) bool }); err == ErrEndpointNotAllowed || (ok && x.Is(ErrEndpointNotAllowed)) {
+		return true // refused by the allowlist before a connection was made
+	}
 	switch x := err.(type) {
 	case nil, *Error:
 		return false

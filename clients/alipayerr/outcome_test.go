@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"syscall"
 	"testing"
@@ -123,6 +124,7 @@ func TestMaybeDelivered(t *testing.T) {
 		{"dial deadline", &net.OpError{Op: "dial", Net: "tcp", Err: context.DeadlineExceeded}, false},
 		{"connection refused", fmt.Errorf("connect: %w", syscall.ECONNREFUSED), false},
 		{"joined", errors.Join(io.EOF, dialErr), false},
+		{"refused by the allowlist", &Error{Class: Retryable, Err: &url.Error{Op: "Post", URL: "https://x/", Err: fmt.Errorf("no: %w", ErrEndpointNotAllowed)}}, false},
 		// a dial error of another call (a certificate download while reading the answer)
 		{"nested *Error", &Error{Class: Retryable, Err: fmt.Errorf("cert rotation: %w", &Error{Class: Retryable, Err: dialErr})}, true},
 		// Alipay's definite refusal

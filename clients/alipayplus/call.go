@@ -91,11 +91,16 @@ func (c *Client) handleResponse(status int, h http.Header, raw []byte, uri strin
 	}
 	if err := c.verifyResponse(h, raw, uri); err != nil {
 		// Say what the unverified body claims (often INVALID_SIGNATURE, which points at the
-		// merchant key) without trusting it for the classification.
-		if r := peekResult(raw); r != nil && len(r.ResultMessage) <= 256 {
-			err = fmt.Errorf("%w (unverified result %s/%s %q)", err, r.ResultStatus, r.ResultCode, r.ResultMessage)
+		// merchant key) without trusting it for the classification. Msg, which tenants read,
+		// keeps only its codes; its resultMessage, anyone's text, goes to Err for the log.
+		msg := "the answer's signature does not verify with platform_public_key"
+		if r := peekResult(raw); r != nil {
+			msg += fmt.Sprintf(" (it claims %s/%s)", alipayerr.SafeCode(r.ResultStatus), alipayerr.SafeCode(r.ResultCode))
+			if len(r.ResultMessage) <= 256 {
+				err = fmt.Errorf("%w (unverified result %s/%s %q)", err, r.ResultStatus, r.ResultCode, r.ResultMessage)
+			}
 		}
-		return &alipayerr.Error{Class: alipayerr.Auth, Err: err}
+		return &alipayerr.Error{Class: alipayerr.Auth, Msg: msg, Err: err}
 	}
 	r := peekResult(raw)
 	if r == nil {

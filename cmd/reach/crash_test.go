@@ -71,7 +71,7 @@ func crashWorld(t *testing.T, dsn, ring string) (*deliverytest.World, []delivery
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := deliverytest.New(t, st, appconn.New(st, kr, slog.New(slog.NewTextHandler(io.Discard, nil))), func(c *alipaysim.Config) {
+	w := deliverytest.New(t, st, appconn.New(st, kr, slog.New(slog.NewTextHandler(io.Discard, nil)), appconn.WithEndpoints(mustEndpoints(t))), func(c *alipaysim.Config) {
 		c.MaxRecords = 1 << 20
 		c.AccessTokenTTL = alipaysim.Duration(24 * time.Hour)
 	})
@@ -99,7 +99,8 @@ func crashRun(t *testing.T, dsn string, replicas, n, kills int) {
 	sender, _ := createKey(t, nil, "--tenant", "acme", "--role", "sender", "--database", dsn)
 	env := func(replica string) []string {
 		return []string{"REACH_DATABASE=" + dsn, "REACH_SECRET_KEYS=" + ring, "REACH_REPLICA=" + replica,
-			"REACH_LEASE=" + envOr("REACH_CRASH_LEASE", "6s"), "REACH_CALL_TIMEOUT=" + envOr("REACH_CRASH_CALL_TIMEOUT", "3s"), "REACH_POLL=50ms", "REACH_LOG_LEVEL=warn"}
+			"REACH_LEASE=" + envOr("REACH_CRASH_LEASE", "6s"), "REACH_CALL_TIMEOUT=" + envOr("REACH_CRASH_CALL_TIMEOUT", "3s"), "REACH_POLL=50ms", "REACH_LOG_LEVEL=warn",
+			"REACH_ALIPAY_ALLOW_LOOPBACK=true"} // the simulator is on loopback
 	}
 	procs := make([]*serveProc, replicas)
 	names := make([]string, replicas)
@@ -271,4 +272,14 @@ func stateCounts(t *testing.T, w *deliverytest.World, channelID string) map[stri
 		}
 		p.Token = next
 	}
+}
+
+// mustEndpoints allows the simulator on loopback.
+func mustEndpoints(tb testing.TB) *appconn.Endpoints {
+	tb.Helper()
+	ep, err := appconn.NewEndpoints(nil, true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ep
 }

@@ -140,9 +140,14 @@ func (e *demoEnv) startReach(ctx context.Context, ring *secrets.KeyRing, log *sl
 	}
 	e.grpcAddr, e.httpURL = gl.Addr().String(), "http://"+hl.Addr().String()
 	// The API and the dispatcher, as `reach serve` runs them.
+	// The demo's Alipay is the simulator on loopback, which production never allows.
+	ep, err := appconn.NewEndpoints(nil, true)
+	if err != nil {
+		return err
+	}
 	var d *delivery.Dispatcher
-	srv := server.New(server.Config{ShutdownTimeout: 5 * time.Second, OnQueued: func() { d.Wake() }}, e.store, ring, log)
-	d = delivery.New(delivery.Config{}, e.store, appconn.New(e.store, ring, log), log, srv.Registry())
+	srv := server.New(server.Config{ShutdownTimeout: 5 * time.Second, OnQueued: func() { d.Wake() }, AlipayEndpoints: ep}, e.store, ring, log)
+	d = delivery.New(delivery.Config{}, e.store, appconn.New(e.store, ring, log, appconn.WithEndpoints(ep)), log, srv.Registry())
 	// Not ctx: Ctrl-C during --hold must stop Reach in order, through stopReach.
 	sctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -41,11 +41,12 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 }
 
 // start runs a dispatcher over st until ctx is done; the returned function waits for it.
-func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets.KeyRing, log *slog.Logger, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
+// ep are the Alipay gateways it may call.
+func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets.KeyRing, ep *appconn.Endpoints, log *slog.Logger, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
 	if err := f.cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
-	d := delivery.New(f.cfg, st, appconn.New(st, ring, log), log, reg)
+	d := delivery.New(f.cfg, st, appconn.New(st, ring, log, appconn.WithEndpoints(ep)), log, reg)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -102,7 +103,7 @@ func dispatchCmd() *cobra.Command {
 					log.Error("metrics listener failed", "error", err)
 				}
 			}()
-			_, wait, err := disp.start(ctx, st, ring, log, reg)
+			_, wait, err := disp.start(ctx, st, ring, r.endpoints, log, reg)
 			if err != nil {
 				return err
 			}

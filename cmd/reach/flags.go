@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/store/backend"
@@ -137,12 +138,14 @@ func newLogger(format, level string) (*slog.Logger, error) {
 type runFlags struct {
 	db                  dbFlags
 	keys                keyFlags
+	alipay              alipayFlags
 	logFormat, logLevel string
 }
 
 func (f *runFlags) register(cmd *cobra.Command) {
 	f.db.register(cmd)
 	f.keys.register(cmd)
+	f.alipay.register(cmd)
 	cmd.Flags().StringVar(&f.logFormat, "log-format", envOr("REACH_LOG_FORMAT", "text"), "log format: text or json (env REACH_LOG_FORMAT)")
 	cmd.Flags().StringVar(&f.logLevel, "log-level", envOr("REACH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env REACH_LOG_LEVEL)")
 }
@@ -153,6 +156,8 @@ type running struct {
 	log  *slog.Logger
 	st   store.Store
 	ring *secrets.KeyRing
+	// endpoints are the Alipay gateways this process may call.
+	endpoints *appconn.Endpoints
 }
 
 // start opens the log, the store and the key ring; createKeys lets an SQLite database get
@@ -160,6 +165,9 @@ type running struct {
 // migrated on purpose with `reach migrate`, and an old schema is refused. close undoes it.
 func (f *runFlags) start(cmd *cobra.Command, createKeys bool) (r running, close func(), err error) {
 	if r.log, err = newLogger(f.logFormat, f.logLevel); err != nil {
+		return r, nil, err
+	}
+	if r.endpoints, err = f.alipay.endpoints(); err != nil {
 		return r, nil, err
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)

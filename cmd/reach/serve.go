@@ -50,6 +50,7 @@ func serveCmd() *cobra.Command {
 			defer closeRun()
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
 			serveAdmin(ctx, al, log)
+			cfg.AlipayEndpoints = r.endpoints
 			if !dispatch {
 				return server.New(cfg, st, ring, log).ServeListeners(ctx, gl, hl)
 			}
@@ -58,7 +59,7 @@ func serveCmd() *cobra.Command {
 			cfg.OnQueued = func() { d.Wake() }
 			srv := server.New(cfg, st, ring, log)
 			dctx, stopDispatch := context.WithCancel(ctx)
-			d, wait, err := disp.start(dctx, st, ring, log, srv.Registry())
+			d, wait, err := disp.start(dctx, st, ring, r.endpoints, log, srv.Registry())
 			if err != nil {
 				stopDispatch()
 				return err

@@ -43,7 +43,8 @@ func StartReach(ctx context.Context, tb *TB, bin, dsn string, args ...string) (*
 	r := &Reach{GRPCAddr: FreeAddr(), HTTPAddr: FreeAddr()}
 	r.Cmd = exec.CommandContext(ctx, bin, append([]string{"serve", "--database", dsn,
 		"--grpc-addr", r.GRPCAddr, "--http-addr", r.HTTPAddr}, args...)...)
-	r.Cmd.Env = append(os.Environ(), "REACH_SECRET_KEYS="+RingText, "REACH_LOG_LEVEL=error")
+	r.Cmd.Env = append(os.Environ(), "REACH_SECRET_KEYS="+RingText, "REACH_LOG_LEVEL=error",
+		"REACH_ALIPAY_ALLOW_LOOPBACK=true") // the simulator
 	r.Cmd.Stderr = os.Stderr
 	if err := r.Cmd.Start(); err != nil {
 		return nil, err

@@ -39,7 +39,13 @@ func NewWorld(ctx context.Context, s Servers, db string, log *slog.Logger) (*Wor
 		tb.Done()
 		return nil, err
 	}
-	conn := appconn.New(st, ring, log)
+	// The benchmarks' Alipay is the simulator on loopback.
+	ep, err := appconn.NewEndpoints(nil, true)
+	if err != nil {
+		tb.Done()
+		return nil, err
+	}
+	conn := appconn.New(st, ring, log, appconn.WithEndpoints(ep))
 	return &World{World: deliverytest.New(tb, st, conn, nil), TB: tb, Conn: conn, DSN: dsn}, nil
 }
 

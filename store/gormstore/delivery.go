@@ -264,7 +264,7 @@ func (s *Store) ListMessageEvents(ctx context.Context, tenantID, messageID strin
 		}
 		after, err := strconv.ParseInt(parts[0], 10, 64)
 		if err != nil {
-			return nil, "", s.fail("list message events", fmt.Errorf("%w: malformed page token", store.ErrInvalid))
+			return nil, "", s.fail("list message events", fmt.Errorf("%w: malformed", store.ErrPageToken))
 		}
 		q = q.Where("id > ?", after)
 	}

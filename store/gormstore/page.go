@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -27,12 +28,14 @@ func encodeToken(parts ...string) string {
 
 func decodeToken(token string, n int) ([]string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(raw) == 0 {
-		return nil, fmt.Errorf("%w: malformed page token", store.ErrInvalid)
+	// Its parts go into the query: text a database refuses (invalid UTF-8) would fail there
+	// with an error that no longer says it was the token. (NUL is the separator.)
+	if err != nil || len(raw) == 0 || !utf8.Valid(raw) {
+		return nil, fmt.Errorf("%w: malformed", store.ErrPageToken)
 	}
 	parts := strings.Split(string(raw), tokenSep)
 	if len(parts) != n {
-		return nil, fmt.Errorf("%w: page token does not belong to this listing", store.ErrInvalid)
+		return nil, fmt.Errorf("%w: it belongs to another listing", store.ErrPageToken)
 	}
 	return parts, nil
 }
