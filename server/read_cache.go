@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -50,18 +51,11 @@ type readCache struct {
 func newReadCache(keyFor time.Duration) *readCache {
 	c := &readCache{}
 	if keyFor >= 0 {
-		c.keys = expirable.NewLRU[string, *store.APIKey](readCacheSize, nil, cmpOr(keyFor, defaultKeyCacheFor))
+		c.keys = expirable.NewLRU[string, *store.APIKey](readCacheSize, nil, cmp.Or(keyFor, defaultKeyCacheFor))
 	}
 	c.templates = expirable.NewLRU[templateKey, *cachedTemplate](readCacheSize, nil, defaultReadCacheFor)
 	c.channels = expirable.NewLRU[store.ChannelRef, *store.Channel](readCacheSize, nil, defaultReadCacheFor)
 	return c
-}
-
-func cmpOr(d, def time.Duration) time.Duration {
-	if d == 0 {
-		return def
-	}
-	return d
 }
 
 // apiKey returns the key with this id, from the cache or the store.
