@@ -167,6 +167,17 @@ func TestSendMessage(t *testing.T) {
 	e.runBoth(e.sendCase("alipay+ five languages", &reachv1.SendMessageRequest{Template: "channels/plus/templates/promo-any", Recipient: cid("cust-1"), Localizations: five}, nil, codes.OK))
 	e.runBoth(e.sendCase("sender sends", mini, nil, codes.OK).withToken(e.key("acme", "sender")))
 	e.runBoth(e.sendCase("viewer may not send", mini, nil, codes.PermissionDenied).withToken(e.key("acme", "viewer")))
+
+	// Group commit reports its work on /metrics: every send above was one call.
+	_, raw := e.httpRaw("", "GET", "/metrics", "", nil)
+	for _, name := range []string{"reach_ingest_calls_total", "reach_ingest_transactions_total", "reach_ingest_alone_total"} {
+		if !strings.Contains(string(raw), "\n"+name+" ") {
+			t.Errorf("/metrics has no %s", name)
+		}
+	}
+	if strings.Contains(string(raw), "\nreach_ingest_calls_total 0\n") {
+		t.Error("/metrics counts no ingest calls after sends")
+	}
 }
 
 func TestSendMessageInvalid(t *testing.T) {

@@ -74,6 +74,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	reg := prometheus.NewRegistry()
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	reg.MustRegister(metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registerIngestMetrics(reg, st)
 	d.cache = newReadCache(cfg.KeyCacheFor)
 	auth := &authenticator{keys: st, cache: d.cache, now: d.now}
 	gs := grpc.NewServer(

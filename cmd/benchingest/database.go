@@ -26,6 +26,7 @@ func gomaxprocs() int { return runtime.GOMAXPROCS(0) }
 type results struct {
 	db                                 string
 	empty, grpc, json, cpu, commits    []float64
+	dbCPU, loadCPU                     []float64 // per SendMessage: the database server, this generator
 	batchGRPC, batchJSON               []float64
 	p50GRPC, p99GRPC, p50JSON, p99JSON []float64
 	failed                             int64
@@ -63,6 +64,7 @@ func measureDatabase(ctx context.Context, o options, bin, db string) (*results, 
 	if err != nil {
 		return nil, err
 	}
+	cm.metrics = "http://" + reach.HTTPAddr + "/metrics"
 	c, err := newClient(reach.GRPCAddr, reach.HTTPAddr, token, users, o.callers)
 	if err != nil {
 		return nil, err
@@ -124,6 +126,7 @@ func (m *measurer) repeat(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	dbBefore, loadBefore := m.otherCPU()
 	profiled := m.profile(ctx)
 	rate, n, failed, err := saturate(ctx, o.callers, o.duration, c.sendGRPC)
 	if perr := profiled(); perr != nil {
@@ -139,6 +142,11 @@ func (m *measurer) repeat(ctx context.Context) error {
 	}
 	r.grpc = append(r.grpc, rate)
 	r.cpu = append(r.cpu, float64((cpuAfter-cpuBefore).Microseconds())/float64(max(n, 1)))
+	dbAfter, loadAfter := m.otherCPU()
+	if serverProcesses[m.db] != nil {
+		r.dbCPU = append(r.dbCPU, float64((dbAfter-dbBefore).Microseconds())/float64(max(n, 1)))
+	}
+	r.loadCPU = append(r.loadCPU, float64((loadAfter-loadBefore).Microseconds())/float64(max(n, 1)))
 	if counted {
 		writes, err := m.commits.since(ctx, commitsBefore)
 		if err != nil {
@@ -177,6 +185,20 @@ func (m *measurer) repeat(ctx context.Context) error {
 		*b.out = append(*b.out, rate*float64(o.batch))
 	}
 	return nil
+}
+
+// serverProcesses names each database server's processes, to count their CPU (SQLite
+// runs inside Reach).
+var serverProcesses = map[string][]string{"postgres": {"postgres"}, "mysql": {"mariadbd", "mysqld"}}
+
+// otherCPU reads the CPU time used so far by the database server and by this generator,
+// so that a run's CPU budget can be split between Reach, its database and the load.
+func (m *measurer) otherCPU() (db, load time.Duration) {
+	if names := serverProcesses[m.db]; names != nil {
+		db, _ = benchkit.CPUTimeOf(names...)
+	}
+	load, _ = benchkit.CPUTime(os.Getpid())
+	return db, load
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -22,6 +22,8 @@ func (r *results) print(o options) {
 	row("SendMessage, gRPC", r.grpc, "calls/s", "ratio to empty "+ratio(r.grpc, r.empty))
 	row("SendMessage, JSON gateway", r.json, "calls/s", "ratio to gRPC "+ratio(r.json, r.grpc))
 	row("Reach CPU per SendMessage (gRPC)", r.cpu, "µs", "")
+	row("database server CPU per SendMessage (gRPC)", r.dbCPU, "µs", "")
+	row("load generator CPU per SendMessage (gRPC)", r.loadCPU, "µs", "")
 	row("write transactions per SendMessage (gRPC)", r.commits, "", "")
 	row(fmt.Sprintf("p50 at %d calls/s, gRPC", o.rate), r.p50GRPC, "ms", "")
 	row(fmt.Sprintf("p99 at %d calls/s, gRPC", o.rate), r.p99GRPC, "ms", "")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -116,4 +117,29 @@ func CPUTime(pid int) (time.Duration, error) {
 	}
 	// USER_HZ is 100 on every Linux the project runs on.
 	return time.Duration(ticks) * (time.Second / 100), nil
+}
+
+// CPUTimeOf is the user plus system time used so far by every running process whose
+// command name is one of names (a database server's processes, say). Processes that
+// exited are not counted, so it is meant for servers whose processes outlive the run.
+func CPUTimeOf(names ...string) (time.Duration, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	var total time.Duration
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		if err != nil || !slices.Contains(names, strings.TrimSpace(string(comm))) {
+			continue
+		}
+		if d, err := CPUTime(pid); err == nil { // it may have exited meanwhile
+			total += d
+		}
+	}
+	return total, nil
 }

@@ -33,16 +33,14 @@ func (s *Store) ClaimMessages(ctx context.Context, req store.ClaimRequest) ([]*s
 		if len(rows) == 0 {
 			return nil
 		}
-		keys := make([][]any, len(rows))
-		for i, r := range rows {
-			keys[i] = []any{r.TenantID, r.ID}
-		}
-		err = tx.Model(&messageRow{}).Where("(tenant_id, id) IN ?", keys).Updates(map[string]any{
-			"state": "SENDING", "lease_owner": req.Owner, "lease_expire_time": expire,
-			"attempts": gorm.Expr("attempts + 1"), "revision": gorm.Expr("revision + 1"), "update_time": at,
-		}).Error
-		if err != nil {
-			return err
+		for _, g := range groupIDs(len(rows), func(i int) (string, string, string) { return rows[i].TenantID, "", rows[i].ID }) {
+			err = tx.Model(&messageRow{}).Where("tenant_id = ? AND id IN ?", g.tenant, g.ids).Updates(map[string]any{
+				"state": "SENDING", "lease_owner": req.Owner, "lease_expire_time": expire,
+				"attempts": gorm.Expr("attempts + 1"), "revision": gorm.Expr("revision + 1"), "update_time": at,
+			}).Error
+			if err != nil {
+				return err
+			}
 		}
 		for i := range rows {
 			r := &rows[i]
@@ -64,14 +62,9 @@ func (s *Store) ClaimMessages(ctx context.Context, req store.ClaimRequest) ([]*s
 // ExtendLeases extends the leases owner holds on msgs, in chunks of one statement each.
 func (s *Store) ExtendLeases(ctx context.Context, owner string, msgs []store.MessageRef, until time.Time) (int, error) {
 	n := 0
-	for start := 0; start < len(msgs); start += insertChunk * 5 {
-		chunk := msgs[start:min(start+insertChunk*5, len(msgs))]
-		keys := make([][]any, len(chunk))
-		for i, m := range chunk {
-			keys[i] = []any{m.TenantID, m.ID}
-		}
+	for _, g := range groupIDs(len(msgs), func(i int) (string, string, string) { return msgs[i].TenantID, "", msgs[i].ID }) {
 		res := s.db.WithContext(ctx).Model(&messageRow{}).
-			Where("(tenant_id, id) IN ? AND lease_owner = ? AND state = ?", keys, owner, "SENDING").
+			Where("tenant_id = ? AND id IN ? AND lease_owner = ? AND state = ?", g.tenant, g.ids, owner, "SENDING").
 			Update("lease_expire_time", until.UTC().Truncate(time.Microsecond))
 		if res.Error != nil {
 			return n, s.fail("extend leases", res.Error)
@@ -301,19 +294,19 @@ func (s *Store) ExpireMessages(ctx context.Context, now time.Time, limit int) (i
 		if n == 0 {
 			return nil
 		}
-		keys := make([][]any, n)
 		events := make([]*eventRow, n)
 		for i, r := range rows {
-			keys[i] = []any{r.TenantID, r.ID}
 			events[i] = &eventRow{TenantID: r.TenantID, MessageID: r.ID, Time: at, Kind: store.EventExpired,
 				State: "EXPIRED", Description: ReasonExpired, Attempt: r.Attempts}
 		}
-		err := tx.Model(&messageRow{}).Where("(tenant_id, id) IN ?", keys).Updates(map[string]any{
-			"state": "EXPIRED", "state_reason": ReasonExpired, "lease_owner": "", "lease_expire_time": nil,
-			"revision": gorm.Expr("revision + 1"), "update_time": at,
-		}).Error
-		if err != nil {
-			return err
+		for _, g := range groupIDs(n, func(i int) (string, string, string) { return rows[i].TenantID, "", rows[i].ID }) {
+			err := tx.Model(&messageRow{}).Where("tenant_id = ? AND id IN ?", g.tenant, g.ids).Updates(map[string]any{
+				"state": "EXPIRED", "state_reason": ReasonExpired, "lease_owner": "", "lease_expire_time": nil,
+				"revision": gorm.Expr("revision + 1"), "update_time": at,
+			}).Error
+			if err != nil {
+				return err
+			}
 		}
 		return tx.CreateInBatches(events, insertChunk).Error
 	})

@@ -47,6 +47,9 @@ type Dialect struct {
 	GooseDialect goose.Dialect
 	// Locker, when set, serializes concurrent Migrate calls across processes.
 	Locker lock.SessionLocker
+	// InsertOrFind: the dialect has INSERT … ON CONFLICT DO NOTHING RETURNING, so recording
+	// a group's request ids also tells which were recorded before, in one statement.
+	InsertOrFind bool
 	// Writers is how many write transactions are worth running at once (SQLite: 1, its
 	// writes are serialized anyway); zero takes the group-commit default.
 	Writers int

@@ -220,42 +220,44 @@ const (
 )
 
 // writeGroup writes every call of group that is neither a replay nor stale in one
-// transaction. A request id recorded by another replica between the check and the insert
-// fails the group on its unique key; each call is then written alone.
+// transaction. A call whose template moved on records nothing (the server validates it
+// again, and a recorded request id then answers as a replay). On a dialect without
+// insert-or-find, a request id recorded by another replica between the check and the
+// insert fails the group on its unique key; each call is then written alone.
 func (w *ingest) writeGroup(ctx context.Context, group []*ingestCall) (map[*ingestCall]outcome, error) {
 	var out map[*ingestCall]outcome
 	err := w.s.inTx(ctx, func(tx *gorm.DB) error {
 		out = make(map[*ingestCall]outcome, len(group))
-		recorded, err := recordedRequests(tx, group, out)
-		if err != nil {
-			return err
-		}
 		revisions, err := templateRevisions(tx, group)
 		if err != nil {
 			return err
 		}
-		var requests []*sendRequestRow
-		var rows []*messageRow
+		// The first call of each request id records it; later ones replay what it did.
+		var leaders []*ingestCall
+		led := map[requestKey]bool{}
 		for _, c := range group {
+			k := requestKey{c.tenantID, c.requestID}
 			switch {
-			case out[c] == replayed:
-				continue
-			case c.requestID != "" && recorded[requestKey{c.tenantID, c.requestID}]:
+			case c.requestID != "" && led[k]:
 				out[c] = replayed
-				continue
 			case c.guard != (store.SendGuard{}) && revisions[guardKey{c.tenantID, c.guard.ChannelID, c.guard.TemplateID}] != c.guard.Revision:
 				out[c] = stale
+			default:
+				led[k] = c.requestID != ""
+				leaders = append(leaders, c)
+			}
+		}
+		recordedBefore, err := w.s.recordRequests(tx, leaders)
+		if err != nil {
+			return err
+		}
+		var rows []*messageRow
+		for _, c := range leaders {
+			if c.requestID != "" && recordedBefore[requestKey{c.tenantID, c.requestID}] {
+				out[c] = replayed
 				continue
 			}
-			if c.requestID != "" {
-				requests = append(requests, &sendRequestRow{TenantID: c.tenantID, RequestID: c.requestID, RequestHash: c.hash, CreateTime: c.rows[0].CreateTime})
-			}
 			rows = append(rows, c.rows...)
-		}
-		if len(requests) > 0 {
-			if err := tx.CreateInBatches(requests, insertChunk).Error; err != nil {
-				return err
-			}
 		}
 		if len(rows) == 0 {
 			return nil
@@ -267,55 +269,24 @@ func (w *ingest) writeGroup(ctx context.Context, group []*ingestCall) (map[*inge
 
 type requestKey struct{ tenant, request string }
 
-// recordedRequests marks the second and later calls of a request id in group as replays
-// and returns which of the request ids were recorded before.
-func recordedRequests(tx *gorm.DB, group []*ingestCall, out map[*ingestCall]outcome) (map[requestKey]bool, error) {
-	leaders := map[requestKey]bool{}
-	var keys [][]any
-	for _, c := range group {
-		if c.requestID == "" {
-			continue
-		}
-		k := requestKey{c.tenantID, c.requestID}
-		if leaders[k] {
-			out[c] = replayed
-			continue
-		}
-		leaders[k] = true
-		keys = append(keys, []any{c.tenantID, c.requestID})
-	}
-	recorded := map[requestKey]bool{}
-	for chunk := range chunks(keys, insertChunk) {
-		var found []sendRequestRow
-		if err := tx.Select("tenant_id", "request_id").Where("(tenant_id, request_id) IN ?", chunk).Find(&found).Error; err != nil {
-			return nil, err
-		}
-		for _, r := range found {
-			recorded[requestKey{r.TenantID, r.RequestID}] = true
-		}
-	}
-	return recorded, nil
-}
-
 type guardKey struct{ tenant, channel, template string }
 
 // templateRevisions reads the current revision of every template a call of group is
 // guarded by (a missing template has none, 0).
 func templateRevisions(tx *gorm.DB, group []*ingestCall) (map[guardKey]int64, error) {
-	seen := map[guardKey]bool{}
-	var keys [][]any
+	var guarded []*ingestCall
 	for _, c := range group {
-		k := guardKey{c.tenantID, c.guard.ChannelID, c.guard.TemplateID}
-		if c.guard == (store.SendGuard{}) || seen[k] {
-			continue
+		if c.guard != (store.SendGuard{}) {
+			guarded = append(guarded, c)
 		}
-		seen[k] = true
-		keys = append(keys, []any{k.tenant, k.channel, k.template})
 	}
 	revisions := map[guardKey]int64{}
-	for chunk := range chunks(keys, insertChunk) {
+	for _, g := range groupIDs(len(guarded), func(i int) (string, string, string) {
+		return guarded[i].tenantID, guarded[i].guard.ChannelID, guarded[i].guard.TemplateID
+	}) {
 		var found []templateRow
-		if err := tx.Select("tenant_id", "channel_id", "id", "revision").Where("(tenant_id, channel_id, id) IN ?", chunk).Find(&found).Error; err != nil {
+		if err := tx.Select("tenant_id", "channel_id", "id", "revision").
+			Where("tenant_id = ? AND channel_id = ? AND id IN ?", g.tenant, g.channel, g.ids).Find(&found).Error; err != nil {
 			return nil, err
 		}
 		for _, r := range found {
@@ -327,18 +298,6 @@ func templateRevisions(tx *gorm.DB, group []*ingestCall) (map[guardKey]int64, er
 
 func staleErr(c *ingestCall) error {
 	return fmt.Errorf("create messages: template %s/%s: %w", c.guard.ChannelID, c.guard.TemplateID, store.ErrStale)
-}
-
-func chunks[T any](s []T, n int) func(func([]T) bool) {
-	return func(yield func([]T) bool) {
-		for len(s) > 0 {
-			k := min(n, len(s))
-			if !yield(s[:k]) {
-				return
-			}
-			s = s[k:]
-		}
-	}
 }
 
 // replayOf answers a call whose request id is recorded: with what was recorded.

@@ -40,22 +40,25 @@ const (
 	unlockSQL = `SELECT pg_advisory_unlock(hashtextextended('reach-migrate:' || current_database() || '.' || current_schema(), 0))`
 )
 
-// Open connects to dsn, a "postgres://" or "postgresql://" URL passed to pgx as given (so
-// sslmode, search_path and the other libpq parameters work). It does not migrate.
+// Open connects to dsn, a "postgres://" or "postgresql://" URL passed to pgx (so sslmode,
+// search_path and the other libpq parameters work) with Reach's session settings added
+// where it sets none (withSessionDefaults). It does not migrate.
 func Open(dsn string, opts gormstore.Options) (*Store, error) {
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		return nil, fmt.Errorf("%w: postgres dsn must start with postgres:// or postgresql://", store.ErrInvalid)
 	}
+	dsn = withSessionDefaults(dsn)
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
 	s, err := gormstore.Open(gormstore.Dialect{
-		Name:       "postgres",
-		Dialector:  gpostgres.Open(dsn),
-		Classify:   classify,
-		Retryable:  retryable,
-		SkipLocked: true,
+		Name:         "postgres",
+		Dialector:    gpostgres.Open(dsn),
+		Classify:     classify,
+		Retryable:    retryable,
+		SkipLocked:   true,
+		InsertOrFind: true,
 		Configure: func(db *sql.DB) {
 			db.SetMaxOpenConns(maxOpenConns)
 			db.SetMaxIdleConns(maxIdleConns)

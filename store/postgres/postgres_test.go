@@ -99,3 +99,17 @@ func TestOrphanKeyMigration(t *testing.T) {
 	t.Cleanup(func() { _ = s.Close() })
 	storetest.OrphanKeyMigration(t, s.Store)
 }
+
+// Every connection of the store plans each execution afresh (see planCacheMode): a
+// generic plan chosen on a new, empty table would scan a tenant's every row per lookup.
+func TestConnectionsUseCustomPlans(t *testing.T) {
+	dsn, admin := testServer(t)
+	s := newSchemaStore(t, dsn, admin)
+	var mode string
+	if err := s.DB().QueryRowContext(t.Context(), "SHOW plan_cache_mode").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != planCacheMode {
+		t.Fatalf("plan_cache_mode is %q, want %q", mode, planCacheMode)
+	}
+}

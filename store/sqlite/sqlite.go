@@ -52,11 +52,12 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		return nil, err
 	}
 	s, err := gormstore.Open(gormstore.Dialect{
-		Name:        "sqlite",
-		Dialector:   gsqlite.Open(driverDSN),
-		Classify:    classify,
-		PrepareStmt: true,
-		Writers:     1, // SQLite runs one write transaction at a time
+		Name:         "sqlite",
+		Dialector:    gsqlite.Open(driverDSN),
+		Classify:     classify,
+		PrepareStmt:  true,
+		InsertOrFind: true,
+		Writers:      1, // SQLite runs one write transaction at a time
 		Configure: func(db *sql.DB) {
 			if memory {
 				// Every connection to ":memory:" is a new, empty database: keep exactly one

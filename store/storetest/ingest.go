@@ -27,6 +27,51 @@ func RunGroupCommit(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("SameRequestIDInOneCommit", func(t *testing.T) { testGroupSameRequest(t, open(t)) })
 	t.Run("FailureInASharedCommit", func(t *testing.T) { testGroupFailure(t, open(t)) })
 	t.Run("StaleGuardInASharedCommit", func(t *testing.T) { testGroupStale(t, open(t)) })
+	t.Run("RecordedBeforeTheCommit", func(t *testing.T) { testGroupRecordedBefore(t, open(t)) })
+}
+
+// Request ids recorded by earlier transactions, arriving in one shared commit with new
+// ones: the recorded ones are answered with what was recorded (whatever their content) and
+// write nothing; the new ones are written in the same commit.
+func testGroupRecordedBefore(t *testing.T, s store.Store) {
+	t1 := tenant(t, s, "one")
+	t2 := tenant(t, s, "two")
+	earlier := map[string][]*store.Message{}
+	for _, id := range []string{"req-a", "req-b"} {
+		msgs := newMessages(t1, "ch1", "tpl1", "first-"+id+"-", 2)
+		created, _, _, err := s.CreateMessages(t.Context(), t1, id, "h1", msgs)
+		must(t, err)
+		if !created {
+			t.Fatalf("%s was not created", id)
+		}
+		earlier[id] = msgs
+	}
+	results := createAll(t, s, []func() createResult{
+		create(s, t, t1, "req-a", "h1", newMessages(t1, "ch1", "tpl1", "again-a-", 2)),
+		create(s, t, t1, "req-b", "h2", newMessages(t1, "ch1", "tpl1", "again-b-", 2)),
+		create(s, t, t1, "req-c", "h1", newMessages(t1, "ch1", "tpl1", "new-c-", 2)),
+		create(s, t, t2, "req-a", "h1", newMessages(t2, "ch1", "tpl1", "other-tenant-", 1)), // ids are per tenant
+	})
+	for i, id := range []string{"req-a", "req-b"} {
+		res := results[i]
+		must(t, res.err)
+		if res.created || res.hash != "h1" {
+			t.Fatalf("%s again: created %v, hash %q; want a replay of h1", id, res.created, res.hash)
+		}
+		wantEqual(t, "replay of "+id, res.existing, earlier[id])
+	}
+	for _, res := range results[2:] {
+		must(t, res.err)
+		if !res.created {
+			t.Fatal("a new request id was answered as a replay")
+		}
+	}
+	if n := countMessages(t, s, t1); n != 2*2+2 {
+		t.Fatalf("%d messages stored for tenant one, want %d", n, 2*2+2)
+	}
+	if n := countMessages(t, s, t2); n != 1 {
+		t.Fatalf("%d messages stored for tenant two, want 1", n)
+	}
 }
 
 // Calls validated against an old revision of a template are refused with ErrStale in a
