@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -42,25 +41,12 @@ func interceptors(log *slog.Logger, metrics *grpcprom.ServerMetrics, auth *authe
 			return status.Error(codes.Internal, "internal error; the cause has been logged")
 		})),
 		requestIDInterceptor,
-		logging.UnaryServerInterceptor(slogAdapter(log), logging.WithLogOnEvents(logging.FinishCall), logging.WithFieldsFromContext(requestIDFields), logging.WithLevels(codeLevel)),
+		callLogInterceptor(log),
 		metrics.UnaryServerInterceptor(),
 		authInterceptor(log, auth),
 		validateInterceptor,
 		errorInterceptor(log),
 	}
-}
-
-// codeLevel is the level of a call's log line. Only what points at the server or its data
-// (Internal, Unknown, DataLoss) is an ERROR, so an alert on ERROR means something; a method
-// this version does not implement is the caller's surprise, a WARN, not an incident.
-func codeLevel(c codes.Code) logging.Level {
-	switch c {
-	case codes.Internal, codes.Unknown, codes.DataLoss:
-		return logging.LevelError
-	case codes.Unimplemented:
-		return logging.LevelWarn
-	}
-	return logging.DefaultServerCodeToLevel(c)
 }
 
 // requestIDInterceptor takes the caller's x-request-id (or makes one) and echoes it back.
@@ -76,18 +62,6 @@ func requestIDInterceptor(ctx context.Context, req any, info *grpc.UnaryServerIn
 	}
 	_ = grpc.SetHeader(ctx, metadata.Pairs(requestIDHeader, id))
 	return handler(context.WithValue(ctx, callInfoKey{}, &callInfo{requestID: id}), req)
-}
-
-func requestIDFields(ctx context.Context) logging.Fields {
-	info, ok := ctx.Value(callInfoKey{}).(*callInfo)
-	if !ok {
-		return nil
-	}
-	f := logging.Fields{"request_id", info.requestID}
-	if info.tenant != "" {
-		f = append(f, "tenant", info.tenant, "key", info.key)
-	}
-	return f
 }
 
 // authInterceptor requires a valid API key with a sufficient role for Reach's methods.
@@ -116,13 +90,6 @@ func errorInterceptor(log *slog.Logger) grpc.UnaryServerInterceptor {
 		}
 		return resp, nil
 	}
-}
-
-// slogAdapter lets go-grpc-middleware's logging interceptor write through our slog logger.
-func slogAdapter(l *slog.Logger) logging.Logger {
-	return logging.LoggerFunc(func(ctx context.Context, lvl logging.Level, msg string, fields ...any) {
-		l.Log(ctx, slog.Level(lvl), msg, fields...)
-	})
 }
 
 // decodeInChain returns desc with each unary method's request decoding moved into the

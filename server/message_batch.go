@@ -14,7 +14,7 @@ func (s *messageService) BatchSendMessages(ctx context.Context, req *reachv1.Bat
 	if err != nil {
 		return nil, err
 	}
-	out, replayed, err := s.send(ctx, req.RequestId, hash, func(fresh bool) (*sendPlan, []*store.Message, error) {
+	out, replayed, err := s.send(ctx, req.RequestId, hash, func(fresh bool) (*sendPlan, []draft, error) {
 		return s.batchMessages(ctx, req, fresh)
 	})
 	if err != nil {
@@ -24,7 +24,7 @@ func (s *messageService) BatchSendMessages(ctx context.Context, req *reachv1.Bat
 }
 
 // batchMessages validates a BatchSendMessages request and builds its messages.
-func (s *messageService) batchMessages(ctx context.Context, req *reachv1.BatchSendMessagesRequest, fresh bool) (*sendPlan, []*store.Message, error) {
+func (s *messageService) batchMessages(ctx context.Context, req *reachv1.BatchSendMessagesRequest, fresh bool) (*sendPlan, []draft, error) {
 	var f fieldErrors
 	if n := len(req.Recipients); n == 0 || n > maxBatch {
 		f.add("recipients", fmt.Sprintf("required: 1 to %d recipients", maxBatch))
@@ -34,7 +34,7 @@ func (s *messageService) batchMessages(ctx context.Context, req *reachv1.BatchSe
 	if err != nil {
 		return nil, nil, err
 	}
-	var msgs []*store.Message
+	var msgs []draft
 	if p != nil && len(req.Recipients) <= maxBatch {
 		seen := make(map[store.UserRef]int, len(req.Recipients))
 		for i, r := range req.Recipients {

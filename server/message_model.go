@@ -33,6 +33,27 @@ func messageToProto(r *store.Message) (*reachv1.Message, error) {
 			return nil, fmt.Errorf("decode message %s payload: %w", r.ID, err)
 		}
 	}
+	return withRecord(out, r), nil
+}
+
+// draft is a message about to be queued: its row and the content its payload encodes, so
+// that answering a send needs no decoding of the payload just encoded.
+type draft struct {
+	rec     *store.Message
+	content *reachv1.Message
+}
+
+func draftsToProto(ds []draft) []*reachv1.Message {
+	out := make([]*reachv1.Message, len(ds))
+	for i, d := range ds {
+		c := d.content
+		out[i] = withRecord(&reachv1.Message{Data: c.Data, Colors: c.Colors, Localizations: c.Localizations, Page: c.Page, LifeAccount: c.LifeAccount}, d.rec)
+	}
+	return out
+}
+
+// withRecord fills out, which holds a message's content, with the rest of its row r.
+func withRecord(out *reachv1.Message, r *store.Message) *reachv1.Message {
 	out.Name = messageName(r.ID)
 	out.Channel = channelName(r.ChannelID)
 	out.Template = templateName(r.ChannelID, r.TemplateID)
@@ -48,7 +69,7 @@ func messageToProto(r *store.Message) (*reachv1.Message, error) {
 	out.ExpireTime = tsp(r.ExpireTime)
 	out.CreateTime = ts(r.CreateTime)
 	out.UpdateTime = ts(r.UpdateTime)
-	return out, nil
+	return out
 }
 
 func messagesToProto(recs []*store.Message) ([]*reachv1.Message, error) {

@@ -95,17 +95,17 @@ func (s *messageService) plan(ctx context.Context, f *fieldErrors, requestID, tp
 }
 
 // message builds one queued message of the plan for one recipient.
-func (p *sendPlan) message(tenantID, requestID string, index int, to store.UserRef, m *reachv1.Message) (*store.Message, error) {
+func (p *sendPlan) message(tenantID, requestID string, index int, to store.UserRef, m *reachv1.Message) (draft, error) {
 	payload, err := payloadOf(m)
 	if err != nil {
-		return nil, err
+		return draft{}, err
 	}
 	expire := p.expire
-	return &store.Message{
+	return draft{rec: &store.Message{
 		TenantID: tenantID, ID: newID(), ChannelID: p.channel.ID, TemplateID: p.template.ID,
 		RequestID: requestID, BatchIndex: index, Recipient: to, Payload: payload,
 		State: "QUEUED", StateReason: reasonQueued, SendTime: p.send, ExpireTime: &expire,
-	}, nil
+	}, content: m}, nil
 }
 
 // replayRejected answers a request that validation rejected (cause): if its request id
@@ -156,22 +156,24 @@ func errRequestReused(requestID string) error {
 }
 
 // create stores msgs under the idempotency key and resolves a replay.
-func (s *messageService) create(ctx context.Context, requestID, hash string, guard store.SendGuard, msgs []*store.Message) ([]*reachv1.Message, bool, error) {
+func (s *messageService) create(ctx context.Context, requestID, hash string, guard store.SendGuard, drafts []draft) ([]*reachv1.Message, bool, error) {
+	msgs := make([]*store.Message, len(drafts))
+	for i, d := range drafts {
+		msgs[i] = d.rec
+	}
 	created, existing, existingHash, err := s.store.CreateGuardedMessages(ctx, tenantOf(ctx), requestID, hash, guard, msgs)
 	if err != nil {
 		return nil, false, err
 	}
 	if created {
 		s.wake()
+		return draftsToProto(drafts), false, nil
 	}
-	if !created {
-		if existingHash != hash {
-			return nil, false, errRequestReused(requestID)
-		}
-		msgs = existing
+	if existingHash != hash {
+		return nil, false, errRequestReused(requestID)
 	}
-	out, err := messagesToProto(msgs)
-	return out, !created, err
+	out, err := messagesToProto(existing)
+	return out, true, err
 }
 
 func (s *messageService) SendMessage(ctx context.Context, req *reachv1.SendMessageRequest) (*reachv1.SendMessageResponse, error) {
@@ -179,9 +181,9 @@ func (s *messageService) SendMessage(ctx context.Context, req *reachv1.SendMessa
 	if err != nil {
 		return nil, err
 	}
-	out, replayed, err := s.send(ctx, req.RequestId, hash, func(fresh bool) (*sendPlan, []*store.Message, error) {
+	out, replayed, err := s.send(ctx, req.RequestId, hash, func(fresh bool) (*sendPlan, []draft, error) {
 		p, m, err := s.sendMessage(ctx, req, fresh)
-		return p, []*store.Message{m}, err
+		return p, []draft{m}, err
 	})
 	if err != nil {
 		return nil, err
@@ -194,7 +196,7 @@ func (s *messageService) SendMessage(ctx context.Context, req *reachv1.SendMessa
 // the insert, is checked again on fresh reads, once (a template that keeps changing
 // answers ABORTED). A request that validation rejects is still answered as a replay
 // when its request id was recorded.
-func (s *messageService) send(ctx context.Context, requestID, hash string, build func(fresh bool) (*sendPlan, []*store.Message, error)) ([]*reachv1.Message, bool, error) {
+func (s *messageService) send(ctx context.Context, requestID, hash string, build func(fresh bool) (*sendPlan, []draft, error)) ([]*reachv1.Message, bool, error) {
 	for fresh := false; ; fresh = true {
 		p, msgs, err := build(fresh)
 		if err != nil && !fresh {
@@ -214,12 +216,12 @@ func (s *messageService) send(ctx context.Context, requestID, hash string, build
 }
 
 // sendMessage validates a SendMessage request and builds its message.
-func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessageRequest, fresh bool) (*sendPlan, *store.Message, error) {
+func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessageRequest, fresh bool) (*sendPlan, draft, error) {
 	var f fieldErrors
 	c := content{colors: req.Colors, localizations: req.Localizations, page: req.Page, lifeAccount: req.LifeAccount}
 	p, err := s.plan(ctx, &f, req.RequestId, req.Template, c, req.SendTime, req.ExpireTime, fresh)
 	if err != nil {
-		return nil, nil, err
+		return nil, draft{}, err
 	}
 	var to store.UserRef
 	if p != nil {
@@ -227,7 +229,7 @@ func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessa
 		checkRecipientData(&f, "data", req.Data, req.Localizations, p)
 	}
 	if err := f.err(); err != nil {
-		return nil, nil, err
+		return nil, draft{}, err
 	}
 	m, err := p.message(tenantOf(ctx), req.RequestId, 0, to, &reachv1.Message{
 		Data: req.Data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount})

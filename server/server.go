@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
@@ -83,6 +84,11 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 		grpc.ForceServerCodecV2(newRequestCodec()),
 		grpc.KeepaliveEnforcementPolicy(keepaliveEnforcement),
 		grpc.KeepaliveParams(keepaliveParams),
+		// Calls run on a fixed set of goroutines whose stacks have already grown through
+		// the interceptor chain, instead of a new goroutine per call growing (copying) its
+		// stack each time: stack growth was 9 % of SendMessage's CPU in profiles. Calls
+		// beyond the workers still get goroutines of their own.
+		grpc.NumStreamWorkers(streamWorkers),
 	)
 	hs := health.NewServer()
 	// Registered through decodeInChain, so a request that cannot be decoded still passes
@@ -105,6 +111,9 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	return &Server{cfg: cfg, log: log, store: st, deps: d, grpc: gs, health: hs, registry: reg,
 		limits: limits, edge: newEdgeErrors(log, limits, reg)}
 }
+
+// streamWorkers is how many goroutines serve gRPC calls before more are started.
+var streamWorkers = uint32(max(4, 4*runtime.GOMAXPROCS(0)))
 
 // The gRPC server's keepalive rules. Enforcement: a client may ping every 10 s at most
 // (grpc-go's own client minimum), also with no call open; more often gets GOAWAY. Params:
