@@ -8,6 +8,7 @@ import (
 
 	"github.com/reachhq/reach/clients/adapter"
 	"github.com/reachhq/reach/clients/alipayerr"
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
 )
 
@@ -69,7 +70,7 @@ func (a *attempt) run(ctx context.Context) *store.Outcome {
 		return a.later("could not read the channel: "+err.Error(), a.d.cfg.RateLimitDelay)
 	}
 	a.ch = ch
-	a.lane.setPolicy(a.maxInFlight(), a.perSecond())
+	a.lane.setPolicy(a.maxInFlight(), a.perSecond(), a.burst())
 	if ch.ch.State == "DISABLED" || ch.ch.State == "AUTH_FAILED" {
 		return a.hold()
 	}
@@ -155,11 +156,25 @@ func (a *attempt) maxInFlight() int {
 	return a.d.cfg.MaxInFlight
 }
 
-func (a *attempt) perSecond() float64 {
-	if n := a.ch.policy.GetMaxSendsPerSecond(); n > 0 {
+func (a *attempt) perSecond() float64 { return perSecondOf(a.ch.policy, a.d.cfg) }
+
+// burst is how many sends beyond its rate an idle channel may start at once.
+func (a *attempt) burst() int { return burstFor(a.ch.policy, a.d.cfg) }
+
+// perSecondOf is a channel's rate: its policy's, or the dispatcher's default.
+func perSecondOf(p *reachv1.DeliveryPolicy, cfg Config) float64 {
+	if n := p.GetMaxSendsPerSecond(); n > 0 {
 		return float64(n)
 	}
-	return a.d.cfg.SendsPerSecond
+	return cfg.SendsPerSecond
+}
+
+// burstFor is a channel's burst: its policy's, or a twentieth of its rate.
+func burstFor(p *reachv1.DeliveryPolicy, cfg Config) int {
+	if n := p.GetBurst(); n > 0 {
+		return int(n)
+	}
+	return burstOf(perSecondOf(p, cfg))
 }
 
 func (a *attempt) maxAttempts() int {

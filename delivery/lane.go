@@ -26,12 +26,17 @@ type lane struct {
 	changed     chan struct{} // something the run loop waits for happened
 	done        chan struct{} // closed when run returns
 
-	pace *pace
+	pace      *pace     // this replica's adaptive slow-down after 40005
+	schedule  *schedule // the channel's slots, shared by every replica
+	perSecond float64   // the channel's rate and burst as last read
+	burst     int
 }
 
 func newLane(d *Dispatcher, ref store.ChannelRef) *lane {
 	return &lane{d: d, ref: ref, maxInFlight: d.cfg.MaxInFlight, changed: make(chan struct{}, 1),
-		done: make(chan struct{}), pace: newPace(d.cfg.SendsPerSecond)}
+		done: make(chan struct{}), pace: newPace(d.cfg.SendsPerSecond),
+		schedule:  &schedule{st: d.store, ref: ref, log: d.log, timed: d.metrics.reserve},
+		perSecond: d.cfg.SendsPerSecond, burst: burstOf(d.cfg.SendsPerSecond)}
 }
 
 func (l *lane) signal() {
@@ -79,10 +84,11 @@ func (l *lane) drop() bool {
 }
 
 // setPolicy applies the channel's delivery policy as last read.
-func (l *lane) setPolicy(maxInFlight int, perSecond float64) {
+func (l *lane) setPolicy(maxInFlight int, perSecond float64, burst int) {
 	l.mu.Lock()
 	changed := l.maxInFlight != maxInFlight
 	l.maxInFlight = maxInFlight
+	l.perSecond, l.burst = perSecond, burst
 	l.mu.Unlock()
 	l.pace.setCeiling(perSecond)
 	if changed {
@@ -124,7 +130,7 @@ func (l *lane) run(ctx context.Context) {
 			}
 			continue
 		}
-		if err := l.pace.wait(ctx); err != nil {
+		if err := l.waitTurn(ctx); err != nil {
 			l.finish(nil)
 			l.d.release(c)
 			continue // the dispatcher is stopping: stop() gives back the rest
@@ -135,6 +141,25 @@ func (l *lane) run(ctx context.Context) {
 		}()
 		idle.Reset(laneIdle)
 	}
+}
+
+// waitTurn waits until the lane may start its next send: this replica's adaptive pace
+// first, then a slot of the channel's shared schedule.
+func (l *lane) waitTurn(ctx context.Context) error {
+	if err := l.pace.wait(ctx); err != nil {
+		return err
+	}
+	// The policy as the cache has it now, so a new lane starts at the channel's own rate
+	// (attempts apply it too, but only once they run).
+	if e, err := l.d.cache.channel(ctx, l.ref); err == nil {
+		l.mu.Lock()
+		l.perSecond, l.burst = perSecondOf(e.policy, l.d.cfg), burstFor(e.policy, l.d.cfg)
+		l.mu.Unlock()
+	}
+	l.mu.Lock()
+	perSecond, burst, want := l.perSecond, l.burst, len(l.queue)+1
+	l.mu.Unlock()
+	return l.schedule.wait(ctx, perSecond, burst, want, l.d.now)
 }
 
 // next takes the next message if a call slot is free, counting it in flight.

@@ -16,6 +16,9 @@ type metrics struct {
 	slowDowns *prometheus.CounterVec   // product
 	inFlight  prometheus.Gauge
 	depth     *prometheus.GaugeVec // tenant, channel, state
+	// reserve times the reservations of shared send slots: their count over the sends is
+	// the cluster-wide rate limit's cost per message.
+	reserve prometheus.Histogram
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -35,9 +38,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		depth: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "reach_queue_messages",
 			Help: "Messages waiting (QUEUED, SENDING) by channel and state, across every replica (each dispatcher reports the same count: aggregate with max)."},
 			[]string{"tenant", "channel", "state"}),
+		reserve: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "reach_delivery_slot_reservation_seconds",
+			Help: "How long reserving a batch of a channel's shared send slots took (one database transaction).", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12)}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.claimed, m.outcomes, m.latency, m.toSent, m.slowDowns, m.inFlight, m.depth)
+		reg.MustRegister(m.claimed, m.outcomes, m.latency, m.toSent, m.slowDowns, m.inFlight, m.depth, m.reserve)
 	}
 	return m
 }

@@ -44,6 +44,9 @@ func checkChannel(f *fieldErrors, p string, c *reachv1.Channel, ep *appconn.Endp
 		if dp.MaxInFlight < 0 || dp.MaxInFlight > 1000 {
 			f.add(p+"delivery_policy.max_in_flight", "must be between 0 (default) and 1000")
 		}
+		if dp.Burst < 0 || dp.Burst > 10000 {
+			f.add(p+"delivery_policy.burst", "must be between 0 (default) and 10000")
+		}
 	}
 	return sec
 }

@@ -63,6 +63,7 @@ type Store interface {
 	SubscriptionStore
 	MessageStore
 	DeliveryStore
+	PacingStore
 	SecretStore
 	NotificationStore
 	Health

@@ -161,3 +161,12 @@ type notificationRow struct {
 }
 
 func (notificationRow) TableName() string { return "notifications" }
+
+// pacingRow is a channel's shared send schedule: the first slot nobody has reserved.
+type pacingRow struct {
+	TenantID  string    `gorm:"column:tenant_id;primaryKey"`
+	ChannelID string    `gorm:"column:channel_id;primaryKey"`
+	NextSlot  time.Time `gorm:"column:next_slot"`
+}
+
+func (pacingRow) TableName() string { return "channel_pacing" }

@@ -17,7 +17,7 @@ import (
 // SharedDatabase creates an empty schema (PostgreSQL) or database (MariaDB) for this test on
 // the machine's server, drops it afterwards, and returns its DSN. An unreachable server is
 // a skip locally and a failure under CI=true.
-func SharedDatabase(t *testing.T, kind string) string {
+func SharedDatabase(t testing.TB, kind string) string {
 	t.Helper()
 	name := "reach_shared_" + uuid.NewString()[:8]
 	var driver, adminDSN, dsn, create, drop string

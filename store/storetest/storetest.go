@@ -54,6 +54,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"MessageEventsPaging", testMessageEventsPaging},
 		{"ReserveSend", testReserveSend},
 		{"ExpireMessages", testExpireMessages},
+		{"SendSlots", testSendSlots},
 		{"ApplyNotification", testApplyNotification},
 		{"ApplyNotificationConcurrent", testApplyNotificationConcurrent},
 		{"PurgeNotifications", testPurgeNotifications},

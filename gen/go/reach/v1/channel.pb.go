@@ -631,10 +631,14 @@ func (x *AlipayPlusCredentials) GetPlatformPublicKeyFingerprint() string {
 	return ""
 }
 
-// DeliveryPolicy paces and retries sends on a channel. Limits hold across every replica.
+// DeliveryPolicy paces and retries sends on a channel.
 type DeliveryPolicy struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Sends per second through this channel; 0 means the default (50).
+	// Sends per second through this channel, one limit for the whole deployment: every
+	// dispatcher replica takes its sends from one schedule kept in the database, so three
+	// replicas at 50/s send 50/s together, not 150. 0 means the default (50). Under it,
+	// each replica still slows down on its own when Alipay answers that the app is sending
+	// too fast (40005).
 	MaxSendsPerSecond int32 `protobuf:"varint,1,opt,name=max_sends_per_second,json=maxSendsPerSecond,proto3" json:"max_sends_per_second,omitempty"`
 	// How many times a message is attempted before it fails; 0 means the default (5).
 	MaxAttempts int32 `protobuf:"varint,2,opt,name=max_attempts,json=maxAttempts,proto3" json:"max_attempts,omitempty"`
@@ -649,7 +653,11 @@ type DeliveryPolicy struct {
 	AtMostOnce bool `protobuf:"varint,4,opt,name=at_most_once,json=atMostOnce,proto3" json:"at_most_once,omitempty"`
 	// How many sends this channel may have waiting for Alipay at once on each dispatcher
 	// replica; 0 means the default (16).
-	MaxInFlight   int32 `protobuf:"varint,5,opt,name=max_in_flight,json=maxInFlight,proto3" json:"max_in_flight,omitempty"`
+	MaxInFlight int32 `protobuf:"varint,5,opt,name=max_in_flight,json=maxInFlight,proto3" json:"max_in_flight,omitempty"`
+	// How many sends a channel that was idle may start at once, beyond its rate: in any
+	// second at most `max_sends_per_second` + `burst` sends start. 0 means the default, a
+	// twentieth of the rate (at least 1).
+	Burst         int32 `protobuf:"varint,6,opt,name=burst,proto3" json:"burst,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -715,6 +723,13 @@ func (x *DeliveryPolicy) GetAtMostOnce() bool {
 func (x *DeliveryPolicy) GetMaxInFlight() int32 {
 	if x != nil {
 		return x.MaxInFlight
+	}
+	return 0
+}
+
+func (x *DeliveryPolicy) GetBurst() int32 {
+	if x != nil {
+		return x.Burst
 	}
 	return 0
 }
@@ -1570,14 +1585,15 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\vgateway_url\x18\t \x01(\tR\n" +
 	"gatewayUrl\x12E\n" +
 	"\x1fplatform_public_key_fingerprint\x18\n" +
-	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\xda\x01\n" +
+	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\xf0\x01\n" +
 	"\x0eDeliveryPolicy\x12/\n" +
 	"\x14max_sends_per_second\x18\x01 \x01(\x05R\x11maxSendsPerSecond\x12!\n" +
 	"\fmax_attempts\x18\x02 \x01(\x05R\vmaxAttempts\x12.\n" +
 	"\x14max_per_user_per_day\x18\x03 \x01(\x05R\x10maxPerUserPerDay\x12 \n" +
 	"\fat_most_once\x18\x04 \x01(\bR\n" +
 	"atMostOnce\x12\"\n" +
-	"\rmax_in_flight\x18\x05 \x01(\x05R\vmaxInFlight\"b\n" +
+	"\rmax_in_flight\x18\x05 \x01(\x05R\vmaxInFlight\x12\x14\n" +
+	"\x05burst\x18\x06 \x01(\x05R\x05burst\"b\n" +
 	"\x14CreateChannelRequest\x12\x1d\n" +
 	"\n" +
 	"channel_id\x18\x01 \x01(\tR\tchannelId\x12+\n" +
