@@ -83,6 +83,9 @@ func (a *attempt) run(ctx context.Context) *store.Outcome {
 	case a.tpl.State == "INVALID":
 		return a.fail(fmt.Sprintf("not sent: template %s is INVALID (%s)", a.tpl.ID, a.tpl.StateReason))
 	}
+	if out := a.checkQuietHours(); out != nil {
+		return out
+	}
 	if a.c.TakenOver && a.atMostOnce() {
 		return a.failUnknown("a dispatcher stopped while it was sending this message")
 	}

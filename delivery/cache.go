@@ -8,6 +8,7 @@ import (
 	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/clients/adapter"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/policy"
 	"github.com/reachhq/reach/store"
 )
 
@@ -31,6 +32,7 @@ type templateRef struct{ tenantID, channelID, templateID string }
 type channelEntry struct {
 	ch      *store.Channel
 	policy  *reachv1.DeliveryPolicy
+	quiet   *policy.Quiet   // the policy's quiet hours, parsed; nil: none
 	adapter adapter.Adapter // built on first use, for this revision
 	err     error
 	at      time.Time
@@ -65,6 +67,9 @@ func (c *cache) channel(ctx context.Context, ref store.ChannelRef) (*channelEntr
 			return nil, cerr
 		}
 		fresh.policy = cfg.GetDeliveryPolicy()
+		// The API checked the quiet hours; a policy stored by an older version that does
+		// not parse has none rather than stopping the channel.
+		fresh.quiet, _ = policy.ParseQuiet(fresh.policy.GetQuietHours())
 		if ok && e.ch != nil && e.ch.Revision == ch.Revision {
 			fresh.adapter = e.adapter // same credentials: keep the built adapter
 		}

@@ -44,6 +44,9 @@ type Config struct {
 	// CacheFor is how long a channel or template read is reused: a change made through the
 	// API reaches the dispatcher within this time.
 	CacheFor time.Duration
+	// Now is the dispatcher's clock (due times, leases, quiet hours); nil is the system
+	// clock. Tests move it to cross quiet hours without waiting.
+	Now func() time.Time
 }
 
 func (c Config) withDefaults() Config {

@@ -46,7 +46,7 @@ func New(cfg Config, st store.Store, conn *appconn.Connector, log *slog.Logger, 
 	cfg = cfg.withDefaults()
 	d := &Dispatcher{
 		cfg: cfg, store: st, conn: conn, refresher: NewRefresher(st, conn, log), log: log.With("replica", cfg.Replica),
-		metrics: newMetrics(reg), now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		metrics: newMetrics(reg), now: clock(cfg.Now),
 		wake: make(chan struct{}, 1), results: make(chan *result, cfg.Batch),
 		lanes: map[store.ChannelRef]*lane{}, held: map[store.ChannelRef]bool{}, holding: map[store.MessageRef]struct{}{},
 	}
@@ -231,4 +231,12 @@ func (d *Dispatcher) expireDue(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// clock returns now as the dispatcher reads it: UTC, to the microsecond the databases keep.
+func clock(now func() time.Time) func() time.Time {
+	if now == nil {
+		now = time.Now
+	}
+	return func() time.Time { return now().UTC().Truncate(time.Microsecond) }
 }

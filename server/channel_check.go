@@ -1,10 +1,12 @@
 package server
 
 import (
+	"errors"
 	"unicode/utf8"
 
 	"github.com/reachhq/reach/appconn"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/policy"
 )
 
 // checkChannel validates a whole channel as it will be stored (its gateway URL against the
@@ -46,6 +48,10 @@ func checkChannel(f *fieldErrors, p string, c *reachv1.Channel, ep *appconn.Endp
 		}
 		if dp.Burst < 0 || dp.Burst > 10000 {
 			f.add(p+"delivery_policy.burst", "must be between 0 (default) and 10000")
+		}
+		var qe *policy.FieldError
+		if _, err := policy.ParseQuiet(dp.QuietHours); errors.As(err, &qe) {
+			f.add(p+"delivery_policy.quiet_hours."+qe.Field, qe.Problem)
 		}
 	}
 	return sec

@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
@@ -136,6 +137,25 @@ func TestUpdateChannel(t *testing.T) {
 	c.httpCheck = func(body map[string]any) { got := &reachv1.Channel{}; remarshal(t, body["channel"], got); pol(got) }
 	e.runBoth(c)
 	pol(e.getChannel("channels/pol-h"))
+
+	// delivery_policy.quiet_hours: the whole period is replaced, the rest stays.
+	quiet := &reachv1.QuietHours{Start: "22:00", End: "08:00", Action: reachv1.QuietHoursAction_QUIET_HOURS_ACTION_FAIL}
+	c = e.updateChannelCase("delivery_policy.quiet_hours", &reachv1.Channel{Name: "channels/pol-g", DeliveryPolicy: &reachv1.DeliveryPolicy{QuietHours: quiet}},
+		"pol-h", []string{"delivery_policy.quiet_hours"}, codes.OK)
+	quietPol := func(got *reachv1.Channel) {
+		if dp := got.GetDeliveryPolicy(); !proto.Equal(dp.GetQuietHours(), quiet) || dp.GetMaxAttempts() != 7 {
+			t.Errorf("delivery policy after quiet hours: %v", dp)
+		}
+	}
+	c.grpcCheck = func() { quietPol(c.grpcResp.(*reachv1.UpdateChannelResponse).Channel) }
+	c.httpCheck = func(body map[string]any) {
+		got := &reachv1.Channel{}
+		remarshal(t, body["channel"], got)
+		quietPol(got)
+	}
+	e.runBoth(c)
+	e.runBoth(e.updateChannelCase("quiet hours that never end", &reachv1.Channel{Name: "channels/pol-g", DeliveryPolicy: &reachv1.DeliveryPolicy{QuietHours: &reachv1.QuietHours{Start: "22:00", End: "22:00"}}},
+		"pol-h", []string{"delivery_policy.quiet_hours"}, codes.InvalidArgument, "channel.delivery_policy.quiet_hours.end"))
 
 	// JSON clients may name the paths in their JSON form.
 	code, body := e.httpCall(e.admin(), "PATCH", "/v1/channels/pol-h?updateMask=deliveryPolicy.maxAttempts", `{"deliveryPolicy":{"maxAttempts":9}}`)

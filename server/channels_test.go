@@ -212,6 +212,16 @@ func TestCreateChannel(t *testing.T) {
 			c.DeliveryPolicy = &reachv1.DeliveryPolicy{MaxSendsPerSecond: -1, MaxAttempts: 101, MaxPerUserPerDay: 10001, Burst: -1}
 			return c
 		}(), []string{"channel.delivery_policy.max_sends_per_second", "channel.delivery_policy.max_attempts", "channel.delivery_policy.max_per_user_per_day", "channel.delivery_policy.burst"}, ""},
+		{"quiet hours malformed", "", func() *reachv1.Channel {
+			c := miniChannel(t)
+			c.DeliveryPolicy = &reachv1.DeliveryPolicy{QuietHours: &reachv1.QuietHours{Start: "22h", End: "08:00"}}
+			return c
+		}(), []string{"channel.delivery_policy.quiet_hours.start"}, ""},
+		{"quiet hours in no time zone", "", func() *reachv1.Channel {
+			c := miniChannel(t)
+			c.DeliveryPolicy = &reachv1.DeliveryPolicy{QuietHours: &reachv1.QuietHours{Start: "22:00", End: "08:00", TimeZone: "Beijing"}}
+			return c
+		}(), []string{"channel.delivery_policy.quiet_hours.time_zone"}, ""},
 		{"every violation at once", "Bad", &reachv1.Channel{Type: reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT, Credentials: &reachv1.Channel_OpenPlatform{OpenPlatform: &reachv1.OpenPlatformCredentials{}}},
 			[]string{"channel_id", "channel.display_name", "channel.open_platform.app_id", "channel.open_platform.app_private_key", "channel.open_platform.alipay_public_key"}, "(and 4 more)"},
 	} {

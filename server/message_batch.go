@@ -54,7 +54,8 @@ func (s *messageService) batchMessages(ctx context.Context, req *reachv1.BatchSe
 				continue // don't build messages for a request that will be rejected
 			}
 			m, err := p.message(tenantOf(ctx), req.RequestId, i, to, &reachv1.Message{
-				Data: data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount})
+				Data: data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount,
+				Category: categoryOf(req.Category)})
 			if err != nil {
 				return nil, nil, err
 			}

@@ -23,7 +23,16 @@ const reasonQueued = "waiting to be sent"
 func payloadOf(m *reachv1.Message) ([]byte, error) {
 	return protojson.Marshal(&reachv1.Message{
 		Data: m.Data, Colors: m.Colors, Localizations: m.Localizations, Page: m.Page, LifeAccount: m.LifeAccount,
+		Category: m.Category,
 	})
+}
+
+// categoryOf is a requested category with the default applied.
+func categoryOf(c reachv1.MessageCategory) reachv1.MessageCategory {
+	if c == reachv1.MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED {
+		return reachv1.MessageCategory_MESSAGE_CATEGORY_TRANSACTIONAL
+	}
+	return c
 }
 
 func messageToProto(r *store.Message) (*reachv1.Message, error) {
@@ -47,13 +56,15 @@ func draftsToProto(ds []draft) []*reachv1.Message {
 	out := make([]*reachv1.Message, len(ds))
 	for i, d := range ds {
 		c := d.content
-		out[i] = withRecord(&reachv1.Message{Data: c.Data, Colors: c.Colors, Localizations: c.Localizations, Page: c.Page, LifeAccount: c.LifeAccount}, d.rec)
+		out[i] = withRecord(&reachv1.Message{Data: c.Data, Colors: c.Colors, Localizations: c.Localizations, Page: c.Page,
+			LifeAccount: c.LifeAccount, Category: c.Category}, d.rec)
 	}
 	return out
 }
 
 // withRecord fills out, which holds a message's content, with the rest of its row r.
 func withRecord(out *reachv1.Message, r *store.Message) *reachv1.Message {
+	out.Category = categoryOf(out.Category) // messages queued before categories existed
 	out.Name = messageName(r.ID)
 	out.Channel = channelName(r.ChannelID)
 	out.Template = templateName(r.ChannelID, r.TemplateID)
@@ -91,6 +102,12 @@ func requestHash(method string, req proto.Message) (string, error) {
 	c := proto.Clone(req)
 	fd := c.ProtoReflect().Descriptor().Fields().ByName("request_id")
 	c.ProtoReflect().Clear(fd)
+	// An explicit TRANSACTIONAL is the default: the same request as none, and as requests
+	// recorded before categories existed.
+	if cat := c.ProtoReflect().Descriptor().Fields().ByName("category"); cat != nil &&
+		reachv1.MessageCategory(c.ProtoReflect().Get(cat).Enum()) == reachv1.MessageCategory_MESSAGE_CATEGORY_TRANSACTIONAL {
+		c.ProtoReflect().Clear(cat)
+	}
 	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(c)
 	if err != nil {
 		return "", err

@@ -232,7 +232,8 @@ func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessa
 		return nil, draft{}, err
 	}
 	m, err := p.message(tenantOf(ctx), req.RequestId, 0, to, &reachv1.Message{
-		Data: req.Data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount})
+		Data: req.Data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount,
+		Category: categoryOf(req.Category)})
 	return p, m, err
 }
 

@@ -256,6 +256,7 @@ type Send struct {
 	To                store.UserRef
 	Data              map[string]string
 	SendTime, Expire  *time.Time
+	Category          reachv1.MessageCategory
 }
 
 // queue queues messages as the API does and returns them.
@@ -282,7 +283,7 @@ func Message(tenantID string, s Send) *store.Message {
 			data = map[string]string{"orderNo": "A-1"}
 		}
 	}
-	payload, err := protojson.Marshal(&reachv1.Message{Data: data})
+	payload, err := protojson.Marshal(&reachv1.Message{Data: data, Category: s.Category})
 	if err != nil {
 		panic(err) // a map of strings always marshals
 	}

@@ -146,6 +146,59 @@ func (ChannelState) EnumDescriptor() ([]byte, []int) {
 	return file_reach_v1_channel_proto_rawDescGZIP(), []int{1}
 }
 
+// QuietHoursAction is what quiet hours do to a MARKETING message due inside them.
+type QuietHoursAction int32
+
+const (
+	// Not set: DELAY.
+	QuietHoursAction_QUIET_HOURS_ACTION_UNSPECIFIED QuietHoursAction = 0
+	// The message waits until the quiet period ends, then goes (its timeline says until when).
+	QuietHoursAction_QUIET_HOURS_ACTION_DELAY QuietHoursAction = 1
+	// The message fails, with a reason naming the quiet hours.
+	QuietHoursAction_QUIET_HOURS_ACTION_FAIL QuietHoursAction = 2
+)
+
+// Enum value maps for QuietHoursAction.
+var (
+	QuietHoursAction_name = map[int32]string{
+		0: "QUIET_HOURS_ACTION_UNSPECIFIED",
+		1: "QUIET_HOURS_ACTION_DELAY",
+		2: "QUIET_HOURS_ACTION_FAIL",
+	}
+	QuietHoursAction_value = map[string]int32{
+		"QUIET_HOURS_ACTION_UNSPECIFIED": 0,
+		"QUIET_HOURS_ACTION_DELAY":       1,
+		"QUIET_HOURS_ACTION_FAIL":        2,
+	}
+)
+
+func (x QuietHoursAction) Enum() *QuietHoursAction {
+	p := new(QuietHoursAction)
+	*p = x
+	return p
+}
+
+func (x QuietHoursAction) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (QuietHoursAction) Descriptor() protoreflect.EnumDescriptor {
+	return file_reach_v1_channel_proto_enumTypes[2].Descriptor()
+}
+
+func (QuietHoursAction) Type() protoreflect.EnumType {
+	return &file_reach_v1_channel_proto_enumTypes[2]
+}
+
+func (x QuietHoursAction) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use QuietHoursAction.Descriptor instead.
+func (QuietHoursAction) EnumDescriptor() ([]byte, []int) {
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{2}
+}
+
 // Channel is one Alipay app for one Alipay product.
 type Channel struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -657,7 +710,9 @@ type DeliveryPolicy struct {
 	// How many sends a channel that was idle may start at once, beyond its rate: in any
 	// second at most `max_sends_per_second` + `burst` sends start. 0 means the default, a
 	// twentieth of the rate (at least 1).
-	Burst         int32 `protobuf:"varint,6,opt,name=burst,proto3" json:"burst,omitempty"`
+	Burst int32 `protobuf:"varint,6,opt,name=burst,proto3" json:"burst,omitempty"`
+	// Hours of the day when MARKETING messages are not sent. Unset: none.
+	QuietHours    *QuietHours `protobuf:"bytes,7,opt,name=quiet_hours,json=quietHours,proto3" json:"quiet_hours,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -734,6 +789,89 @@ func (x *DeliveryPolicy) GetBurst() int32 {
 	return 0
 }
 
+func (x *DeliveryPolicy) GetQuietHours() *QuietHours {
+	if x != nil {
+		return x.QuietHours
+	}
+	return nil
+}
+
+// QuietHours are a daily period, in a time zone, when MARKETING messages are not sent.
+// TRANSACTIONAL messages go at any hour. A message's expire_time still wins: one that
+// would wait past it expires.
+type QuietHours struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Start of the quiet period, "HH:MM" (24-hour clock), for example "22:00". Required.
+	Start string `protobuf:"bytes,1,opt,name=start,proto3" json:"start,omitempty"`
+	// End of the quiet period, "HH:MM", for example "08:00". A period may run past midnight
+	// (end before start). Required, and not equal to start.
+	End string `protobuf:"bytes,2,opt,name=end,proto3" json:"end,omitempty"`
+	// IANA time zone the hours are in; empty means "Asia/Shanghai".
+	TimeZone string `protobuf:"bytes,3,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	// What becomes of a MARKETING message due inside the quiet period.
+	Action        QuietHoursAction `protobuf:"varint,4,opt,name=action,proto3,enum=reach.v1.QuietHoursAction" json:"action,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuietHours) Reset() {
+	*x = QuietHours{}
+	mi := &file_reach_v1_channel_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuietHours) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuietHours) ProtoMessage() {}
+
+func (x *QuietHours) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_channel_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuietHours.ProtoReflect.Descriptor instead.
+func (*QuietHours) Descriptor() ([]byte, []int) {
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *QuietHours) GetStart() string {
+	if x != nil {
+		return x.Start
+	}
+	return ""
+}
+
+func (x *QuietHours) GetEnd() string {
+	if x != nil {
+		return x.End
+	}
+	return ""
+}
+
+func (x *QuietHours) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+func (x *QuietHours) GetAction() QuietHoursAction {
+	if x != nil {
+		return x.Action
+	}
+	return QuietHoursAction_QUIET_HOURS_ACTION_UNSPECIFIED
+}
+
 // Request of ChannelService.CreateChannel.
 type CreateChannelRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -748,7 +886,7 @@ type CreateChannelRequest struct {
 
 func (x *CreateChannelRequest) Reset() {
 	*x = CreateChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[4]
+	mi := &file_reach_v1_channel_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -760,7 +898,7 @@ func (x *CreateChannelRequest) String() string {
 func (*CreateChannelRequest) ProtoMessage() {}
 
 func (x *CreateChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[4]
+	mi := &file_reach_v1_channel_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -773,7 +911,7 @@ func (x *CreateChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateChannelRequest.ProtoReflect.Descriptor instead.
 func (*CreateChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{4}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *CreateChannelRequest) GetChannelId() string {
@@ -801,7 +939,7 @@ type CreateChannelResponse struct {
 
 func (x *CreateChannelResponse) Reset() {
 	*x = CreateChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[5]
+	mi := &file_reach_v1_channel_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -813,7 +951,7 @@ func (x *CreateChannelResponse) String() string {
 func (*CreateChannelResponse) ProtoMessage() {}
 
 func (x *CreateChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[5]
+	mi := &file_reach_v1_channel_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -826,7 +964,7 @@ func (x *CreateChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateChannelResponse.ProtoReflect.Descriptor instead.
 func (*CreateChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{5}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *CreateChannelResponse) GetChannel() *Channel {
@@ -847,7 +985,7 @@ type GetChannelRequest struct {
 
 func (x *GetChannelRequest) Reset() {
 	*x = GetChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[6]
+	mi := &file_reach_v1_channel_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -859,7 +997,7 @@ func (x *GetChannelRequest) String() string {
 func (*GetChannelRequest) ProtoMessage() {}
 
 func (x *GetChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[6]
+	mi := &file_reach_v1_channel_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -872,7 +1010,7 @@ func (x *GetChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetChannelRequest.ProtoReflect.Descriptor instead.
 func (*GetChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{6}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetChannelRequest) GetName() string {
@@ -893,7 +1031,7 @@ type GetChannelResponse struct {
 
 func (x *GetChannelResponse) Reset() {
 	*x = GetChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[7]
+	mi := &file_reach_v1_channel_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -905,7 +1043,7 @@ func (x *GetChannelResponse) String() string {
 func (*GetChannelResponse) ProtoMessage() {}
 
 func (x *GetChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[7]
+	mi := &file_reach_v1_channel_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -918,7 +1056,7 @@ func (x *GetChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetChannelResponse.ProtoReflect.Descriptor instead.
 func (*GetChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{7}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetChannelResponse) GetChannel() *Channel {
@@ -944,7 +1082,7 @@ type ListChannelsRequest struct {
 
 func (x *ListChannelsRequest) Reset() {
 	*x = ListChannelsRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[8]
+	mi := &file_reach_v1_channel_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -956,7 +1094,7 @@ func (x *ListChannelsRequest) String() string {
 func (*ListChannelsRequest) ProtoMessage() {}
 
 func (x *ListChannelsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[8]
+	mi := &file_reach_v1_channel_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -969,7 +1107,7 @@ func (x *ListChannelsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListChannelsRequest.ProtoReflect.Descriptor instead.
 func (*ListChannelsRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{8}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListChannelsRequest) GetPageSize() int32 {
@@ -1006,7 +1144,7 @@ type ListChannelsResponse struct {
 
 func (x *ListChannelsResponse) Reset() {
 	*x = ListChannelsResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[9]
+	mi := &file_reach_v1_channel_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1018,7 +1156,7 @@ func (x *ListChannelsResponse) String() string {
 func (*ListChannelsResponse) ProtoMessage() {}
 
 func (x *ListChannelsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[9]
+	mi := &file_reach_v1_channel_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1031,7 +1169,7 @@ func (x *ListChannelsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListChannelsResponse.ProtoReflect.Descriptor instead.
 func (*ListChannelsResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{9}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListChannelsResponse) GetChannels() []*Channel {
@@ -1064,7 +1202,7 @@ type UpdateChannelRequest struct {
 
 func (x *UpdateChannelRequest) Reset() {
 	*x = UpdateChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[10]
+	mi := &file_reach_v1_channel_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1076,7 +1214,7 @@ func (x *UpdateChannelRequest) String() string {
 func (*UpdateChannelRequest) ProtoMessage() {}
 
 func (x *UpdateChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[10]
+	mi := &file_reach_v1_channel_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1089,7 +1227,7 @@ func (x *UpdateChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateChannelRequest.ProtoReflect.Descriptor instead.
 func (*UpdateChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{10}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *UpdateChannelRequest) GetChannel() *Channel {
@@ -1117,7 +1255,7 @@ type UpdateChannelResponse struct {
 
 func (x *UpdateChannelResponse) Reset() {
 	*x = UpdateChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[11]
+	mi := &file_reach_v1_channel_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1129,7 +1267,7 @@ func (x *UpdateChannelResponse) String() string {
 func (*UpdateChannelResponse) ProtoMessage() {}
 
 func (x *UpdateChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[11]
+	mi := &file_reach_v1_channel_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1142,7 +1280,7 @@ func (x *UpdateChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateChannelResponse.ProtoReflect.Descriptor instead.
 func (*UpdateChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{11}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *UpdateChannelResponse) GetChannel() *Channel {
@@ -1165,7 +1303,7 @@ type DeleteChannelRequest struct {
 
 func (x *DeleteChannelRequest) Reset() {
 	*x = DeleteChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[12]
+	mi := &file_reach_v1_channel_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1177,7 +1315,7 @@ func (x *DeleteChannelRequest) String() string {
 func (*DeleteChannelRequest) ProtoMessage() {}
 
 func (x *DeleteChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[12]
+	mi := &file_reach_v1_channel_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1190,7 +1328,7 @@ func (x *DeleteChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteChannelRequest.ProtoReflect.Descriptor instead.
 func (*DeleteChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{12}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DeleteChannelRequest) GetName() string {
@@ -1216,7 +1354,7 @@ type DeleteChannelResponse struct {
 
 func (x *DeleteChannelResponse) Reset() {
 	*x = DeleteChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[13]
+	mi := &file_reach_v1_channel_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1228,7 +1366,7 @@ func (x *DeleteChannelResponse) String() string {
 func (*DeleteChannelResponse) ProtoMessage() {}
 
 func (x *DeleteChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[13]
+	mi := &file_reach_v1_channel_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1241,7 +1379,7 @@ func (x *DeleteChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteChannelResponse.ProtoReflect.Descriptor instead.
 func (*DeleteChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{13}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{14}
 }
 
 // Request of ChannelService.VerifyChannel.
@@ -1255,7 +1393,7 @@ type VerifyChannelRequest struct {
 
 func (x *VerifyChannelRequest) Reset() {
 	*x = VerifyChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[14]
+	mi := &file_reach_v1_channel_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1267,7 +1405,7 @@ func (x *VerifyChannelRequest) String() string {
 func (*VerifyChannelRequest) ProtoMessage() {}
 
 func (x *VerifyChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[14]
+	mi := &file_reach_v1_channel_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1280,7 +1418,7 @@ func (x *VerifyChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyChannelRequest.ProtoReflect.Descriptor instead.
 func (*VerifyChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{14}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *VerifyChannelRequest) GetName() string {
@@ -1301,7 +1439,7 @@ type VerifyChannelResponse struct {
 
 func (x *VerifyChannelResponse) Reset() {
 	*x = VerifyChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[15]
+	mi := &file_reach_v1_channel_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1313,7 +1451,7 @@ func (x *VerifyChannelResponse) String() string {
 func (*VerifyChannelResponse) ProtoMessage() {}
 
 func (x *VerifyChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[15]
+	mi := &file_reach_v1_channel_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1326,7 +1464,7 @@ func (x *VerifyChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyChannelResponse.ProtoReflect.Descriptor instead.
 func (*VerifyChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{15}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *VerifyChannelResponse) GetChannel() *Channel {
@@ -1349,7 +1487,7 @@ type DisableChannelRequest struct {
 
 func (x *DisableChannelRequest) Reset() {
 	*x = DisableChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[16]
+	mi := &file_reach_v1_channel_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1361,7 +1499,7 @@ func (x *DisableChannelRequest) String() string {
 func (*DisableChannelRequest) ProtoMessage() {}
 
 func (x *DisableChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[16]
+	mi := &file_reach_v1_channel_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1374,7 +1512,7 @@ func (x *DisableChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisableChannelRequest.ProtoReflect.Descriptor instead.
 func (*DisableChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{16}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *DisableChannelRequest) GetName() string {
@@ -1402,7 +1540,7 @@ type DisableChannelResponse struct {
 
 func (x *DisableChannelResponse) Reset() {
 	*x = DisableChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[17]
+	mi := &file_reach_v1_channel_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1414,7 +1552,7 @@ func (x *DisableChannelResponse) String() string {
 func (*DisableChannelResponse) ProtoMessage() {}
 
 func (x *DisableChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[17]
+	mi := &file_reach_v1_channel_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1427,7 +1565,7 @@ func (x *DisableChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisableChannelResponse.ProtoReflect.Descriptor instead.
 func (*DisableChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{17}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *DisableChannelResponse) GetChannel() *Channel {
@@ -1448,7 +1586,7 @@ type EnableChannelRequest struct {
 
 func (x *EnableChannelRequest) Reset() {
 	*x = EnableChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[18]
+	mi := &file_reach_v1_channel_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1460,7 +1598,7 @@ func (x *EnableChannelRequest) String() string {
 func (*EnableChannelRequest) ProtoMessage() {}
 
 func (x *EnableChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[18]
+	mi := &file_reach_v1_channel_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1473,7 +1611,7 @@ func (x *EnableChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnableChannelRequest.ProtoReflect.Descriptor instead.
 func (*EnableChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{18}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *EnableChannelRequest) GetName() string {
@@ -1494,7 +1632,7 @@ type EnableChannelResponse struct {
 
 func (x *EnableChannelResponse) Reset() {
 	*x = EnableChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[19]
+	mi := &file_reach_v1_channel_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1506,7 +1644,7 @@ func (x *EnableChannelResponse) String() string {
 func (*EnableChannelResponse) ProtoMessage() {}
 
 func (x *EnableChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[19]
+	mi := &file_reach_v1_channel_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1519,7 +1657,7 @@ func (x *EnableChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnableChannelResponse.ProtoReflect.Descriptor instead.
 func (*EnableChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{19}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *EnableChannelResponse) GetChannel() *Channel {
@@ -1585,7 +1723,7 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\vgateway_url\x18\t \x01(\tR\n" +
 	"gatewayUrl\x12E\n" +
 	"\x1fplatform_public_key_fingerprint\x18\n" +
-	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\xf0\x01\n" +
+	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\xa7\x02\n" +
 	"\x0eDeliveryPolicy\x12/\n" +
 	"\x14max_sends_per_second\x18\x01 \x01(\x05R\x11maxSendsPerSecond\x12!\n" +
 	"\fmax_attempts\x18\x02 \x01(\x05R\vmaxAttempts\x12.\n" +
@@ -1593,7 +1731,15 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\fat_most_once\x18\x04 \x01(\bR\n" +
 	"atMostOnce\x12\"\n" +
 	"\rmax_in_flight\x18\x05 \x01(\x05R\vmaxInFlight\x12\x14\n" +
-	"\x05burst\x18\x06 \x01(\x05R\x05burst\"b\n" +
+	"\x05burst\x18\x06 \x01(\x05R\x05burst\x125\n" +
+	"\vquiet_hours\x18\a \x01(\v2\x14.reach.v1.QuietHoursR\n" +
+	"quietHours\"\x85\x01\n" +
+	"\n" +
+	"QuietHours\x12\x14\n" +
+	"\x05start\x18\x01 \x01(\tR\x05start\x12\x10\n" +
+	"\x03end\x18\x02 \x01(\tR\x03end\x12\x1b\n" +
+	"\ttime_zone\x18\x03 \x01(\tR\btimeZone\x122\n" +
+	"\x06action\x18\x04 \x01(\x0e2\x1a.reach.v1.QuietHoursActionR\x06action\"b\n" +
 	"\x14CreateChannelRequest\x12\x1d\n" +
 	"\n" +
 	"channel_id\x18\x01 \x01(\tR\tchannelId\x12+\n" +
@@ -1645,7 +1791,11 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\x18CHANNEL_STATE_UNVERIFIED\x10\x01\x12\x19\n" +
 	"\x15CHANNEL_STATE_ENABLED\x10\x02\x12\x1d\n" +
 	"\x19CHANNEL_STATE_AUTH_FAILED\x10\x03\x12\x1a\n" +
-	"\x16CHANNEL_STATE_DISABLED\x10\x042\x97\x05\n" +
+	"\x16CHANNEL_STATE_DISABLED\x10\x04*q\n" +
+	"\x10QuietHoursAction\x12\"\n" +
+	"\x1eQUIET_HOURS_ACTION_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18QUIET_HOURS_ACTION_DELAY\x10\x01\x12\x1b\n" +
+	"\x17QUIET_HOURS_ACTION_FAIL\x10\x022\x97\x05\n" +
 	"\x0eChannelService\x12P\n" +
 	"\rCreateChannel\x12\x1e.reach.v1.CreateChannelRequest\x1a\x1f.reach.v1.CreateChannelResponse\x12G\n" +
 	"\n" +
@@ -1669,78 +1819,82 @@ func file_reach_v1_channel_proto_rawDescGZIP() []byte {
 	return file_reach_v1_channel_proto_rawDescData
 }
 
-var file_reach_v1_channel_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_reach_v1_channel_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_reach_v1_channel_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_reach_v1_channel_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_reach_v1_channel_proto_goTypes = []any{
 	(ChannelType)(0),                // 0: reach.v1.ChannelType
 	(ChannelState)(0),               // 1: reach.v1.ChannelState
-	(*Channel)(nil),                 // 2: reach.v1.Channel
-	(*OpenPlatformCredentials)(nil), // 3: reach.v1.OpenPlatformCredentials
-	(*AlipayPlusCredentials)(nil),   // 4: reach.v1.AlipayPlusCredentials
-	(*DeliveryPolicy)(nil),          // 5: reach.v1.DeliveryPolicy
-	(*CreateChannelRequest)(nil),    // 6: reach.v1.CreateChannelRequest
-	(*CreateChannelResponse)(nil),   // 7: reach.v1.CreateChannelResponse
-	(*GetChannelRequest)(nil),       // 8: reach.v1.GetChannelRequest
-	(*GetChannelResponse)(nil),      // 9: reach.v1.GetChannelResponse
-	(*ListChannelsRequest)(nil),     // 10: reach.v1.ListChannelsRequest
-	(*ListChannelsResponse)(nil),    // 11: reach.v1.ListChannelsResponse
-	(*UpdateChannelRequest)(nil),    // 12: reach.v1.UpdateChannelRequest
-	(*UpdateChannelResponse)(nil),   // 13: reach.v1.UpdateChannelResponse
-	(*DeleteChannelRequest)(nil),    // 14: reach.v1.DeleteChannelRequest
-	(*DeleteChannelResponse)(nil),   // 15: reach.v1.DeleteChannelResponse
-	(*VerifyChannelRequest)(nil),    // 16: reach.v1.VerifyChannelRequest
-	(*VerifyChannelResponse)(nil),   // 17: reach.v1.VerifyChannelResponse
-	(*DisableChannelRequest)(nil),   // 18: reach.v1.DisableChannelRequest
-	(*DisableChannelResponse)(nil),  // 19: reach.v1.DisableChannelResponse
-	(*EnableChannelRequest)(nil),    // 20: reach.v1.EnableChannelRequest
-	(*EnableChannelResponse)(nil),   // 21: reach.v1.EnableChannelResponse
-	(*timestamppb.Timestamp)(nil),   // 22: google.protobuf.Timestamp
-	(*SecretInfo)(nil),              // 23: reach.v1.SecretInfo
-	(*fieldmaskpb.FieldMask)(nil),   // 24: google.protobuf.FieldMask
+	(QuietHoursAction)(0),           // 2: reach.v1.QuietHoursAction
+	(*Channel)(nil),                 // 3: reach.v1.Channel
+	(*OpenPlatformCredentials)(nil), // 4: reach.v1.OpenPlatformCredentials
+	(*AlipayPlusCredentials)(nil),   // 5: reach.v1.AlipayPlusCredentials
+	(*DeliveryPolicy)(nil),          // 6: reach.v1.DeliveryPolicy
+	(*QuietHours)(nil),              // 7: reach.v1.QuietHours
+	(*CreateChannelRequest)(nil),    // 8: reach.v1.CreateChannelRequest
+	(*CreateChannelResponse)(nil),   // 9: reach.v1.CreateChannelResponse
+	(*GetChannelRequest)(nil),       // 10: reach.v1.GetChannelRequest
+	(*GetChannelResponse)(nil),      // 11: reach.v1.GetChannelResponse
+	(*ListChannelsRequest)(nil),     // 12: reach.v1.ListChannelsRequest
+	(*ListChannelsResponse)(nil),    // 13: reach.v1.ListChannelsResponse
+	(*UpdateChannelRequest)(nil),    // 14: reach.v1.UpdateChannelRequest
+	(*UpdateChannelResponse)(nil),   // 15: reach.v1.UpdateChannelResponse
+	(*DeleteChannelRequest)(nil),    // 16: reach.v1.DeleteChannelRequest
+	(*DeleteChannelResponse)(nil),   // 17: reach.v1.DeleteChannelResponse
+	(*VerifyChannelRequest)(nil),    // 18: reach.v1.VerifyChannelRequest
+	(*VerifyChannelResponse)(nil),   // 19: reach.v1.VerifyChannelResponse
+	(*DisableChannelRequest)(nil),   // 20: reach.v1.DisableChannelRequest
+	(*DisableChannelResponse)(nil),  // 21: reach.v1.DisableChannelResponse
+	(*EnableChannelRequest)(nil),    // 22: reach.v1.EnableChannelRequest
+	(*EnableChannelResponse)(nil),   // 23: reach.v1.EnableChannelResponse
+	(*timestamppb.Timestamp)(nil),   // 24: google.protobuf.Timestamp
+	(*SecretInfo)(nil),              // 25: reach.v1.SecretInfo
+	(*fieldmaskpb.FieldMask)(nil),   // 26: google.protobuf.FieldMask
 }
 var file_reach_v1_channel_proto_depIdxs = []int32{
 	0,  // 0: reach.v1.Channel.type:type_name -> reach.v1.ChannelType
 	1,  // 1: reach.v1.Channel.state:type_name -> reach.v1.ChannelState
-	22, // 2: reach.v1.Channel.verify_time:type_name -> google.protobuf.Timestamp
-	3,  // 3: reach.v1.Channel.open_platform:type_name -> reach.v1.OpenPlatformCredentials
-	4,  // 4: reach.v1.Channel.alipay_plus:type_name -> reach.v1.AlipayPlusCredentials
-	5,  // 5: reach.v1.Channel.delivery_policy:type_name -> reach.v1.DeliveryPolicy
-	22, // 6: reach.v1.Channel.create_time:type_name -> google.protobuf.Timestamp
-	22, // 7: reach.v1.Channel.update_time:type_name -> google.protobuf.Timestamp
-	23, // 8: reach.v1.OpenPlatformCredentials.app_private_key_info:type_name -> reach.v1.SecretInfo
-	23, // 9: reach.v1.OpenPlatformCredentials.encrypt_key_info:type_name -> reach.v1.SecretInfo
-	23, // 10: reach.v1.AlipayPlusCredentials.merchant_private_key_info:type_name -> reach.v1.SecretInfo
-	2,  // 11: reach.v1.CreateChannelRequest.channel:type_name -> reach.v1.Channel
-	2,  // 12: reach.v1.CreateChannelResponse.channel:type_name -> reach.v1.Channel
-	2,  // 13: reach.v1.GetChannelResponse.channel:type_name -> reach.v1.Channel
-	2,  // 14: reach.v1.ListChannelsResponse.channels:type_name -> reach.v1.Channel
-	2,  // 15: reach.v1.UpdateChannelRequest.channel:type_name -> reach.v1.Channel
-	24, // 16: reach.v1.UpdateChannelRequest.update_mask:type_name -> google.protobuf.FieldMask
-	2,  // 17: reach.v1.UpdateChannelResponse.channel:type_name -> reach.v1.Channel
-	2,  // 18: reach.v1.VerifyChannelResponse.channel:type_name -> reach.v1.Channel
-	2,  // 19: reach.v1.DisableChannelResponse.channel:type_name -> reach.v1.Channel
-	2,  // 20: reach.v1.EnableChannelResponse.channel:type_name -> reach.v1.Channel
-	6,  // 21: reach.v1.ChannelService.CreateChannel:input_type -> reach.v1.CreateChannelRequest
-	8,  // 22: reach.v1.ChannelService.GetChannel:input_type -> reach.v1.GetChannelRequest
-	10, // 23: reach.v1.ChannelService.ListChannels:input_type -> reach.v1.ListChannelsRequest
-	12, // 24: reach.v1.ChannelService.UpdateChannel:input_type -> reach.v1.UpdateChannelRequest
-	14, // 25: reach.v1.ChannelService.DeleteChannel:input_type -> reach.v1.DeleteChannelRequest
-	16, // 26: reach.v1.ChannelService.VerifyChannel:input_type -> reach.v1.VerifyChannelRequest
-	18, // 27: reach.v1.ChannelService.DisableChannel:input_type -> reach.v1.DisableChannelRequest
-	20, // 28: reach.v1.ChannelService.EnableChannel:input_type -> reach.v1.EnableChannelRequest
-	7,  // 29: reach.v1.ChannelService.CreateChannel:output_type -> reach.v1.CreateChannelResponse
-	9,  // 30: reach.v1.ChannelService.GetChannel:output_type -> reach.v1.GetChannelResponse
-	11, // 31: reach.v1.ChannelService.ListChannels:output_type -> reach.v1.ListChannelsResponse
-	13, // 32: reach.v1.ChannelService.UpdateChannel:output_type -> reach.v1.UpdateChannelResponse
-	15, // 33: reach.v1.ChannelService.DeleteChannel:output_type -> reach.v1.DeleteChannelResponse
-	17, // 34: reach.v1.ChannelService.VerifyChannel:output_type -> reach.v1.VerifyChannelResponse
-	19, // 35: reach.v1.ChannelService.DisableChannel:output_type -> reach.v1.DisableChannelResponse
-	21, // 36: reach.v1.ChannelService.EnableChannel:output_type -> reach.v1.EnableChannelResponse
-	29, // [29:37] is the sub-list for method output_type
-	21, // [21:29] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	24, // 2: reach.v1.Channel.verify_time:type_name -> google.protobuf.Timestamp
+	4,  // 3: reach.v1.Channel.open_platform:type_name -> reach.v1.OpenPlatformCredentials
+	5,  // 4: reach.v1.Channel.alipay_plus:type_name -> reach.v1.AlipayPlusCredentials
+	6,  // 5: reach.v1.Channel.delivery_policy:type_name -> reach.v1.DeliveryPolicy
+	24, // 6: reach.v1.Channel.create_time:type_name -> google.protobuf.Timestamp
+	24, // 7: reach.v1.Channel.update_time:type_name -> google.protobuf.Timestamp
+	25, // 8: reach.v1.OpenPlatformCredentials.app_private_key_info:type_name -> reach.v1.SecretInfo
+	25, // 9: reach.v1.OpenPlatformCredentials.encrypt_key_info:type_name -> reach.v1.SecretInfo
+	25, // 10: reach.v1.AlipayPlusCredentials.merchant_private_key_info:type_name -> reach.v1.SecretInfo
+	7,  // 11: reach.v1.DeliveryPolicy.quiet_hours:type_name -> reach.v1.QuietHours
+	2,  // 12: reach.v1.QuietHours.action:type_name -> reach.v1.QuietHoursAction
+	3,  // 13: reach.v1.CreateChannelRequest.channel:type_name -> reach.v1.Channel
+	3,  // 14: reach.v1.CreateChannelResponse.channel:type_name -> reach.v1.Channel
+	3,  // 15: reach.v1.GetChannelResponse.channel:type_name -> reach.v1.Channel
+	3,  // 16: reach.v1.ListChannelsResponse.channels:type_name -> reach.v1.Channel
+	3,  // 17: reach.v1.UpdateChannelRequest.channel:type_name -> reach.v1.Channel
+	26, // 18: reach.v1.UpdateChannelRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 19: reach.v1.UpdateChannelResponse.channel:type_name -> reach.v1.Channel
+	3,  // 20: reach.v1.VerifyChannelResponse.channel:type_name -> reach.v1.Channel
+	3,  // 21: reach.v1.DisableChannelResponse.channel:type_name -> reach.v1.Channel
+	3,  // 22: reach.v1.EnableChannelResponse.channel:type_name -> reach.v1.Channel
+	8,  // 23: reach.v1.ChannelService.CreateChannel:input_type -> reach.v1.CreateChannelRequest
+	10, // 24: reach.v1.ChannelService.GetChannel:input_type -> reach.v1.GetChannelRequest
+	12, // 25: reach.v1.ChannelService.ListChannels:input_type -> reach.v1.ListChannelsRequest
+	14, // 26: reach.v1.ChannelService.UpdateChannel:input_type -> reach.v1.UpdateChannelRequest
+	16, // 27: reach.v1.ChannelService.DeleteChannel:input_type -> reach.v1.DeleteChannelRequest
+	18, // 28: reach.v1.ChannelService.VerifyChannel:input_type -> reach.v1.VerifyChannelRequest
+	20, // 29: reach.v1.ChannelService.DisableChannel:input_type -> reach.v1.DisableChannelRequest
+	22, // 30: reach.v1.ChannelService.EnableChannel:input_type -> reach.v1.EnableChannelRequest
+	9,  // 31: reach.v1.ChannelService.CreateChannel:output_type -> reach.v1.CreateChannelResponse
+	11, // 32: reach.v1.ChannelService.GetChannel:output_type -> reach.v1.GetChannelResponse
+	13, // 33: reach.v1.ChannelService.ListChannels:output_type -> reach.v1.ListChannelsResponse
+	15, // 34: reach.v1.ChannelService.UpdateChannel:output_type -> reach.v1.UpdateChannelResponse
+	17, // 35: reach.v1.ChannelService.DeleteChannel:output_type -> reach.v1.DeleteChannelResponse
+	19, // 36: reach.v1.ChannelService.VerifyChannel:output_type -> reach.v1.VerifyChannelResponse
+	21, // 37: reach.v1.ChannelService.DisableChannel:output_type -> reach.v1.DisableChannelResponse
+	23, // 38: reach.v1.ChannelService.EnableChannel:output_type -> reach.v1.EnableChannelResponse
+	31, // [31:39] is the sub-list for method output_type
+	23, // [23:31] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_reach_v1_channel_proto_init() }
@@ -1758,8 +1912,8 @@ func file_reach_v1_channel_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_reach_v1_channel_proto_rawDesc), len(file_reach_v1_channel_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   20,
+			NumEnums:      3,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -93,6 +93,62 @@ func (MessageState) EnumDescriptor() ([]byte, []int) {
 	return file_reach_v1_message_proto_rawDescGZIP(), []int{0}
 }
 
+// MessageCategory says what a message is for. The channel's delivery policy treats the
+// two apart: quiet hours hold MARKETING messages only, and a frequency cap may count
+// MARKETING messages only.
+type MessageCategory int32
+
+const (
+	// Not set: the message is TRANSACTIONAL.
+	MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED MessageCategory = 0
+	// Something the user is waiting for or must know (order shipped, payment received):
+	// sent whatever the hour.
+	MessageCategory_MESSAGE_CATEGORY_TRANSACTIONAL MessageCategory = 1
+	// A promotion or anything else the user did not ask for now: waits out quiet hours.
+	MessageCategory_MESSAGE_CATEGORY_MARKETING MessageCategory = 2
+)
+
+// Enum value maps for MessageCategory.
+var (
+	MessageCategory_name = map[int32]string{
+		0: "MESSAGE_CATEGORY_UNSPECIFIED",
+		1: "MESSAGE_CATEGORY_TRANSACTIONAL",
+		2: "MESSAGE_CATEGORY_MARKETING",
+	}
+	MessageCategory_value = map[string]int32{
+		"MESSAGE_CATEGORY_UNSPECIFIED":   0,
+		"MESSAGE_CATEGORY_TRANSACTIONAL": 1,
+		"MESSAGE_CATEGORY_MARKETING":     2,
+	}
+)
+
+func (x MessageCategory) Enum() *MessageCategory {
+	p := new(MessageCategory)
+	*p = x
+	return p
+}
+
+func (x MessageCategory) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (MessageCategory) Descriptor() protoreflect.EnumDescriptor {
+	return file_reach_v1_message_proto_enumTypes[1].Descriptor()
+}
+
+func (MessageCategory) Type() protoreflect.EnumType {
+	return &file_reach_v1_message_proto_enumTypes[1]
+}
+
+func (x MessageCategory) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use MessageCategory.Descriptor instead.
+func (MessageCategory) EnumDescriptor() ([]byte, []int) {
+	return file_reach_v1_message_proto_rawDescGZIP(), []int{1}
+}
+
 // Message is one message to one recipient.
 type Message struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -137,7 +193,10 @@ type Message struct {
 	// Output only.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// Output only.
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// What the message is for. Unset on a request means TRANSACTIONAL; a message always
+	// shows its category.
+	Category      MessageCategory `protobuf:"varint,21,opt,name=category,proto3,enum=reach.v1.MessageCategory" json:"category,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -310,6 +369,13 @@ func (x *Message) GetUpdateTime() *timestamppb.Timestamp {
 		return x.UpdateTime
 	}
 	return nil
+}
+
+func (x *Message) GetCategory() MessageCategory {
+	if x != nil {
+		return x.Category
+	}
+	return MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED
 }
 
 // LocalizedData is an Alipay+ message's content in one language.
@@ -511,7 +577,9 @@ type SendMessageRequest struct {
 	// Not sent before this time.
 	SendTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=send_time,json=sendTime,proto3" json:"send_time,omitempty"`
 	// Not sent after this time.
-	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	// What the message is for; unset means TRANSACTIONAL.
+	Category      MessageCategory `protobuf:"varint,11,opt,name=category,proto3,enum=reach.v1.MessageCategory" json:"category,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -616,6 +684,13 @@ func (x *SendMessageRequest) GetExpireTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *SendMessageRequest) GetCategory() MessageCategory {
+	if x != nil {
+		return x.Category
+	}
+	return MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED
+}
+
 // Response of MessageService.SendMessage.
 type SendMessageResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -694,7 +769,9 @@ type BatchSendMessagesRequest struct {
 	// Not sent before this time.
 	SendTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=send_time,json=sendTime,proto3" json:"send_time,omitempty"`
 	// Not sent after this time.
-	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	// What the messages are for; unset means TRANSACTIONAL.
+	Category      MessageCategory `protobuf:"varint,11,opt,name=category,proto3,enum=reach.v1.MessageCategory" json:"category,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -797,6 +874,13 @@ func (x *BatchSendMessagesRequest) GetExpireTime() *timestamppb.Timestamp {
 		return x.ExpireTime
 	}
 	return nil
+}
+
+func (x *BatchSendMessagesRequest) GetCategory() MessageCategory {
+	if x != nil {
+		return x.Category
+	}
+	return MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED
 }
 
 // Response of MessageService.BatchSendMessages.
@@ -1496,7 +1580,7 @@ var File_reach_v1_message_proto protoreflect.FileDescriptor
 
 const file_reach_v1_message_proto_rawDesc = "" +
 	"\n" +
-	"\x16reach/v1/message.proto\x12\breach.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\x84\b\n" +
+	"\x16reach/v1/message.proto\x12\breach.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\xbb\b\n" +
 	"\aMessage\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\achannel\x18\x02 \x01(\tR\achannel\x12\x1a\n" +
@@ -1524,7 +1608,8 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\vcreate_time\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\x1a7\n" +
+	"updateTime\x125\n" +
+	"\bcategory\x18\x15 \x01(\x0e2\x19.reach.v1.MessageCategoryR\bcategory\x1a7\n" +
 	"\tDataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
@@ -1548,7 +1633,7 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\x04data\x18\x02 \x03(\v2\x1d.reach.v1.Recipient.DataEntryR\x04data\x1a7\n" +
 	"\tDataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x80\x05\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb7\x05\n" +
 	"\x12SendMessageRequest\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x1a\n" +
@@ -1562,7 +1647,8 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\tsend_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bsendTime\x12;\n" +
 	"\vexpire_time\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"expireTime\x1a7\n" +
+	"expireTime\x125\n" +
+	"\bcategory\x18\v \x01(\x0e2\x19.reach.v1.MessageCategoryR\bcategory\x1a7\n" +
 	"\tDataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
@@ -1571,7 +1657,7 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"^\n" +
 	"\x13SendMessageResponse\x12+\n" +
 	"\amessage\x18\x01 \x01(\v2\x11.reach.v1.MessageR\amessage\x12\x1a\n" +
-	"\breplayed\x18\x02 \x01(\bR\breplayed\"\x99\x05\n" +
+	"\breplayed\x18\x02 \x01(\bR\breplayed\"\xd0\x05\n" +
 	"\x18BatchSendMessagesRequest\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x1a\n" +
@@ -1587,7 +1673,8 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\tsend_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\bsendTime\x12;\n" +
 	"\vexpire_time\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"expireTime\x1a7\n" +
+	"expireTime\x125\n" +
+	"\bcategory\x18\v \x01(\x0e2\x19.reach.v1.MessageCategoryR\bcategory\x1a7\n" +
 	"\tDataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
@@ -1642,7 +1729,11 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\x12MESSAGE_STATE_SENT\x10\x03\x12\x18\n" +
 	"\x14MESSAGE_STATE_FAILED\x10\x04\x12\x1b\n" +
 	"\x17MESSAGE_STATE_CANCELLED\x10\x05\x12\x19\n" +
-	"\x15MESSAGE_STATE_EXPIRED\x10\x062\xd1\x04\n" +
+	"\x15MESSAGE_STATE_EXPIRED\x10\x06*w\n" +
+	"\x0fMessageCategory\x12 \n" +
+	"\x1cMESSAGE_CATEGORY_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eMESSAGE_CATEGORY_TRANSACTIONAL\x10\x01\x12\x1e\n" +
+	"\x1aMESSAGE_CATEGORY_MARKETING\x10\x022\xd1\x04\n" +
 	"\x0eMessageService\x12J\n" +
 	"\vSendMessage\x12\x1c.reach.v1.SendMessageRequest\x1a\x1d.reach.v1.SendMessageResponse\x12\\\n" +
 	"\x11BatchSendMessages\x12\".reach.v1.BatchSendMessagesRequest\x1a#.reach.v1.BatchSendMessagesResponse\x12G\n" +
@@ -1665,102 +1756,106 @@ func file_reach_v1_message_proto_rawDescGZIP() []byte {
 	return file_reach_v1_message_proto_rawDescData
 }
 
-var file_reach_v1_message_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_reach_v1_message_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_reach_v1_message_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_reach_v1_message_proto_goTypes = []any{
 	(MessageState)(0),                 // 0: reach.v1.MessageState
-	(*Message)(nil),                   // 1: reach.v1.Message
-	(*LocalizedData)(nil),             // 2: reach.v1.LocalizedData
-	(*LifeAccountMessageOptions)(nil), // 3: reach.v1.LifeAccountMessageOptions
-	(*Recipient)(nil),                 // 4: reach.v1.Recipient
-	(*SendMessageRequest)(nil),        // 5: reach.v1.SendMessageRequest
-	(*SendMessageResponse)(nil),       // 6: reach.v1.SendMessageResponse
-	(*BatchSendMessagesRequest)(nil),  // 7: reach.v1.BatchSendMessagesRequest
-	(*BatchSendMessagesResponse)(nil), // 8: reach.v1.BatchSendMessagesResponse
-	(*GetMessageRequest)(nil),         // 9: reach.v1.GetMessageRequest
-	(*GetMessageResponse)(nil),        // 10: reach.v1.GetMessageResponse
-	(*ListMessagesRequest)(nil),       // 11: reach.v1.ListMessagesRequest
-	(*ListMessagesResponse)(nil),      // 12: reach.v1.ListMessagesResponse
-	(*CancelMessageRequest)(nil),      // 13: reach.v1.CancelMessageRequest
-	(*CancelMessageResponse)(nil),     // 14: reach.v1.CancelMessageResponse
-	(*RetryMessageRequest)(nil),       // 15: reach.v1.RetryMessageRequest
-	(*RetryMessageResponse)(nil),      // 16: reach.v1.RetryMessageResponse
-	(*ListMessageEventsRequest)(nil),  // 17: reach.v1.ListMessageEventsRequest
-	(*MessageEvent)(nil),              // 18: reach.v1.MessageEvent
-	(*ListMessageEventsResponse)(nil), // 19: reach.v1.ListMessageEventsResponse
-	nil,                               // 20: reach.v1.Message.DataEntry
-	nil,                               // 21: reach.v1.Message.ColorsEntry
-	nil,                               // 22: reach.v1.LocalizedData.DataEntry
-	nil,                               // 23: reach.v1.Recipient.DataEntry
-	nil,                               // 24: reach.v1.SendMessageRequest.DataEntry
-	nil,                               // 25: reach.v1.SendMessageRequest.ColorsEntry
-	nil,                               // 26: reach.v1.BatchSendMessagesRequest.DataEntry
-	nil,                               // 27: reach.v1.BatchSendMessagesRequest.ColorsEntry
-	(*User)(nil),                      // 28: reach.v1.User
-	(*AlipayError)(nil),               // 29: reach.v1.AlipayError
-	(*timestamppb.Timestamp)(nil),     // 30: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),       // 31: google.protobuf.Duration
+	(MessageCategory)(0),              // 1: reach.v1.MessageCategory
+	(*Message)(nil),                   // 2: reach.v1.Message
+	(*LocalizedData)(nil),             // 3: reach.v1.LocalizedData
+	(*LifeAccountMessageOptions)(nil), // 4: reach.v1.LifeAccountMessageOptions
+	(*Recipient)(nil),                 // 5: reach.v1.Recipient
+	(*SendMessageRequest)(nil),        // 6: reach.v1.SendMessageRequest
+	(*SendMessageResponse)(nil),       // 7: reach.v1.SendMessageResponse
+	(*BatchSendMessagesRequest)(nil),  // 8: reach.v1.BatchSendMessagesRequest
+	(*BatchSendMessagesResponse)(nil), // 9: reach.v1.BatchSendMessagesResponse
+	(*GetMessageRequest)(nil),         // 10: reach.v1.GetMessageRequest
+	(*GetMessageResponse)(nil),        // 11: reach.v1.GetMessageResponse
+	(*ListMessagesRequest)(nil),       // 12: reach.v1.ListMessagesRequest
+	(*ListMessagesResponse)(nil),      // 13: reach.v1.ListMessagesResponse
+	(*CancelMessageRequest)(nil),      // 14: reach.v1.CancelMessageRequest
+	(*CancelMessageResponse)(nil),     // 15: reach.v1.CancelMessageResponse
+	(*RetryMessageRequest)(nil),       // 16: reach.v1.RetryMessageRequest
+	(*RetryMessageResponse)(nil),      // 17: reach.v1.RetryMessageResponse
+	(*ListMessageEventsRequest)(nil),  // 18: reach.v1.ListMessageEventsRequest
+	(*MessageEvent)(nil),              // 19: reach.v1.MessageEvent
+	(*ListMessageEventsResponse)(nil), // 20: reach.v1.ListMessageEventsResponse
+	nil,                               // 21: reach.v1.Message.DataEntry
+	nil,                               // 22: reach.v1.Message.ColorsEntry
+	nil,                               // 23: reach.v1.LocalizedData.DataEntry
+	nil,                               // 24: reach.v1.Recipient.DataEntry
+	nil,                               // 25: reach.v1.SendMessageRequest.DataEntry
+	nil,                               // 26: reach.v1.SendMessageRequest.ColorsEntry
+	nil,                               // 27: reach.v1.BatchSendMessagesRequest.DataEntry
+	nil,                               // 28: reach.v1.BatchSendMessagesRequest.ColorsEntry
+	(*User)(nil),                      // 29: reach.v1.User
+	(*AlipayError)(nil),               // 30: reach.v1.AlipayError
+	(*timestamppb.Timestamp)(nil),     // 31: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),       // 32: google.protobuf.Duration
 }
 var file_reach_v1_message_proto_depIdxs = []int32{
-	28, // 0: reach.v1.Message.recipient:type_name -> reach.v1.User
-	20, // 1: reach.v1.Message.data:type_name -> reach.v1.Message.DataEntry
-	21, // 2: reach.v1.Message.colors:type_name -> reach.v1.Message.ColorsEntry
-	2,  // 3: reach.v1.Message.localizations:type_name -> reach.v1.LocalizedData
-	3,  // 4: reach.v1.Message.life_account:type_name -> reach.v1.LifeAccountMessageOptions
+	29, // 0: reach.v1.Message.recipient:type_name -> reach.v1.User
+	21, // 1: reach.v1.Message.data:type_name -> reach.v1.Message.DataEntry
+	22, // 2: reach.v1.Message.colors:type_name -> reach.v1.Message.ColorsEntry
+	3,  // 3: reach.v1.Message.localizations:type_name -> reach.v1.LocalizedData
+	4,  // 4: reach.v1.Message.life_account:type_name -> reach.v1.LifeAccountMessageOptions
 	0,  // 5: reach.v1.Message.state:type_name -> reach.v1.MessageState
-	29, // 6: reach.v1.Message.last_error:type_name -> reach.v1.AlipayError
-	30, // 7: reach.v1.Message.send_time:type_name -> google.protobuf.Timestamp
-	30, // 8: reach.v1.Message.expire_time:type_name -> google.protobuf.Timestamp
-	30, // 9: reach.v1.Message.sent_time:type_name -> google.protobuf.Timestamp
-	30, // 10: reach.v1.Message.create_time:type_name -> google.protobuf.Timestamp
-	30, // 11: reach.v1.Message.update_time:type_name -> google.protobuf.Timestamp
-	22, // 12: reach.v1.LocalizedData.data:type_name -> reach.v1.LocalizedData.DataEntry
-	28, // 13: reach.v1.Recipient.user:type_name -> reach.v1.User
-	23, // 14: reach.v1.Recipient.data:type_name -> reach.v1.Recipient.DataEntry
-	28, // 15: reach.v1.SendMessageRequest.recipient:type_name -> reach.v1.User
-	24, // 16: reach.v1.SendMessageRequest.data:type_name -> reach.v1.SendMessageRequest.DataEntry
-	25, // 17: reach.v1.SendMessageRequest.colors:type_name -> reach.v1.SendMessageRequest.ColorsEntry
-	2,  // 18: reach.v1.SendMessageRequest.localizations:type_name -> reach.v1.LocalizedData
-	3,  // 19: reach.v1.SendMessageRequest.life_account:type_name -> reach.v1.LifeAccountMessageOptions
-	30, // 20: reach.v1.SendMessageRequest.send_time:type_name -> google.protobuf.Timestamp
-	30, // 21: reach.v1.SendMessageRequest.expire_time:type_name -> google.protobuf.Timestamp
-	1,  // 22: reach.v1.SendMessageResponse.message:type_name -> reach.v1.Message
-	4,  // 23: reach.v1.BatchSendMessagesRequest.recipients:type_name -> reach.v1.Recipient
-	26, // 24: reach.v1.BatchSendMessagesRequest.data:type_name -> reach.v1.BatchSendMessagesRequest.DataEntry
-	27, // 25: reach.v1.BatchSendMessagesRequest.colors:type_name -> reach.v1.BatchSendMessagesRequest.ColorsEntry
-	2,  // 26: reach.v1.BatchSendMessagesRequest.localizations:type_name -> reach.v1.LocalizedData
-	3,  // 27: reach.v1.BatchSendMessagesRequest.life_account:type_name -> reach.v1.LifeAccountMessageOptions
-	30, // 28: reach.v1.BatchSendMessagesRequest.send_time:type_name -> google.protobuf.Timestamp
-	30, // 29: reach.v1.BatchSendMessagesRequest.expire_time:type_name -> google.protobuf.Timestamp
-	1,  // 30: reach.v1.BatchSendMessagesResponse.messages:type_name -> reach.v1.Message
-	1,  // 31: reach.v1.GetMessageResponse.message:type_name -> reach.v1.Message
-	1,  // 32: reach.v1.ListMessagesResponse.messages:type_name -> reach.v1.Message
-	1,  // 33: reach.v1.CancelMessageResponse.message:type_name -> reach.v1.Message
-	1,  // 34: reach.v1.RetryMessageResponse.message:type_name -> reach.v1.Message
-	30, // 35: reach.v1.MessageEvent.time:type_name -> google.protobuf.Timestamp
-	0,  // 36: reach.v1.MessageEvent.state:type_name -> reach.v1.MessageState
-	29, // 37: reach.v1.MessageEvent.alipay_error:type_name -> reach.v1.AlipayError
-	31, // 38: reach.v1.MessageEvent.latency:type_name -> google.protobuf.Duration
-	18, // 39: reach.v1.ListMessageEventsResponse.events:type_name -> reach.v1.MessageEvent
-	5,  // 40: reach.v1.MessageService.SendMessage:input_type -> reach.v1.SendMessageRequest
-	7,  // 41: reach.v1.MessageService.BatchSendMessages:input_type -> reach.v1.BatchSendMessagesRequest
-	9,  // 42: reach.v1.MessageService.GetMessage:input_type -> reach.v1.GetMessageRequest
-	11, // 43: reach.v1.MessageService.ListMessages:input_type -> reach.v1.ListMessagesRequest
-	13, // 44: reach.v1.MessageService.CancelMessage:input_type -> reach.v1.CancelMessageRequest
-	15, // 45: reach.v1.MessageService.RetryMessage:input_type -> reach.v1.RetryMessageRequest
-	17, // 46: reach.v1.MessageService.ListMessageEvents:input_type -> reach.v1.ListMessageEventsRequest
-	6,  // 47: reach.v1.MessageService.SendMessage:output_type -> reach.v1.SendMessageResponse
-	8,  // 48: reach.v1.MessageService.BatchSendMessages:output_type -> reach.v1.BatchSendMessagesResponse
-	10, // 49: reach.v1.MessageService.GetMessage:output_type -> reach.v1.GetMessageResponse
-	12, // 50: reach.v1.MessageService.ListMessages:output_type -> reach.v1.ListMessagesResponse
-	14, // 51: reach.v1.MessageService.CancelMessage:output_type -> reach.v1.CancelMessageResponse
-	16, // 52: reach.v1.MessageService.RetryMessage:output_type -> reach.v1.RetryMessageResponse
-	19, // 53: reach.v1.MessageService.ListMessageEvents:output_type -> reach.v1.ListMessageEventsResponse
-	47, // [47:54] is the sub-list for method output_type
-	40, // [40:47] is the sub-list for method input_type
-	40, // [40:40] is the sub-list for extension type_name
-	40, // [40:40] is the sub-list for extension extendee
-	0,  // [0:40] is the sub-list for field type_name
+	30, // 6: reach.v1.Message.last_error:type_name -> reach.v1.AlipayError
+	31, // 7: reach.v1.Message.send_time:type_name -> google.protobuf.Timestamp
+	31, // 8: reach.v1.Message.expire_time:type_name -> google.protobuf.Timestamp
+	31, // 9: reach.v1.Message.sent_time:type_name -> google.protobuf.Timestamp
+	31, // 10: reach.v1.Message.create_time:type_name -> google.protobuf.Timestamp
+	31, // 11: reach.v1.Message.update_time:type_name -> google.protobuf.Timestamp
+	1,  // 12: reach.v1.Message.category:type_name -> reach.v1.MessageCategory
+	23, // 13: reach.v1.LocalizedData.data:type_name -> reach.v1.LocalizedData.DataEntry
+	29, // 14: reach.v1.Recipient.user:type_name -> reach.v1.User
+	24, // 15: reach.v1.Recipient.data:type_name -> reach.v1.Recipient.DataEntry
+	29, // 16: reach.v1.SendMessageRequest.recipient:type_name -> reach.v1.User
+	25, // 17: reach.v1.SendMessageRequest.data:type_name -> reach.v1.SendMessageRequest.DataEntry
+	26, // 18: reach.v1.SendMessageRequest.colors:type_name -> reach.v1.SendMessageRequest.ColorsEntry
+	3,  // 19: reach.v1.SendMessageRequest.localizations:type_name -> reach.v1.LocalizedData
+	4,  // 20: reach.v1.SendMessageRequest.life_account:type_name -> reach.v1.LifeAccountMessageOptions
+	31, // 21: reach.v1.SendMessageRequest.send_time:type_name -> google.protobuf.Timestamp
+	31, // 22: reach.v1.SendMessageRequest.expire_time:type_name -> google.protobuf.Timestamp
+	1,  // 23: reach.v1.SendMessageRequest.category:type_name -> reach.v1.MessageCategory
+	2,  // 24: reach.v1.SendMessageResponse.message:type_name -> reach.v1.Message
+	5,  // 25: reach.v1.BatchSendMessagesRequest.recipients:type_name -> reach.v1.Recipient
+	27, // 26: reach.v1.BatchSendMessagesRequest.data:type_name -> reach.v1.BatchSendMessagesRequest.DataEntry
+	28, // 27: reach.v1.BatchSendMessagesRequest.colors:type_name -> reach.v1.BatchSendMessagesRequest.ColorsEntry
+	3,  // 28: reach.v1.BatchSendMessagesRequest.localizations:type_name -> reach.v1.LocalizedData
+	4,  // 29: reach.v1.BatchSendMessagesRequest.life_account:type_name -> reach.v1.LifeAccountMessageOptions
+	31, // 30: reach.v1.BatchSendMessagesRequest.send_time:type_name -> google.protobuf.Timestamp
+	31, // 31: reach.v1.BatchSendMessagesRequest.expire_time:type_name -> google.protobuf.Timestamp
+	1,  // 32: reach.v1.BatchSendMessagesRequest.category:type_name -> reach.v1.MessageCategory
+	2,  // 33: reach.v1.BatchSendMessagesResponse.messages:type_name -> reach.v1.Message
+	2,  // 34: reach.v1.GetMessageResponse.message:type_name -> reach.v1.Message
+	2,  // 35: reach.v1.ListMessagesResponse.messages:type_name -> reach.v1.Message
+	2,  // 36: reach.v1.CancelMessageResponse.message:type_name -> reach.v1.Message
+	2,  // 37: reach.v1.RetryMessageResponse.message:type_name -> reach.v1.Message
+	31, // 38: reach.v1.MessageEvent.time:type_name -> google.protobuf.Timestamp
+	0,  // 39: reach.v1.MessageEvent.state:type_name -> reach.v1.MessageState
+	30, // 40: reach.v1.MessageEvent.alipay_error:type_name -> reach.v1.AlipayError
+	32, // 41: reach.v1.MessageEvent.latency:type_name -> google.protobuf.Duration
+	19, // 42: reach.v1.ListMessageEventsResponse.events:type_name -> reach.v1.MessageEvent
+	6,  // 43: reach.v1.MessageService.SendMessage:input_type -> reach.v1.SendMessageRequest
+	8,  // 44: reach.v1.MessageService.BatchSendMessages:input_type -> reach.v1.BatchSendMessagesRequest
+	10, // 45: reach.v1.MessageService.GetMessage:input_type -> reach.v1.GetMessageRequest
+	12, // 46: reach.v1.MessageService.ListMessages:input_type -> reach.v1.ListMessagesRequest
+	14, // 47: reach.v1.MessageService.CancelMessage:input_type -> reach.v1.CancelMessageRequest
+	16, // 48: reach.v1.MessageService.RetryMessage:input_type -> reach.v1.RetryMessageRequest
+	18, // 49: reach.v1.MessageService.ListMessageEvents:input_type -> reach.v1.ListMessageEventsRequest
+	7,  // 50: reach.v1.MessageService.SendMessage:output_type -> reach.v1.SendMessageResponse
+	9,  // 51: reach.v1.MessageService.BatchSendMessages:output_type -> reach.v1.BatchSendMessagesResponse
+	11, // 52: reach.v1.MessageService.GetMessage:output_type -> reach.v1.GetMessageResponse
+	13, // 53: reach.v1.MessageService.ListMessages:output_type -> reach.v1.ListMessagesResponse
+	15, // 54: reach.v1.MessageService.CancelMessage:output_type -> reach.v1.CancelMessageResponse
+	17, // 55: reach.v1.MessageService.RetryMessage:output_type -> reach.v1.RetryMessageResponse
+	20, // 56: reach.v1.MessageService.ListMessageEvents:output_type -> reach.v1.ListMessageEventsResponse
+	50, // [50:57] is the sub-list for method output_type
+	43, // [43:50] is the sub-list for method input_type
+	43, // [43:43] is the sub-list for extension type_name
+	43, // [43:43] is the sub-list for extension extendee
+	0,  // [0:43] is the sub-list for field type_name
 }
 
 func init() { file_reach_v1_message_proto_init() }
@@ -1774,7 +1869,7 @@ func file_reach_v1_message_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_reach_v1_message_proto_rawDesc), len(file_reach_v1_message_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      2,
 			NumMessages:   27,
 			NumExtensions: 0,
 			NumServices:   1,
