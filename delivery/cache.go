@@ -33,6 +33,7 @@ type channelEntry struct {
 	ch      *store.Channel
 	policy  *reachv1.DeliveryPolicy
 	quiet   *policy.Quiet   // the policy's quiet hours, parsed; nil: none
+	cap     *policy.Cap     // the policy's frequency cap, parsed; nil: none
 	adapter adapter.Adapter // built on first use, for this revision
 	err     error
 	at      time.Time
@@ -70,6 +71,7 @@ func (c *cache) channel(ctx context.Context, ref store.ChannelRef) (*channelEntr
 		// The API checked the quiet hours; a policy stored by an older version that does
 		// not parse has none rather than stopping the channel.
 		fresh.quiet, _ = policy.ParseQuiet(fresh.policy.GetQuietHours())
+		fresh.cap, _ = policy.ParseCap(fresh.policy)
 		if ok && e.ch != nil && e.ch.Revision == ch.Revision {
 			fresh.adapter = e.adapter // same credentials: keep the built adapter
 		}

@@ -19,6 +19,17 @@ type fakeClock struct {
 func (c *fakeClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
+// nextAt is the first time after now (and a minute) when the clock in loc shows hh:mm:
+// the fake clocks start ahead of the real one, so messages queued now are already due.
+func nextAt(loc *time.Location, hh, mm int) time.Time {
+	from := time.Now().Add(time.Minute).In(loc)
+	t := time.Date(from.Year(), from.Month(), from.Day(), hh, mm, 0, 0, loc)
+	if t.Before(from) {
+		t = time.Date(from.Year(), from.Month(), from.Day()+1, hh, mm, 0, 0, loc)
+	}
+	return t
+}
+
 // TestQuietHours: at 23:00 in Shanghai, inside quiet hours of 22:00-08:00, a TRANSACTIONAL
 // message goes; a MARKETING one waits until 08:00 (its timeline says so) and then goes; one
 // that expires before 08:00 expires; on a channel whose policy fails them, a MARKETING
@@ -29,8 +40,8 @@ func TestQuietHours(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		night := time.Date(2026, 12, 5, 23, 0, 0, 0, shanghai)
-		morning := time.Date(2026, 12, 6, 8, 0, 0, 0, shanghai)
+		night := nextAt(shanghai, 23, 0)
+		morning := night.Add(9 * time.Hour)
 		clock := &fakeClock{t: night}
 		e := newEnv(t, dsn, nil)
 		e.Policy("life", &reachv1.DeliveryPolicy{QuietHours: &reachv1.QuietHours{Start: "22:00", End: "08:00"}})
@@ -56,7 +67,7 @@ func TestQuietHours(t *testing.T) {
 		if !strings.Contains(got.StateReason, "quiet hours (22:00-08:00 Asia/Shanghai)") || got.Attempts != 0 {
 			t.Errorf("MARKETING on a failing policy: %q after %d attempts", got.StateReason, got.Attempts)
 		}
-		want := "held for the channel's quiet hours (22:00-08:00 Asia/Shanghai) until 2026-12-06T08:00:00+08:00"
+		want := "held for the channel's quiet hours (22:00-08:00 Asia/Shanghai) until " + morning.Format(time.RFC3339)
 		for _, m := range []*store.Message{held, expiring} {
 			got := e.wait(m, func(m *store.Message) bool {
 				return m.StateReason != "" && m.LeaseOwner == "" && m.StateReason != "waiting to be sent"

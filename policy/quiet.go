@@ -45,13 +45,9 @@ func ParseQuiet(q *reachv1.QuietHours) (*Quiet, error) {
 	if start == end {
 		return nil, &FieldError{"end", "must differ from start"}
 	}
-	zone := q.TimeZone
-	if zone == "" {
-		zone = DefaultTimeZone
-	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil || zone == "Local" {
-		return nil, &FieldError{"time_zone", fmt.Sprintf("%q is not an IANA time zone such as Asia/Shanghai", zone)}
+	loc, err := zone(q.TimeZone)
+	if err != nil {
+		return nil, &FieldError{"time_zone", err.Error()}
 	}
 	return &Quiet{start: start, end: end, loc: loc, Fail: q.Action == reachv1.QuietHoursAction_QUIET_HOURS_ACTION_FAIL}, nil
 }

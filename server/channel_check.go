@@ -53,6 +53,9 @@ func checkChannel(f *fieldErrors, p string, c *reachv1.Channel, ep *appconn.Endp
 		if _, err := policy.ParseQuiet(dp.QuietHours); errors.As(err, &qe) {
 			f.add(p+"delivery_policy.quiet_hours."+qe.Field, qe.Problem)
 		}
+		if _, err := policy.ParseCap(dp); errors.As(err, &qe) {
+			f.add(p+"delivery_policy."+qe.Field, qe.Problem)
+		}
 	}
 	return sec
 }

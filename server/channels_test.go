@@ -222,6 +222,11 @@ func TestCreateChannel(t *testing.T) {
 			c.DeliveryPolicy = &reachv1.DeliveryPolicy{QuietHours: &reachv1.QuietHours{Start: "22:00", End: "08:00", TimeZone: "Beijing"}}
 			return c
 		}(), []string{"channel.delivery_policy.quiet_hours.time_zone"}, ""},
+		{"frequency cap without a number", "", func() *reachv1.Channel {
+			c := miniChannel(t)
+			c.DeliveryPolicy = &reachv1.DeliveryPolicy{FrequencyCap: &reachv1.FrequencyCap{TimeZone: "Asia/Nowhere"}}
+			return c
+		}(), []string{"channel.delivery_policy.frequency_cap.max_messages"}, ""},
 		{"every violation at once", "Bad", &reachv1.Channel{Type: reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT, Credentials: &reachv1.Channel_OpenPlatform{OpenPlatform: &reachv1.OpenPlatformCredentials{}}},
 			[]string{"channel_id", "channel.display_name", "channel.open_platform.app_id", "channel.open_platform.app_private_key", "channel.open_platform.alipay_public_key"}, "(and 4 more)"},
 	} {

@@ -64,6 +64,7 @@ type Store interface {
 	MessageStore
 	DeliveryStore
 	PacingStore
+	FrequencyStore
 	SecretStore
 	NotificationStore
 	Health

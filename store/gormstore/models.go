@@ -170,3 +170,15 @@ type pacingRow struct {
 }
 
 func (pacingRow) TableName() string { return "channel_pacing" }
+
+// frequencyCountRow counts the messages one user got through one channel in one window.
+type frequencyCountRow struct {
+	TenantID    string    `gorm:"column:tenant_id;primaryKey"`
+	ChannelID   string    `gorm:"column:channel_id;primaryKey"`
+	UserKind    string    `gorm:"column:user_kind;primaryKey"`
+	UserID      string    `gorm:"column:user_id;primaryKey"`
+	WindowStart time.Time `gorm:"column:window_start;primaryKey"`
+	Sends       int       `gorm:"column:sends"`
+}
+
+func (frequencyCountRow) TableName() string { return "frequency_counts" }

@@ -55,6 +55,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ReserveSend", testReserveSend},
 		{"ExpireMessages", testExpireMessages},
 		{"SendSlots", testSendSlots},
+		{"CapPlaces", testCapPlaces},
 		{"ApplyNotification", testApplyNotification},
 		{"ApplyNotificationConcurrent", testApplyNotificationConcurrent},
 		{"PurgeNotifications", testPurgeNotifications},

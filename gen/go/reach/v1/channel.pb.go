@@ -146,6 +146,118 @@ func (ChannelState) EnumDescriptor() ([]byte, []int) {
 	return file_reach_v1_channel_proto_rawDescGZIP(), []int{1}
 }
 
+// FrequencyWindow is the period a frequency cap counts over: calendar periods in the cap's
+// time zone.
+type FrequencyWindow int32
+
+const (
+	// Not set: DAY.
+	FrequencyWindow_FREQUENCY_WINDOW_UNSPECIFIED FrequencyWindow = 0
+	// A clock hour.
+	FrequencyWindow_FREQUENCY_WINDOW_HOUR FrequencyWindow = 1
+	// A calendar day, from midnight.
+	FrequencyWindow_FREQUENCY_WINDOW_DAY FrequencyWindow = 2
+	// A calendar week, from Monday midnight.
+	FrequencyWindow_FREQUENCY_WINDOW_WEEK FrequencyWindow = 3
+)
+
+// Enum value maps for FrequencyWindow.
+var (
+	FrequencyWindow_name = map[int32]string{
+		0: "FREQUENCY_WINDOW_UNSPECIFIED",
+		1: "FREQUENCY_WINDOW_HOUR",
+		2: "FREQUENCY_WINDOW_DAY",
+		3: "FREQUENCY_WINDOW_WEEK",
+	}
+	FrequencyWindow_value = map[string]int32{
+		"FREQUENCY_WINDOW_UNSPECIFIED": 0,
+		"FREQUENCY_WINDOW_HOUR":        1,
+		"FREQUENCY_WINDOW_DAY":         2,
+		"FREQUENCY_WINDOW_WEEK":        3,
+	}
+)
+
+func (x FrequencyWindow) Enum() *FrequencyWindow {
+	p := new(FrequencyWindow)
+	*p = x
+	return p
+}
+
+func (x FrequencyWindow) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FrequencyWindow) Descriptor() protoreflect.EnumDescriptor {
+	return file_reach_v1_channel_proto_enumTypes[2].Descriptor()
+}
+
+func (FrequencyWindow) Type() protoreflect.EnumType {
+	return &file_reach_v1_channel_proto_enumTypes[2]
+}
+
+func (x FrequencyWindow) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FrequencyWindow.Descriptor instead.
+func (FrequencyWindow) EnumDescriptor() ([]byte, []int) {
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{2}
+}
+
+// OverCapAction is what a frequency cap does to a message over it.
+type OverCapAction int32
+
+const (
+	// Not set: FAIL.
+	OverCapAction_OVER_CAP_ACTION_UNSPECIFIED OverCapAction = 0
+	// The message fails, with a reason naming the cap.
+	OverCapAction_OVER_CAP_ACTION_FAIL OverCapAction = 1
+	// The message waits for the user's next window (its timeline says until when); it still
+	// expires at its expire_time.
+	OverCapAction_OVER_CAP_ACTION_DELAY OverCapAction = 2
+)
+
+// Enum value maps for OverCapAction.
+var (
+	OverCapAction_name = map[int32]string{
+		0: "OVER_CAP_ACTION_UNSPECIFIED",
+		1: "OVER_CAP_ACTION_FAIL",
+		2: "OVER_CAP_ACTION_DELAY",
+	}
+	OverCapAction_value = map[string]int32{
+		"OVER_CAP_ACTION_UNSPECIFIED": 0,
+		"OVER_CAP_ACTION_FAIL":        1,
+		"OVER_CAP_ACTION_DELAY":       2,
+	}
+)
+
+func (x OverCapAction) Enum() *OverCapAction {
+	p := new(OverCapAction)
+	*p = x
+	return p
+}
+
+func (x OverCapAction) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OverCapAction) Descriptor() protoreflect.EnumDescriptor {
+	return file_reach_v1_channel_proto_enumTypes[3].Descriptor()
+}
+
+func (OverCapAction) Type() protoreflect.EnumType {
+	return &file_reach_v1_channel_proto_enumTypes[3]
+}
+
+func (x OverCapAction) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OverCapAction.Descriptor instead.
+func (OverCapAction) EnumDescriptor() ([]byte, []int) {
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{3}
+}
+
 // QuietHoursAction is what quiet hours do to a MARKETING message due inside them.
 type QuietHoursAction int32
 
@@ -183,11 +295,11 @@ func (x QuietHoursAction) String() string {
 }
 
 func (QuietHoursAction) Descriptor() protoreflect.EnumDescriptor {
-	return file_reach_v1_channel_proto_enumTypes[2].Descriptor()
+	return file_reach_v1_channel_proto_enumTypes[4].Descriptor()
 }
 
 func (QuietHoursAction) Type() protoreflect.EnumType {
-	return &file_reach_v1_channel_proto_enumTypes[2]
+	return &file_reach_v1_channel_proto_enumTypes[4]
 }
 
 func (x QuietHoursAction) Number() protoreflect.EnumNumber {
@@ -196,7 +308,7 @@ func (x QuietHoursAction) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use QuietHoursAction.Descriptor instead.
 func (QuietHoursAction) EnumDescriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{2}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{4}
 }
 
 // Channel is one Alipay app for one Alipay product.
@@ -695,7 +807,9 @@ type DeliveryPolicy struct {
 	MaxSendsPerSecond int32 `protobuf:"varint,1,opt,name=max_sends_per_second,json=maxSendsPerSecond,proto3" json:"max_sends_per_second,omitempty"`
 	// How many times a message is attempted before it fails; 0 means the default (5).
 	MaxAttempts int32 `protobuf:"varint,2,opt,name=max_attempts,json=maxAttempts,proto3" json:"max_attempts,omitempty"`
-	// Messages per user per day through this channel; 0 means no cap.
+	// Messages per user per day through this channel, of every category, over the cap
+	// failing; 0 means no cap. Shorthand for a `frequency_cap` of that many per DAY, which
+	// wins when set.
 	MaxPerUserPerDay int32 `protobuf:"varint,3,opt,name=max_per_user_per_day,json=maxPerUserPerDay,proto3" json:"max_per_user_per_day,omitempty"`
 	// What to do when an Open Platform send's outcome is unknown (a timeout, a dropped
 	// connection, 20000 or SYSTEM_ERROR): Alipay's Open Platform has no idempotency key, so a
@@ -712,7 +826,10 @@ type DeliveryPolicy struct {
 	// twentieth of the rate (at least 1).
 	Burst int32 `protobuf:"varint,6,opt,name=burst,proto3" json:"burst,omitempty"`
 	// Hours of the day when MARKETING messages are not sent. Unset: none.
-	QuietHours    *QuietHours `protobuf:"bytes,7,opt,name=quiet_hours,json=quietHours,proto3" json:"quiet_hours,omitempty"`
+	QuietHours *QuietHours `protobuf:"bytes,7,opt,name=quiet_hours,json=quietHours,proto3" json:"quiet_hours,omitempty"`
+	// At most so many messages per user per window through this channel. Unset: none (or
+	// `max_per_user_per_day`).
+	FrequencyCap  *FrequencyCap `protobuf:"bytes,8,opt,name=frequency_cap,json=frequencyCap,proto3" json:"frequency_cap,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -796,6 +913,100 @@ func (x *DeliveryPolicy) GetQuietHours() *QuietHours {
 	return nil
 }
 
+func (x *DeliveryPolicy) GetFrequencyCap() *FrequencyCap {
+	if x != nil {
+		return x.FrequencyCap
+	}
+	return nil
+}
+
+// FrequencyCap limits how many messages one user gets through a channel in a window. It
+// holds across every replica: a message takes its place in the user's window, atomically,
+// just before it is handed to Alipay; two dispatchers never both take the last one. A
+// message keeps its place through retries, and also when Alipay then refuses it.
+type FrequencyCap struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Messages per user per window. Required, 1 to 10000.
+	MaxMessages int32 `protobuf:"varint,1,opt,name=max_messages,json=maxMessages,proto3" json:"max_messages,omitempty"`
+	// The window the count runs over; unset means DAY.
+	Window FrequencyWindow `protobuf:"varint,2,opt,name=window,proto3,enum=reach.v1.FrequencyWindow" json:"window,omitempty"`
+	// True counts (and caps) MARKETING messages only; TRANSACTIONAL ones always go. False
+	// counts every message.
+	MarketingOnly bool `protobuf:"varint,3,opt,name=marketing_only,json=marketingOnly,proto3" json:"marketing_only,omitempty"`
+	// What becomes of a message over the cap; unset means FAIL.
+	Action OverCapAction `protobuf:"varint,4,opt,name=action,proto3,enum=reach.v1.OverCapAction" json:"action,omitempty"`
+	// IANA time zone whose days (and weeks, from Monday) the windows follow; empty means
+	// "Asia/Shanghai".
+	TimeZone      string `protobuf:"bytes,5,opt,name=time_zone,json=timeZone,proto3" json:"time_zone,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FrequencyCap) Reset() {
+	*x = FrequencyCap{}
+	mi := &file_reach_v1_channel_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FrequencyCap) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FrequencyCap) ProtoMessage() {}
+
+func (x *FrequencyCap) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_channel_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FrequencyCap.ProtoReflect.Descriptor instead.
+func (*FrequencyCap) Descriptor() ([]byte, []int) {
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *FrequencyCap) GetMaxMessages() int32 {
+	if x != nil {
+		return x.MaxMessages
+	}
+	return 0
+}
+
+func (x *FrequencyCap) GetWindow() FrequencyWindow {
+	if x != nil {
+		return x.Window
+	}
+	return FrequencyWindow_FREQUENCY_WINDOW_UNSPECIFIED
+}
+
+func (x *FrequencyCap) GetMarketingOnly() bool {
+	if x != nil {
+		return x.MarketingOnly
+	}
+	return false
+}
+
+func (x *FrequencyCap) GetAction() OverCapAction {
+	if x != nil {
+		return x.Action
+	}
+	return OverCapAction_OVER_CAP_ACTION_UNSPECIFIED
+}
+
+func (x *FrequencyCap) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
 // QuietHours are a daily period, in a time zone, when MARKETING messages are not sent.
 // TRANSACTIONAL messages go at any hour. A message's expire_time still wins: one that
 // would wait past it expires.
@@ -816,7 +1027,7 @@ type QuietHours struct {
 
 func (x *QuietHours) Reset() {
 	*x = QuietHours{}
-	mi := &file_reach_v1_channel_proto_msgTypes[4]
+	mi := &file_reach_v1_channel_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -828,7 +1039,7 @@ func (x *QuietHours) String() string {
 func (*QuietHours) ProtoMessage() {}
 
 func (x *QuietHours) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[4]
+	mi := &file_reach_v1_channel_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -841,7 +1052,7 @@ func (x *QuietHours) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QuietHours.ProtoReflect.Descriptor instead.
 func (*QuietHours) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{4}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *QuietHours) GetStart() string {
@@ -886,7 +1097,7 @@ type CreateChannelRequest struct {
 
 func (x *CreateChannelRequest) Reset() {
 	*x = CreateChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[5]
+	mi := &file_reach_v1_channel_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -898,7 +1109,7 @@ func (x *CreateChannelRequest) String() string {
 func (*CreateChannelRequest) ProtoMessage() {}
 
 func (x *CreateChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[5]
+	mi := &file_reach_v1_channel_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -911,7 +1122,7 @@ func (x *CreateChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateChannelRequest.ProtoReflect.Descriptor instead.
 func (*CreateChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{5}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *CreateChannelRequest) GetChannelId() string {
@@ -939,7 +1150,7 @@ type CreateChannelResponse struct {
 
 func (x *CreateChannelResponse) Reset() {
 	*x = CreateChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[6]
+	mi := &file_reach_v1_channel_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -951,7 +1162,7 @@ func (x *CreateChannelResponse) String() string {
 func (*CreateChannelResponse) ProtoMessage() {}
 
 func (x *CreateChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[6]
+	mi := &file_reach_v1_channel_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -964,7 +1175,7 @@ func (x *CreateChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateChannelResponse.ProtoReflect.Descriptor instead.
 func (*CreateChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{6}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CreateChannelResponse) GetChannel() *Channel {
@@ -985,7 +1196,7 @@ type GetChannelRequest struct {
 
 func (x *GetChannelRequest) Reset() {
 	*x = GetChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[7]
+	mi := &file_reach_v1_channel_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -997,7 +1208,7 @@ func (x *GetChannelRequest) String() string {
 func (*GetChannelRequest) ProtoMessage() {}
 
 func (x *GetChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[7]
+	mi := &file_reach_v1_channel_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1010,7 +1221,7 @@ func (x *GetChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetChannelRequest.ProtoReflect.Descriptor instead.
 func (*GetChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{7}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetChannelRequest) GetName() string {
@@ -1031,7 +1242,7 @@ type GetChannelResponse struct {
 
 func (x *GetChannelResponse) Reset() {
 	*x = GetChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[8]
+	mi := &file_reach_v1_channel_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1043,7 +1254,7 @@ func (x *GetChannelResponse) String() string {
 func (*GetChannelResponse) ProtoMessage() {}
 
 func (x *GetChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[8]
+	mi := &file_reach_v1_channel_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1056,7 +1267,7 @@ func (x *GetChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetChannelResponse.ProtoReflect.Descriptor instead.
 func (*GetChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{8}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetChannelResponse) GetChannel() *Channel {
@@ -1082,7 +1293,7 @@ type ListChannelsRequest struct {
 
 func (x *ListChannelsRequest) Reset() {
 	*x = ListChannelsRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[9]
+	mi := &file_reach_v1_channel_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1094,7 +1305,7 @@ func (x *ListChannelsRequest) String() string {
 func (*ListChannelsRequest) ProtoMessage() {}
 
 func (x *ListChannelsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[9]
+	mi := &file_reach_v1_channel_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1107,7 +1318,7 @@ func (x *ListChannelsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListChannelsRequest.ProtoReflect.Descriptor instead.
 func (*ListChannelsRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{9}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListChannelsRequest) GetPageSize() int32 {
@@ -1144,7 +1355,7 @@ type ListChannelsResponse struct {
 
 func (x *ListChannelsResponse) Reset() {
 	*x = ListChannelsResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[10]
+	mi := &file_reach_v1_channel_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1156,7 +1367,7 @@ func (x *ListChannelsResponse) String() string {
 func (*ListChannelsResponse) ProtoMessage() {}
 
 func (x *ListChannelsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[10]
+	mi := &file_reach_v1_channel_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1169,7 +1380,7 @@ func (x *ListChannelsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListChannelsResponse.ProtoReflect.Descriptor instead.
 func (*ListChannelsResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{10}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListChannelsResponse) GetChannels() []*Channel {
@@ -1202,7 +1413,7 @@ type UpdateChannelRequest struct {
 
 func (x *UpdateChannelRequest) Reset() {
 	*x = UpdateChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[11]
+	mi := &file_reach_v1_channel_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1214,7 +1425,7 @@ func (x *UpdateChannelRequest) String() string {
 func (*UpdateChannelRequest) ProtoMessage() {}
 
 func (x *UpdateChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[11]
+	mi := &file_reach_v1_channel_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1227,7 +1438,7 @@ func (x *UpdateChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateChannelRequest.ProtoReflect.Descriptor instead.
 func (*UpdateChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{11}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *UpdateChannelRequest) GetChannel() *Channel {
@@ -1255,7 +1466,7 @@ type UpdateChannelResponse struct {
 
 func (x *UpdateChannelResponse) Reset() {
 	*x = UpdateChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[12]
+	mi := &file_reach_v1_channel_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1267,7 +1478,7 @@ func (x *UpdateChannelResponse) String() string {
 func (*UpdateChannelResponse) ProtoMessage() {}
 
 func (x *UpdateChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[12]
+	mi := &file_reach_v1_channel_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1280,7 +1491,7 @@ func (x *UpdateChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateChannelResponse.ProtoReflect.Descriptor instead.
 func (*UpdateChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{12}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UpdateChannelResponse) GetChannel() *Channel {
@@ -1303,7 +1514,7 @@ type DeleteChannelRequest struct {
 
 func (x *DeleteChannelRequest) Reset() {
 	*x = DeleteChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[13]
+	mi := &file_reach_v1_channel_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1315,7 +1526,7 @@ func (x *DeleteChannelRequest) String() string {
 func (*DeleteChannelRequest) ProtoMessage() {}
 
 func (x *DeleteChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[13]
+	mi := &file_reach_v1_channel_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1328,7 +1539,7 @@ func (x *DeleteChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteChannelRequest.ProtoReflect.Descriptor instead.
 func (*DeleteChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{13}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DeleteChannelRequest) GetName() string {
@@ -1354,7 +1565,7 @@ type DeleteChannelResponse struct {
 
 func (x *DeleteChannelResponse) Reset() {
 	*x = DeleteChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[14]
+	mi := &file_reach_v1_channel_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1366,7 +1577,7 @@ func (x *DeleteChannelResponse) String() string {
 func (*DeleteChannelResponse) ProtoMessage() {}
 
 func (x *DeleteChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[14]
+	mi := &file_reach_v1_channel_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1379,7 +1590,7 @@ func (x *DeleteChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteChannelResponse.ProtoReflect.Descriptor instead.
 func (*DeleteChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{14}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{15}
 }
 
 // Request of ChannelService.VerifyChannel.
@@ -1393,7 +1604,7 @@ type VerifyChannelRequest struct {
 
 func (x *VerifyChannelRequest) Reset() {
 	*x = VerifyChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[15]
+	mi := &file_reach_v1_channel_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1405,7 +1616,7 @@ func (x *VerifyChannelRequest) String() string {
 func (*VerifyChannelRequest) ProtoMessage() {}
 
 func (x *VerifyChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[15]
+	mi := &file_reach_v1_channel_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1418,7 +1629,7 @@ func (x *VerifyChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyChannelRequest.ProtoReflect.Descriptor instead.
 func (*VerifyChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{15}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *VerifyChannelRequest) GetName() string {
@@ -1439,7 +1650,7 @@ type VerifyChannelResponse struct {
 
 func (x *VerifyChannelResponse) Reset() {
 	*x = VerifyChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[16]
+	mi := &file_reach_v1_channel_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1451,7 +1662,7 @@ func (x *VerifyChannelResponse) String() string {
 func (*VerifyChannelResponse) ProtoMessage() {}
 
 func (x *VerifyChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[16]
+	mi := &file_reach_v1_channel_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1464,7 +1675,7 @@ func (x *VerifyChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyChannelResponse.ProtoReflect.Descriptor instead.
 func (*VerifyChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{16}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *VerifyChannelResponse) GetChannel() *Channel {
@@ -1487,7 +1698,7 @@ type DisableChannelRequest struct {
 
 func (x *DisableChannelRequest) Reset() {
 	*x = DisableChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[17]
+	mi := &file_reach_v1_channel_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1499,7 +1710,7 @@ func (x *DisableChannelRequest) String() string {
 func (*DisableChannelRequest) ProtoMessage() {}
 
 func (x *DisableChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[17]
+	mi := &file_reach_v1_channel_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1512,7 +1723,7 @@ func (x *DisableChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisableChannelRequest.ProtoReflect.Descriptor instead.
 func (*DisableChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{17}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *DisableChannelRequest) GetName() string {
@@ -1540,7 +1751,7 @@ type DisableChannelResponse struct {
 
 func (x *DisableChannelResponse) Reset() {
 	*x = DisableChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[18]
+	mi := &file_reach_v1_channel_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1552,7 +1763,7 @@ func (x *DisableChannelResponse) String() string {
 func (*DisableChannelResponse) ProtoMessage() {}
 
 func (x *DisableChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[18]
+	mi := &file_reach_v1_channel_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1565,7 +1776,7 @@ func (x *DisableChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisableChannelResponse.ProtoReflect.Descriptor instead.
 func (*DisableChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{18}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DisableChannelResponse) GetChannel() *Channel {
@@ -1586,7 +1797,7 @@ type EnableChannelRequest struct {
 
 func (x *EnableChannelRequest) Reset() {
 	*x = EnableChannelRequest{}
-	mi := &file_reach_v1_channel_proto_msgTypes[19]
+	mi := &file_reach_v1_channel_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1598,7 +1809,7 @@ func (x *EnableChannelRequest) String() string {
 func (*EnableChannelRequest) ProtoMessage() {}
 
 func (x *EnableChannelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[19]
+	mi := &file_reach_v1_channel_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1611,7 +1822,7 @@ func (x *EnableChannelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnableChannelRequest.ProtoReflect.Descriptor instead.
 func (*EnableChannelRequest) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{19}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *EnableChannelRequest) GetName() string {
@@ -1632,7 +1843,7 @@ type EnableChannelResponse struct {
 
 func (x *EnableChannelResponse) Reset() {
 	*x = EnableChannelResponse{}
-	mi := &file_reach_v1_channel_proto_msgTypes[20]
+	mi := &file_reach_v1_channel_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1644,7 +1855,7 @@ func (x *EnableChannelResponse) String() string {
 func (*EnableChannelResponse) ProtoMessage() {}
 
 func (x *EnableChannelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_reach_v1_channel_proto_msgTypes[20]
+	mi := &file_reach_v1_channel_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1657,7 +1868,7 @@ func (x *EnableChannelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnableChannelResponse.ProtoReflect.Descriptor instead.
 func (*EnableChannelResponse) Descriptor() ([]byte, []int) {
-	return file_reach_v1_channel_proto_rawDescGZIP(), []int{20}
+	return file_reach_v1_channel_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *EnableChannelResponse) GetChannel() *Channel {
@@ -1723,7 +1934,7 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\vgateway_url\x18\t \x01(\tR\n" +
 	"gatewayUrl\x12E\n" +
 	"\x1fplatform_public_key_fingerprint\x18\n" +
-	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\xa7\x02\n" +
+	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\xe4\x02\n" +
 	"\x0eDeliveryPolicy\x12/\n" +
 	"\x14max_sends_per_second\x18\x01 \x01(\x05R\x11maxSendsPerSecond\x12!\n" +
 	"\fmax_attempts\x18\x02 \x01(\x05R\vmaxAttempts\x12.\n" +
@@ -1733,7 +1944,14 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\rmax_in_flight\x18\x05 \x01(\x05R\vmaxInFlight\x12\x14\n" +
 	"\x05burst\x18\x06 \x01(\x05R\x05burst\x125\n" +
 	"\vquiet_hours\x18\a \x01(\v2\x14.reach.v1.QuietHoursR\n" +
-	"quietHours\"\x85\x01\n" +
+	"quietHours\x12;\n" +
+	"\rfrequency_cap\x18\b \x01(\v2\x16.reach.v1.FrequencyCapR\ffrequencyCap\"\xd9\x01\n" +
+	"\fFrequencyCap\x12!\n" +
+	"\fmax_messages\x18\x01 \x01(\x05R\vmaxMessages\x121\n" +
+	"\x06window\x18\x02 \x01(\x0e2\x19.reach.v1.FrequencyWindowR\x06window\x12%\n" +
+	"\x0emarketing_only\x18\x03 \x01(\bR\rmarketingOnly\x12/\n" +
+	"\x06action\x18\x04 \x01(\x0e2\x17.reach.v1.OverCapActionR\x06action\x12\x1b\n" +
+	"\ttime_zone\x18\x05 \x01(\tR\btimeZone\"\x85\x01\n" +
 	"\n" +
 	"QuietHours\x12\x14\n" +
 	"\x05start\x18\x01 \x01(\tR\x05start\x12\x10\n" +
@@ -1791,7 +2009,16 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\x18CHANNEL_STATE_UNVERIFIED\x10\x01\x12\x19\n" +
 	"\x15CHANNEL_STATE_ENABLED\x10\x02\x12\x1d\n" +
 	"\x19CHANNEL_STATE_AUTH_FAILED\x10\x03\x12\x1a\n" +
-	"\x16CHANNEL_STATE_DISABLED\x10\x04*q\n" +
+	"\x16CHANNEL_STATE_DISABLED\x10\x04*\x83\x01\n" +
+	"\x0fFrequencyWindow\x12 \n" +
+	"\x1cFREQUENCY_WINDOW_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15FREQUENCY_WINDOW_HOUR\x10\x01\x12\x18\n" +
+	"\x14FREQUENCY_WINDOW_DAY\x10\x02\x12\x19\n" +
+	"\x15FREQUENCY_WINDOW_WEEK\x10\x03*e\n" +
+	"\rOverCapAction\x12\x1f\n" +
+	"\x1bOVER_CAP_ACTION_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14OVER_CAP_ACTION_FAIL\x10\x01\x12\x19\n" +
+	"\x15OVER_CAP_ACTION_DELAY\x10\x02*q\n" +
 	"\x10QuietHoursAction\x12\"\n" +
 	"\x1eQUIET_HOURS_ACTION_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18QUIET_HOURS_ACTION_DELAY\x10\x01\x12\x1b\n" +
@@ -1819,82 +2046,88 @@ func file_reach_v1_channel_proto_rawDescGZIP() []byte {
 	return file_reach_v1_channel_proto_rawDescData
 }
 
-var file_reach_v1_channel_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_reach_v1_channel_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_reach_v1_channel_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_reach_v1_channel_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_reach_v1_channel_proto_goTypes = []any{
 	(ChannelType)(0),                // 0: reach.v1.ChannelType
 	(ChannelState)(0),               // 1: reach.v1.ChannelState
-	(QuietHoursAction)(0),           // 2: reach.v1.QuietHoursAction
-	(*Channel)(nil),                 // 3: reach.v1.Channel
-	(*OpenPlatformCredentials)(nil), // 4: reach.v1.OpenPlatformCredentials
-	(*AlipayPlusCredentials)(nil),   // 5: reach.v1.AlipayPlusCredentials
-	(*DeliveryPolicy)(nil),          // 6: reach.v1.DeliveryPolicy
-	(*QuietHours)(nil),              // 7: reach.v1.QuietHours
-	(*CreateChannelRequest)(nil),    // 8: reach.v1.CreateChannelRequest
-	(*CreateChannelResponse)(nil),   // 9: reach.v1.CreateChannelResponse
-	(*GetChannelRequest)(nil),       // 10: reach.v1.GetChannelRequest
-	(*GetChannelResponse)(nil),      // 11: reach.v1.GetChannelResponse
-	(*ListChannelsRequest)(nil),     // 12: reach.v1.ListChannelsRequest
-	(*ListChannelsResponse)(nil),    // 13: reach.v1.ListChannelsResponse
-	(*UpdateChannelRequest)(nil),    // 14: reach.v1.UpdateChannelRequest
-	(*UpdateChannelResponse)(nil),   // 15: reach.v1.UpdateChannelResponse
-	(*DeleteChannelRequest)(nil),    // 16: reach.v1.DeleteChannelRequest
-	(*DeleteChannelResponse)(nil),   // 17: reach.v1.DeleteChannelResponse
-	(*VerifyChannelRequest)(nil),    // 18: reach.v1.VerifyChannelRequest
-	(*VerifyChannelResponse)(nil),   // 19: reach.v1.VerifyChannelResponse
-	(*DisableChannelRequest)(nil),   // 20: reach.v1.DisableChannelRequest
-	(*DisableChannelResponse)(nil),  // 21: reach.v1.DisableChannelResponse
-	(*EnableChannelRequest)(nil),    // 22: reach.v1.EnableChannelRequest
-	(*EnableChannelResponse)(nil),   // 23: reach.v1.EnableChannelResponse
-	(*timestamppb.Timestamp)(nil),   // 24: google.protobuf.Timestamp
-	(*SecretInfo)(nil),              // 25: reach.v1.SecretInfo
-	(*fieldmaskpb.FieldMask)(nil),   // 26: google.protobuf.FieldMask
+	(FrequencyWindow)(0),            // 2: reach.v1.FrequencyWindow
+	(OverCapAction)(0),              // 3: reach.v1.OverCapAction
+	(QuietHoursAction)(0),           // 4: reach.v1.QuietHoursAction
+	(*Channel)(nil),                 // 5: reach.v1.Channel
+	(*OpenPlatformCredentials)(nil), // 6: reach.v1.OpenPlatformCredentials
+	(*AlipayPlusCredentials)(nil),   // 7: reach.v1.AlipayPlusCredentials
+	(*DeliveryPolicy)(nil),          // 8: reach.v1.DeliveryPolicy
+	(*FrequencyCap)(nil),            // 9: reach.v1.FrequencyCap
+	(*QuietHours)(nil),              // 10: reach.v1.QuietHours
+	(*CreateChannelRequest)(nil),    // 11: reach.v1.CreateChannelRequest
+	(*CreateChannelResponse)(nil),   // 12: reach.v1.CreateChannelResponse
+	(*GetChannelRequest)(nil),       // 13: reach.v1.GetChannelRequest
+	(*GetChannelResponse)(nil),      // 14: reach.v1.GetChannelResponse
+	(*ListChannelsRequest)(nil),     // 15: reach.v1.ListChannelsRequest
+	(*ListChannelsResponse)(nil),    // 16: reach.v1.ListChannelsResponse
+	(*UpdateChannelRequest)(nil),    // 17: reach.v1.UpdateChannelRequest
+	(*UpdateChannelResponse)(nil),   // 18: reach.v1.UpdateChannelResponse
+	(*DeleteChannelRequest)(nil),    // 19: reach.v1.DeleteChannelRequest
+	(*DeleteChannelResponse)(nil),   // 20: reach.v1.DeleteChannelResponse
+	(*VerifyChannelRequest)(nil),    // 21: reach.v1.VerifyChannelRequest
+	(*VerifyChannelResponse)(nil),   // 22: reach.v1.VerifyChannelResponse
+	(*DisableChannelRequest)(nil),   // 23: reach.v1.DisableChannelRequest
+	(*DisableChannelResponse)(nil),  // 24: reach.v1.DisableChannelResponse
+	(*EnableChannelRequest)(nil),    // 25: reach.v1.EnableChannelRequest
+	(*EnableChannelResponse)(nil),   // 26: reach.v1.EnableChannelResponse
+	(*timestamppb.Timestamp)(nil),   // 27: google.protobuf.Timestamp
+	(*SecretInfo)(nil),              // 28: reach.v1.SecretInfo
+	(*fieldmaskpb.FieldMask)(nil),   // 29: google.protobuf.FieldMask
 }
 var file_reach_v1_channel_proto_depIdxs = []int32{
 	0,  // 0: reach.v1.Channel.type:type_name -> reach.v1.ChannelType
 	1,  // 1: reach.v1.Channel.state:type_name -> reach.v1.ChannelState
-	24, // 2: reach.v1.Channel.verify_time:type_name -> google.protobuf.Timestamp
-	4,  // 3: reach.v1.Channel.open_platform:type_name -> reach.v1.OpenPlatformCredentials
-	5,  // 4: reach.v1.Channel.alipay_plus:type_name -> reach.v1.AlipayPlusCredentials
-	6,  // 5: reach.v1.Channel.delivery_policy:type_name -> reach.v1.DeliveryPolicy
-	24, // 6: reach.v1.Channel.create_time:type_name -> google.protobuf.Timestamp
-	24, // 7: reach.v1.Channel.update_time:type_name -> google.protobuf.Timestamp
-	25, // 8: reach.v1.OpenPlatformCredentials.app_private_key_info:type_name -> reach.v1.SecretInfo
-	25, // 9: reach.v1.OpenPlatformCredentials.encrypt_key_info:type_name -> reach.v1.SecretInfo
-	25, // 10: reach.v1.AlipayPlusCredentials.merchant_private_key_info:type_name -> reach.v1.SecretInfo
-	7,  // 11: reach.v1.DeliveryPolicy.quiet_hours:type_name -> reach.v1.QuietHours
-	2,  // 12: reach.v1.QuietHours.action:type_name -> reach.v1.QuietHoursAction
-	3,  // 13: reach.v1.CreateChannelRequest.channel:type_name -> reach.v1.Channel
-	3,  // 14: reach.v1.CreateChannelResponse.channel:type_name -> reach.v1.Channel
-	3,  // 15: reach.v1.GetChannelResponse.channel:type_name -> reach.v1.Channel
-	3,  // 16: reach.v1.ListChannelsResponse.channels:type_name -> reach.v1.Channel
-	3,  // 17: reach.v1.UpdateChannelRequest.channel:type_name -> reach.v1.Channel
-	26, // 18: reach.v1.UpdateChannelRequest.update_mask:type_name -> google.protobuf.FieldMask
-	3,  // 19: reach.v1.UpdateChannelResponse.channel:type_name -> reach.v1.Channel
-	3,  // 20: reach.v1.VerifyChannelResponse.channel:type_name -> reach.v1.Channel
-	3,  // 21: reach.v1.DisableChannelResponse.channel:type_name -> reach.v1.Channel
-	3,  // 22: reach.v1.EnableChannelResponse.channel:type_name -> reach.v1.Channel
-	8,  // 23: reach.v1.ChannelService.CreateChannel:input_type -> reach.v1.CreateChannelRequest
-	10, // 24: reach.v1.ChannelService.GetChannel:input_type -> reach.v1.GetChannelRequest
-	12, // 25: reach.v1.ChannelService.ListChannels:input_type -> reach.v1.ListChannelsRequest
-	14, // 26: reach.v1.ChannelService.UpdateChannel:input_type -> reach.v1.UpdateChannelRequest
-	16, // 27: reach.v1.ChannelService.DeleteChannel:input_type -> reach.v1.DeleteChannelRequest
-	18, // 28: reach.v1.ChannelService.VerifyChannel:input_type -> reach.v1.VerifyChannelRequest
-	20, // 29: reach.v1.ChannelService.DisableChannel:input_type -> reach.v1.DisableChannelRequest
-	22, // 30: reach.v1.ChannelService.EnableChannel:input_type -> reach.v1.EnableChannelRequest
-	9,  // 31: reach.v1.ChannelService.CreateChannel:output_type -> reach.v1.CreateChannelResponse
-	11, // 32: reach.v1.ChannelService.GetChannel:output_type -> reach.v1.GetChannelResponse
-	13, // 33: reach.v1.ChannelService.ListChannels:output_type -> reach.v1.ListChannelsResponse
-	15, // 34: reach.v1.ChannelService.UpdateChannel:output_type -> reach.v1.UpdateChannelResponse
-	17, // 35: reach.v1.ChannelService.DeleteChannel:output_type -> reach.v1.DeleteChannelResponse
-	19, // 36: reach.v1.ChannelService.VerifyChannel:output_type -> reach.v1.VerifyChannelResponse
-	21, // 37: reach.v1.ChannelService.DisableChannel:output_type -> reach.v1.DisableChannelResponse
-	23, // 38: reach.v1.ChannelService.EnableChannel:output_type -> reach.v1.EnableChannelResponse
-	31, // [31:39] is the sub-list for method output_type
-	23, // [23:31] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	27, // 2: reach.v1.Channel.verify_time:type_name -> google.protobuf.Timestamp
+	6,  // 3: reach.v1.Channel.open_platform:type_name -> reach.v1.OpenPlatformCredentials
+	7,  // 4: reach.v1.Channel.alipay_plus:type_name -> reach.v1.AlipayPlusCredentials
+	8,  // 5: reach.v1.Channel.delivery_policy:type_name -> reach.v1.DeliveryPolicy
+	27, // 6: reach.v1.Channel.create_time:type_name -> google.protobuf.Timestamp
+	27, // 7: reach.v1.Channel.update_time:type_name -> google.protobuf.Timestamp
+	28, // 8: reach.v1.OpenPlatformCredentials.app_private_key_info:type_name -> reach.v1.SecretInfo
+	28, // 9: reach.v1.OpenPlatformCredentials.encrypt_key_info:type_name -> reach.v1.SecretInfo
+	28, // 10: reach.v1.AlipayPlusCredentials.merchant_private_key_info:type_name -> reach.v1.SecretInfo
+	10, // 11: reach.v1.DeliveryPolicy.quiet_hours:type_name -> reach.v1.QuietHours
+	9,  // 12: reach.v1.DeliveryPolicy.frequency_cap:type_name -> reach.v1.FrequencyCap
+	2,  // 13: reach.v1.FrequencyCap.window:type_name -> reach.v1.FrequencyWindow
+	3,  // 14: reach.v1.FrequencyCap.action:type_name -> reach.v1.OverCapAction
+	4,  // 15: reach.v1.QuietHours.action:type_name -> reach.v1.QuietHoursAction
+	5,  // 16: reach.v1.CreateChannelRequest.channel:type_name -> reach.v1.Channel
+	5,  // 17: reach.v1.CreateChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 18: reach.v1.GetChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 19: reach.v1.ListChannelsResponse.channels:type_name -> reach.v1.Channel
+	5,  // 20: reach.v1.UpdateChannelRequest.channel:type_name -> reach.v1.Channel
+	29, // 21: reach.v1.UpdateChannelRequest.update_mask:type_name -> google.protobuf.FieldMask
+	5,  // 22: reach.v1.UpdateChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 23: reach.v1.VerifyChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 24: reach.v1.DisableChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 25: reach.v1.EnableChannelResponse.channel:type_name -> reach.v1.Channel
+	11, // 26: reach.v1.ChannelService.CreateChannel:input_type -> reach.v1.CreateChannelRequest
+	13, // 27: reach.v1.ChannelService.GetChannel:input_type -> reach.v1.GetChannelRequest
+	15, // 28: reach.v1.ChannelService.ListChannels:input_type -> reach.v1.ListChannelsRequest
+	17, // 29: reach.v1.ChannelService.UpdateChannel:input_type -> reach.v1.UpdateChannelRequest
+	19, // 30: reach.v1.ChannelService.DeleteChannel:input_type -> reach.v1.DeleteChannelRequest
+	21, // 31: reach.v1.ChannelService.VerifyChannel:input_type -> reach.v1.VerifyChannelRequest
+	23, // 32: reach.v1.ChannelService.DisableChannel:input_type -> reach.v1.DisableChannelRequest
+	25, // 33: reach.v1.ChannelService.EnableChannel:input_type -> reach.v1.EnableChannelRequest
+	12, // 34: reach.v1.ChannelService.CreateChannel:output_type -> reach.v1.CreateChannelResponse
+	14, // 35: reach.v1.ChannelService.GetChannel:output_type -> reach.v1.GetChannelResponse
+	16, // 36: reach.v1.ChannelService.ListChannels:output_type -> reach.v1.ListChannelsResponse
+	18, // 37: reach.v1.ChannelService.UpdateChannel:output_type -> reach.v1.UpdateChannelResponse
+	20, // 38: reach.v1.ChannelService.DeleteChannel:output_type -> reach.v1.DeleteChannelResponse
+	22, // 39: reach.v1.ChannelService.VerifyChannel:output_type -> reach.v1.VerifyChannelResponse
+	24, // 40: reach.v1.ChannelService.DisableChannel:output_type -> reach.v1.DisableChannelResponse
+	26, // 41: reach.v1.ChannelService.EnableChannel:output_type -> reach.v1.EnableChannelResponse
+	34, // [34:42] is the sub-list for method output_type
+	26, // [26:34] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_reach_v1_channel_proto_init() }
@@ -1912,8 +2145,8 @@ func file_reach_v1_channel_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_reach_v1_channel_proto_rawDesc), len(file_reach_v1_channel_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   21,
+			NumEnums:      5,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
