@@ -70,7 +70,7 @@ func (a *attempt) run(ctx context.Context) *store.Outcome {
 		return a.later("could not read the channel: "+err.Error(), a.d.cfg.RateLimitDelay)
 	}
 	a.ch = ch
-	a.lane.setPolicy(a.maxInFlight(), a.perSecond(), a.burst())
+	a.lane.setPolicy(a.maxInFlight(), a.perSecond())
 	if ch.ch.State == "DISABLED" || ch.ch.State == "AUTH_FAILED" {
 		return a.hold()
 	}
@@ -129,6 +129,11 @@ func (a *attempt) call(ctx context.Context, msg *adapter.Message) *store.Outcome
 	}
 	if !a.d.leaseLasts(a.c) {
 		return a.giveBack(a.d.released(a.c, "given back untried: this dispatcher could not keep its lease"))
+	}
+	// The channel's shared rate is taken last, right before the request leaves, so the
+	// requests reach Alipay spaced as their slots are.
+	if err := a.lane.schedule.turn(ctx, a.perSecond(), a.burst(), a.lane.pending(), a.d.now); err != nil {
+		return a.giveBack(a.d.released(a.c, "given back untried: the dispatcher stopped before its turn to send"))
 	}
 	cctx, cancel := context.WithTimeout(ctx, a.d.cfg.CallTimeout)
 	start := time.Now()

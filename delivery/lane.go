@@ -26,17 +26,14 @@ type lane struct {
 	changed     chan struct{} // something the run loop waits for happened
 	done        chan struct{} // closed when run returns
 
-	pace      *pace     // this replica's adaptive slow-down after 40005
-	schedule  *schedule // the channel's slots, shared by every replica
-	perSecond float64   // the channel's rate and burst as last read
-	burst     int
+	pace     *pace     // this replica's adaptive slow-down after 40005
+	schedule *schedule // the channel's slots, shared by every replica
 }
 
 func newLane(d *Dispatcher, ref store.ChannelRef) *lane {
 	return &lane{d: d, ref: ref, maxInFlight: d.cfg.MaxInFlight, changed: make(chan struct{}, 1),
 		done: make(chan struct{}), pace: newPace(d.cfg.SendsPerSecond),
-		schedule:  &schedule{st: d.store, ref: ref, log: d.log, timed: d.metrics.reserve},
-		perSecond: d.cfg.SendsPerSecond, burst: burstOf(d.cfg.SendsPerSecond)}
+		schedule: &schedule{st: d.store, ref: ref, log: d.log, timed: d.metrics.reserve}}
 }
 
 func (l *lane) signal() {
@@ -84,11 +81,10 @@ func (l *lane) drop() bool {
 }
 
 // setPolicy applies the channel's delivery policy as last read.
-func (l *lane) setPolicy(maxInFlight int, perSecond float64, burst int) {
+func (l *lane) setPolicy(maxInFlight int, perSecond float64) {
 	l.mu.Lock()
 	changed := l.maxInFlight != maxInFlight
 	l.maxInFlight = maxInFlight
-	l.perSecond, l.burst = perSecond, burst
 	l.mu.Unlock()
 	l.pace.setCeiling(perSecond)
 	if changed {
@@ -130,7 +126,7 @@ func (l *lane) run(ctx context.Context) {
 			}
 			continue
 		}
-		if err := l.waitTurn(ctx); err != nil {
+		if err := l.pace.wait(ctx); err != nil {
 			l.finish(nil)
 			l.d.release(c)
 			continue // the dispatcher is stopping: stop() gives back the rest
@@ -143,23 +139,11 @@ func (l *lane) run(ctx context.Context) {
 	}
 }
 
-// waitTurn waits until the lane may start its next send: this replica's adaptive pace
-// first, then a slot of the channel's shared schedule.
-func (l *lane) waitTurn(ctx context.Context) error {
-	if err := l.pace.wait(ctx); err != nil {
-		return err
-	}
-	// The policy as the cache has it now, so a new lane starts at the channel's own rate
-	// (attempts apply it too, but only once they run).
-	if e, err := l.d.cache.channel(ctx, l.ref); err == nil {
-		l.mu.Lock()
-		l.perSecond, l.burst = perSecondOf(e.policy, l.d.cfg), burstFor(e.policy, l.d.cfg)
-		l.mu.Unlock()
-	}
+// pending is how many messages the lane holds: queued and in flight.
+func (l *lane) pending() int {
 	l.mu.Lock()
-	perSecond, burst, want := l.perSecond, l.burst, len(l.queue)+1
-	l.mu.Unlock()
-	return l.schedule.wait(ctx, perSecond, burst, want, l.d.now)
+	defer l.mu.Unlock()
+	return len(l.queue) + l.inFlight
 }
 
 // next takes the next message if a call slot is free, counting it in flight.
