@@ -105,6 +105,9 @@ func (a *attempt) prepare(ctx context.Context) (*adapter.Message, *store.Outcome
 	if out := a.checkCap(ctx); out != nil {
 		return nil, a.giveBack(out)
 	}
+	if out := a.checkDuplicate(ctx); out != nil {
+		return nil, a.giveBack(out)
+	}
 	tpl, err := a.d.cache.adapterTemplate(a.tpl)
 	if err != nil {
 		return nil, a.giveBack(a.fail("not sent: " + err.Error()))

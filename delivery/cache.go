@@ -34,6 +34,7 @@ type channelEntry struct {
 	policy  *reachv1.DeliveryPolicy
 	quiet   *policy.Quiet   // the policy's quiet hours, parsed; nil: none
 	cap     *policy.Cap     // the policy's frequency cap, parsed; nil: none
+	dedup   time.Duration   // the policy's content de-duplication window; 0: off
 	adapter adapter.Adapter // built on first use, for this revision
 	err     error
 	at      time.Time
@@ -72,6 +73,7 @@ func (c *cache) channel(ctx context.Context, ref store.ChannelRef) (*channelEntr
 		// not parse has none rather than stopping the channel.
 		fresh.quiet, _ = policy.ParseQuiet(fresh.policy.GetQuietHours())
 		fresh.cap, _ = policy.ParseCap(fresh.policy)
+		fresh.dedup, _ = policy.DedupWindow(fresh.policy)
 		if ok && e.ch != nil && e.ch.Revision == ch.Revision {
 			fresh.adapter = e.adapter // same credentials: keep the built adapter
 		}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/types/known/durationpb"
+
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 )
 
@@ -63,6 +65,26 @@ func TestParseCap(t *testing.T) {
 		var fe *FieldError
 		if !errors.As(err, &fe) || fe.Field != fc.field {
 			t.Errorf("ParseCap(%v) = %v, want an error on %s", fc.cap, err, fc.field)
+		}
+	}
+}
+
+func TestDedupWindow(t *testing.T) {
+	for _, c := range []struct {
+		d    *durationpb.Duration
+		want time.Duration
+		bad  bool
+	}{
+		{nil, 0, false},
+		{durationpb.New(time.Hour), time.Hour, false},
+		{durationpb.New(MaxDedupWindow), MaxDedupWindow, false},
+		{durationpb.New(MaxDedupWindow + time.Second), 0, true},
+		{durationpb.New(-time.Second), 0, true},
+	} {
+		got, err := DedupWindow(&reachv1.DeliveryPolicy{DedupWindow: c.d})
+		var fe *FieldError
+		if got != c.want || (err != nil) != c.bad || (err != nil && (!errors.As(err, &fe) || fe.Field != "dedup_window")) {
+			t.Errorf("DedupWindow(%v) = %v, %v", c.d, got, err)
 		}
 	}
 }

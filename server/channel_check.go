@@ -56,6 +56,9 @@ func checkChannel(f *fieldErrors, p string, c *reachv1.Channel, ep *appconn.Endp
 		if _, err := policy.ParseCap(dp); errors.As(err, &qe) {
 			f.add(p+"delivery_policy."+qe.Field, qe.Problem)
 		}
+		if _, err := policy.DedupWindow(dp); errors.As(err, &qe) {
+			f.add(p+"delivery_policy."+qe.Field, qe.Problem)
+		}
 	}
 	return sec
 }

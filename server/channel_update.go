@@ -18,7 +18,7 @@ import (
 var (
 	openPlatformFields = []string{"app_id", "app_private_key", "alipay_public_key", "app_public_cert", "alipay_public_cert", "alipay_root_cert", "encrypt_key", "gateway_url"}
 	alipayPlusFields   = []string{"client_id", "merchant_private_key", "platform_public_key", "key_version", "app_id", "auth_client_id", "customer_belongs_to", "gateway_url"}
-	deliveryFields     = []string{"max_sends_per_second", "max_attempts", "max_per_user_per_day", "at_most_once", "max_in_flight", "burst", "quiet_hours", "frequency_cap"}
+	deliveryFields     = []string{"max_sends_per_second", "max_attempts", "max_per_user_per_day", "at_most_once", "max_in_flight", "burst", "quiet_hours", "frequency_cap", "dedup_window"}
 )
 
 func (s *channelService) UpdateChannel(ctx context.Context, req *reachv1.UpdateChannelRequest) (*reachv1.UpdateChannelResponse, error) {

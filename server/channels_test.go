@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
@@ -227,6 +229,11 @@ func TestCreateChannel(t *testing.T) {
 			c.DeliveryPolicy = &reachv1.DeliveryPolicy{FrequencyCap: &reachv1.FrequencyCap{TimeZone: "Asia/Nowhere"}}
 			return c
 		}(), []string{"channel.delivery_policy.frequency_cap.max_messages"}, ""},
+		{"dedup window beyond 30 days", "", func() *reachv1.Channel {
+			c := miniChannel(t)
+			c.DeliveryPolicy = &reachv1.DeliveryPolicy{DedupWindow: durationpb.New(31 * 24 * time.Hour)}
+			return c
+		}(), []string{"channel.delivery_policy.dedup_window"}, ""},
 		{"every violation at once", "Bad", &reachv1.Channel{Type: reachv1.ChannelType_CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT, Credentials: &reachv1.Channel_OpenPlatform{OpenPlatform: &reachv1.OpenPlatformCredentials{}}},
 			[]string{"channel_id", "channel.display_name", "channel.open_platform.app_id", "channel.open_platform.app_private_key", "channel.open_platform.alipay_public_key"}, "(and 4 more)"},
 	} {

@@ -21,3 +21,14 @@ type FrequencyStore interface {
 	// one wins.
 	TakeCapPlace(ctx context.Context, key CapKey, messageID string, window time.Time, max int) (bool, error)
 }
+
+// ContentStore remembers what content each user got through a channel, for content
+// de-duplication across every replica.
+type ContentStore interface {
+	// ClaimContent records that the message messageID (of key's tenant) with content hash
+	// is handed to Alipay at now, unless another message with the same hash was handed over
+	// for the same user within window before now: then it returns that message's id and
+	// time and records nothing. A message that claimed its content claims it again (a
+	// retry). Concurrent claimers of one content: exactly one wins.
+	ClaimContent(ctx context.Context, key CapKey, hash, messageID string, now time.Time, window time.Duration) (dupOf string, dupAt time.Time, err error)
+}

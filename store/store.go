@@ -65,6 +65,7 @@ type Store interface {
 	DeliveryStore
 	PacingStore
 	FrequencyStore
+	ContentStore
 	SecretStore
 	NotificationStore
 	Health

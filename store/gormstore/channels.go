@@ -80,8 +80,8 @@ func (s *Store) UpdateChannel(ctx context.Context, c *store.Channel) error {
 	return nil
 }
 
-// DeleteChannel deletes the channel with its templates, subscriptions, send schedule and
-// frequency counts in one transaction.
+// DeleteChannel deletes the channel with its templates, subscriptions, send schedule,
+// frequency counts and content records in one transaction.
 // Messages stay: they are the history of what was sent.
 func (s *Store) DeleteChannel(ctx context.Context, tenantID, id string) error {
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -102,6 +102,9 @@ func (s *Store) DeleteChannel(ctx context.Context, tenantID, id string) error {
 			return err
 		}
 		if err := tx.Scopes(tenantScope(tenantID)).Where("channel_id = ?", id).Delete(&frequencyCountRow{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Scopes(tenantScope(tenantID)).Where("channel_id = ?", id).Delete(&contentSendRow{}).Error; err != nil {
 			return err
 		}
 		return failWaiting(tx, tenantID, id, "", store.ReasonChannelDeleted)

@@ -52,3 +52,44 @@ func (s *Store) TakeCapPlace(ctx context.Context, key store.CapKey, messageID st
 	}
 	return ok, nil
 }
+
+// ClaimContent reads the user's record of the content under a row lock (PostgreSQL and
+// MariaDB; SQLite's immediate transaction is the only writer), creating it first if
+// missing, and moves it to this message unless a recent other message holds it.
+func (s *Store) ClaimContent(ctx context.Context, key store.CapKey, hash, messageID string, now time.Time, window time.Duration) (string, time.Time, error) {
+	at := now.UTC().Truncate(time.Microsecond)
+	var dupOf string
+	var dupAt time.Time
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		dupOf, dupAt = "", time.Time{}
+		row := contentSendRow{TenantID: key.TenantID, ChannelID: key.ChannelID, UserKind: key.User.Kind, UserID: key.User.ID,
+			ContentHash: hash, MessageID: messageID, SendTime: at}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return res.Error
+		}
+		where := tx.Where("tenant_id = ? AND channel_id = ? AND user_kind = ? AND user_id = ? AND content_hash = ?",
+			key.TenantID, key.ChannelID, key.User.Kind, key.User.ID, hash)
+		if s.dialect.SkipLocked { // the dialect has row locks
+			where = where.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var got contentSendRow
+		if err := where.Take(&got).Error; err != nil {
+			return err
+		}
+		if got.MessageID == messageID {
+			return nil // this message's own record: just created, or a retry
+		}
+		if got.SendTime.After(at.Add(-window)) {
+			dupOf, dupAt = got.MessageID, got.SendTime.UTC()
+			return nil
+		}
+		return tx.Model(&contentSendRow{}).Where("tenant_id = ? AND channel_id = ? AND user_kind = ? AND user_id = ? AND content_hash = ?",
+			key.TenantID, key.ChannelID, key.User.Kind, key.User.ID, hash).
+			Updates(map[string]any{"message_id": messageID, "send_time": at}).Error
+	})
+	if err != nil {
+		return "", time.Time{}, s.fail("claim content", err)
+	}
+	return dupOf, dupAt, nil
+}

@@ -182,3 +182,16 @@ type frequencyCountRow struct {
 }
 
 func (frequencyCountRow) TableName() string { return "frequency_counts" }
+
+// contentSendRow is the last message with one content handed to Alipay for one user.
+type contentSendRow struct {
+	TenantID    string    `gorm:"column:tenant_id;primaryKey"`
+	ChannelID   string    `gorm:"column:channel_id;primaryKey"`
+	UserKind    string    `gorm:"column:user_kind;primaryKey"`
+	UserID      string    `gorm:"column:user_id;primaryKey"`
+	ContentHash string    `gorm:"column:content_hash;primaryKey"`
+	MessageID   string    `gorm:"column:message_id"`
+	SendTime    time.Time `gorm:"column:send_time"`
+}
+
+func (contentSendRow) TableName() string { return "content_sends" }

@@ -56,6 +56,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ExpireMessages", testExpireMessages},
 		{"SendSlots", testSendSlots},
 		{"CapPlaces", testCapPlaces},
+		{"ClaimContent", testClaimContent},
 		{"ApplyNotification", testApplyNotification},
 		{"ApplyNotificationConcurrent", testApplyNotificationConcurrent},
 		{"PurgeNotifications", testPurgeNotifications},

@@ -9,6 +9,7 @@ package reachv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	durationpb "google.golang.org/protobuf/types/known/durationpb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
@@ -829,7 +830,14 @@ type DeliveryPolicy struct {
 	QuietHours *QuietHours `protobuf:"bytes,7,opt,name=quiet_hours,json=quietHours,proto3" json:"quiet_hours,omitempty"`
 	// At most so many messages per user per window through this channel. Unset: none (or
 	// `max_per_user_per_day`).
-	FrequencyCap  *FrequencyCap `protobuf:"bytes,8,opt,name=frequency_cap,json=frequencyCap,proto3" json:"frequency_cap,omitempty"`
+	FrequencyCap *FrequencyCap `protobuf:"bytes,8,opt,name=frequency_cap,json=frequencyCap,proto3" json:"frequency_cap,omitempty"`
+	// Content de-duplication: a message with the same template and content (data, colours,
+	// localizations, page, Life Account options; not the category) as one handed to Alipay
+	// for the same user through this channel within this window is not sent: it fails,
+	// naming the earlier message. Checked across every replica, just before the call; a
+	// message that was handed over counts even when Alipay then refused it. Unset or 0:
+	// off. At most 30 days.
+	DedupWindow   *durationpb.Duration `protobuf:"bytes,9,opt,name=dedup_window,json=dedupWindow,proto3" json:"dedup_window,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -916,6 +924,13 @@ func (x *DeliveryPolicy) GetQuietHours() *QuietHours {
 func (x *DeliveryPolicy) GetFrequencyCap() *FrequencyCap {
 	if x != nil {
 		return x.FrequencyCap
+	}
+	return nil
+}
+
+func (x *DeliveryPolicy) GetDedupWindow() *durationpb.Duration {
+	if x != nil {
+		return x.DedupWindow
 	}
 	return nil
 }
@@ -1882,7 +1897,7 @@ var File_reach_v1_channel_proto protoreflect.FileDescriptor
 
 const file_reach_v1_channel_proto_rawDesc = "" +
 	"\n" +
-	"\x16reach/v1/channel.proto\x12\breach.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\x88\x05\n" +
+	"\x16reach/v1/channel.proto\x12\breach.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\x88\x05\n" +
 	"\aChannel\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12)\n" +
@@ -1934,7 +1949,7 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\vgateway_url\x18\t \x01(\tR\n" +
 	"gatewayUrl\x12E\n" +
 	"\x1fplatform_public_key_fingerprint\x18\n" +
-	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\xe4\x02\n" +
+	" \x01(\tR\x1cplatformPublicKeyFingerprint\"\xa2\x03\n" +
 	"\x0eDeliveryPolicy\x12/\n" +
 	"\x14max_sends_per_second\x18\x01 \x01(\x05R\x11maxSendsPerSecond\x12!\n" +
 	"\fmax_attempts\x18\x02 \x01(\x05R\vmaxAttempts\x12.\n" +
@@ -1945,7 +1960,8 @@ const file_reach_v1_channel_proto_rawDesc = "" +
 	"\x05burst\x18\x06 \x01(\x05R\x05burst\x125\n" +
 	"\vquiet_hours\x18\a \x01(\v2\x14.reach.v1.QuietHoursR\n" +
 	"quietHours\x12;\n" +
-	"\rfrequency_cap\x18\b \x01(\v2\x16.reach.v1.FrequencyCapR\ffrequencyCap\"\xd9\x01\n" +
+	"\rfrequency_cap\x18\b \x01(\v2\x16.reach.v1.FrequencyCapR\ffrequencyCap\x12<\n" +
+	"\fdedup_window\x18\t \x01(\v2\x19.google.protobuf.DurationR\vdedupWindow\"\xd9\x01\n" +
 	"\fFrequencyCap\x12!\n" +
 	"\fmax_messages\x18\x01 \x01(\x05R\vmaxMessages\x121\n" +
 	"\x06window\x18\x02 \x01(\x0e2\x19.reach.v1.FrequencyWindowR\x06window\x12%\n" +
@@ -2078,7 +2094,8 @@ var file_reach_v1_channel_proto_goTypes = []any{
 	(*EnableChannelResponse)(nil),   // 26: reach.v1.EnableChannelResponse
 	(*timestamppb.Timestamp)(nil),   // 27: google.protobuf.Timestamp
 	(*SecretInfo)(nil),              // 28: reach.v1.SecretInfo
-	(*fieldmaskpb.FieldMask)(nil),   // 29: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),     // 29: google.protobuf.Duration
+	(*fieldmaskpb.FieldMask)(nil),   // 30: google.protobuf.FieldMask
 }
 var file_reach_v1_channel_proto_depIdxs = []int32{
 	0,  // 0: reach.v1.Channel.type:type_name -> reach.v1.ChannelType
@@ -2094,40 +2111,41 @@ var file_reach_v1_channel_proto_depIdxs = []int32{
 	28, // 10: reach.v1.AlipayPlusCredentials.merchant_private_key_info:type_name -> reach.v1.SecretInfo
 	10, // 11: reach.v1.DeliveryPolicy.quiet_hours:type_name -> reach.v1.QuietHours
 	9,  // 12: reach.v1.DeliveryPolicy.frequency_cap:type_name -> reach.v1.FrequencyCap
-	2,  // 13: reach.v1.FrequencyCap.window:type_name -> reach.v1.FrequencyWindow
-	3,  // 14: reach.v1.FrequencyCap.action:type_name -> reach.v1.OverCapAction
-	4,  // 15: reach.v1.QuietHours.action:type_name -> reach.v1.QuietHoursAction
-	5,  // 16: reach.v1.CreateChannelRequest.channel:type_name -> reach.v1.Channel
-	5,  // 17: reach.v1.CreateChannelResponse.channel:type_name -> reach.v1.Channel
-	5,  // 18: reach.v1.GetChannelResponse.channel:type_name -> reach.v1.Channel
-	5,  // 19: reach.v1.ListChannelsResponse.channels:type_name -> reach.v1.Channel
-	5,  // 20: reach.v1.UpdateChannelRequest.channel:type_name -> reach.v1.Channel
-	29, // 21: reach.v1.UpdateChannelRequest.update_mask:type_name -> google.protobuf.FieldMask
-	5,  // 22: reach.v1.UpdateChannelResponse.channel:type_name -> reach.v1.Channel
-	5,  // 23: reach.v1.VerifyChannelResponse.channel:type_name -> reach.v1.Channel
-	5,  // 24: reach.v1.DisableChannelResponse.channel:type_name -> reach.v1.Channel
-	5,  // 25: reach.v1.EnableChannelResponse.channel:type_name -> reach.v1.Channel
-	11, // 26: reach.v1.ChannelService.CreateChannel:input_type -> reach.v1.CreateChannelRequest
-	13, // 27: reach.v1.ChannelService.GetChannel:input_type -> reach.v1.GetChannelRequest
-	15, // 28: reach.v1.ChannelService.ListChannels:input_type -> reach.v1.ListChannelsRequest
-	17, // 29: reach.v1.ChannelService.UpdateChannel:input_type -> reach.v1.UpdateChannelRequest
-	19, // 30: reach.v1.ChannelService.DeleteChannel:input_type -> reach.v1.DeleteChannelRequest
-	21, // 31: reach.v1.ChannelService.VerifyChannel:input_type -> reach.v1.VerifyChannelRequest
-	23, // 32: reach.v1.ChannelService.DisableChannel:input_type -> reach.v1.DisableChannelRequest
-	25, // 33: reach.v1.ChannelService.EnableChannel:input_type -> reach.v1.EnableChannelRequest
-	12, // 34: reach.v1.ChannelService.CreateChannel:output_type -> reach.v1.CreateChannelResponse
-	14, // 35: reach.v1.ChannelService.GetChannel:output_type -> reach.v1.GetChannelResponse
-	16, // 36: reach.v1.ChannelService.ListChannels:output_type -> reach.v1.ListChannelsResponse
-	18, // 37: reach.v1.ChannelService.UpdateChannel:output_type -> reach.v1.UpdateChannelResponse
-	20, // 38: reach.v1.ChannelService.DeleteChannel:output_type -> reach.v1.DeleteChannelResponse
-	22, // 39: reach.v1.ChannelService.VerifyChannel:output_type -> reach.v1.VerifyChannelResponse
-	24, // 40: reach.v1.ChannelService.DisableChannel:output_type -> reach.v1.DisableChannelResponse
-	26, // 41: reach.v1.ChannelService.EnableChannel:output_type -> reach.v1.EnableChannelResponse
-	34, // [34:42] is the sub-list for method output_type
-	26, // [26:34] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	29, // 13: reach.v1.DeliveryPolicy.dedup_window:type_name -> google.protobuf.Duration
+	2,  // 14: reach.v1.FrequencyCap.window:type_name -> reach.v1.FrequencyWindow
+	3,  // 15: reach.v1.FrequencyCap.action:type_name -> reach.v1.OverCapAction
+	4,  // 16: reach.v1.QuietHours.action:type_name -> reach.v1.QuietHoursAction
+	5,  // 17: reach.v1.CreateChannelRequest.channel:type_name -> reach.v1.Channel
+	5,  // 18: reach.v1.CreateChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 19: reach.v1.GetChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 20: reach.v1.ListChannelsResponse.channels:type_name -> reach.v1.Channel
+	5,  // 21: reach.v1.UpdateChannelRequest.channel:type_name -> reach.v1.Channel
+	30, // 22: reach.v1.UpdateChannelRequest.update_mask:type_name -> google.protobuf.FieldMask
+	5,  // 23: reach.v1.UpdateChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 24: reach.v1.VerifyChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 25: reach.v1.DisableChannelResponse.channel:type_name -> reach.v1.Channel
+	5,  // 26: reach.v1.EnableChannelResponse.channel:type_name -> reach.v1.Channel
+	11, // 27: reach.v1.ChannelService.CreateChannel:input_type -> reach.v1.CreateChannelRequest
+	13, // 28: reach.v1.ChannelService.GetChannel:input_type -> reach.v1.GetChannelRequest
+	15, // 29: reach.v1.ChannelService.ListChannels:input_type -> reach.v1.ListChannelsRequest
+	17, // 30: reach.v1.ChannelService.UpdateChannel:input_type -> reach.v1.UpdateChannelRequest
+	19, // 31: reach.v1.ChannelService.DeleteChannel:input_type -> reach.v1.DeleteChannelRequest
+	21, // 32: reach.v1.ChannelService.VerifyChannel:input_type -> reach.v1.VerifyChannelRequest
+	23, // 33: reach.v1.ChannelService.DisableChannel:input_type -> reach.v1.DisableChannelRequest
+	25, // 34: reach.v1.ChannelService.EnableChannel:input_type -> reach.v1.EnableChannelRequest
+	12, // 35: reach.v1.ChannelService.CreateChannel:output_type -> reach.v1.CreateChannelResponse
+	14, // 36: reach.v1.ChannelService.GetChannel:output_type -> reach.v1.GetChannelResponse
+	16, // 37: reach.v1.ChannelService.ListChannels:output_type -> reach.v1.ListChannelsResponse
+	18, // 38: reach.v1.ChannelService.UpdateChannel:output_type -> reach.v1.UpdateChannelResponse
+	20, // 39: reach.v1.ChannelService.DeleteChannel:output_type -> reach.v1.DeleteChannelResponse
+	22, // 40: reach.v1.ChannelService.VerifyChannel:output_type -> reach.v1.VerifyChannelResponse
+	24, // 41: reach.v1.ChannelService.DisableChannel:output_type -> reach.v1.DisableChannelResponse
+	26, // 42: reach.v1.ChannelService.EnableChannel:output_type -> reach.v1.EnableChannelResponse
+	35, // [35:43] is the sub-list for method output_type
+	27, // [27:35] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_reach_v1_channel_proto_init() }
