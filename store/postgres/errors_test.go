@@ -38,7 +38,7 @@ func TestClassify(t *testing.T) {
 
 func TestSessionDefaults(t *testing.T) {
 	for in, want := range map[string]string{
-		"postgres://h/db":                               "postgres://h/db?plan_cache_mode=force_custom_plan",
+		"postgres://h/db": "postgres://h/db?plan_cache_mode=force_custom_plan",
 		"postgres://h1:5432,h2:5432/db?sslmode=disable": "postgres://h1:5432,h2:5432/db?sslmode=disable&plan_cache_mode=force_custom_plan",
 		"postgres://h/db?plan_cache_mode=auto":          "postgres://h/db?plan_cache_mode=auto",
 	} {
