@@ -21,7 +21,7 @@ type commits struct {
 	db      *sql.DB
 	kind    string
 	metrics string
-	per  float64 // counter steps per write transaction (InnoDB takes two: id and commit number)
+	per     float64 // counter steps per write transaction (InnoDB takes two: id and commit number)
 }
 
 func newCommits(s benchkit.Servers, kind string) (*commits, error) {
