@@ -46,10 +46,31 @@ func (p Policy) Check(raw string) error {
 	if u.Fragment != "" || strings.HasSuffix(raw, "#") {
 		return errors.New("must not contain a fragment (#…)")
 	}
-	if !p.AllowPrivate && isPrivateHost(u.Hostname()) {
+	if p.AllowPrivate {
+		return nil
+	}
+	if isPrivateHost(u.Hostname()) {
 		return errors.New("must not name a loopback, private, link-local, unspecified or multicast address (the operator allows them with --webhook-allow-private)")
 	}
+	if isOddNumericHost(u.Hostname()) {
+		return errors.New("must name a DNS name or an IP address in its standard form")
+	}
 	return nil
+}
+
+// isOddNumericHost reports a host that is no standard IP address yet ends in a numeric
+// label ("2130706433", "0x7f.1", "127.1"): no DNS name does, but some resolvers read them as
+// IPv4 addresses in shorthand, which would slip past the address check above.
+func isOddNumericHost(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	if _, err := netip.ParseAddr(h); err == nil {
+		return false
+	}
+	last := h[strings.LastIndexByte(h, '.')+1:]
+	if strings.HasPrefix(last, "0x") {
+		return true
+	}
+	return last != "" && strings.Trim(last, "0123456789") == ""
 }
 
 // isPrivateHost reports whether a URL's host is an address (or a name reserved for one)

@@ -44,6 +44,11 @@ func TestCheck(t *testing.T) {
 		{"https://[::]/", false, true, "unspecified"},
 		{"https://224.0.0.1/", false, true, "multicast"},
 		{"https://" + strings.Repeat("a", MaxLength) + ".com/", false, false, "2048"},
+		{"https://2130706433/", false, true, "standard form"},
+		{"https://127.1/", false, true, "standard form"},
+		{"https://0x7f.0.0.1/", false, true, "standard form"},
+		{"https://hooks.0x7f/", false, true, "standard form"},
+		{"https://1password.example.com/", true, true, ""},
 	}
 	for _, c := range cases {
 		err := strict.Check(c.url)
