@@ -52,6 +52,7 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 		reachv1.RegisterTemplateServiceHandler,
 		reachv1.RegisterSubscriptionServiceHandler,
 		reachv1.RegisterMessageServiceHandler,
+		reachv1.RegisterWebhookServiceHandler,
 	} {
 		if err := register(ctx, gw, conn); err != nil {
 			conn.Close()

@@ -25,6 +25,7 @@ import (
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/internal/replay"
 	"github.com/reachhq/reach/internal/secrets"
+	"github.com/reachhq/reach/internal/webhookurl"
 	"github.com/reachhq/reach/store"
 )
 
@@ -47,6 +48,8 @@ type Config struct {
 	// NotifyMaxAge is how old an Alipay notification may be and still apply (0:
 	// replay.DefaultMaxAge); applied ones are remembered that long.
 	NotifyMaxAge time.Duration
+	// Webhooks is the rule for webhook endpoint URLs (the zero value: https, public hosts).
+	Webhooks webhookurl.Policy
 }
 
 // notifySweepEvery is how often expired notification records are deleted.
@@ -70,6 +73,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	// Times are kept to the microsecond, as every database stores them, so a response
 	// shows exactly what a later read returns.
 	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log, appconn.WithEndpoints(cfg.AlipayEndpoints)), log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	d.webhooks = cfg.Webhooks
 	d.replay = replay.New(st, cfg.NotifyMaxAge, func() time.Time { return d.now() })
 	limits := cfg.Limits.withDefaults()
 	reg := prometheus.NewRegistry()
@@ -101,6 +105,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 		{&reachv1.TemplateService_ServiceDesc, &templateService{deps: d}},
 		{&reachv1.SubscriptionService_ServiceDesc, &subscriptionService{deps: d}},
 		{&reachv1.MessageService_ServiceDesc, &messageService{deps: d}},
+		{&reachv1.WebhookService_ServiceDesc, &webhookService{deps: d}},
 		{&healthpb.Health_ServiceDesc, hs},
 	} {
 		gs.RegisterService(decodeInChain(svc.desc), svc.impl)

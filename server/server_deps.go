@@ -12,6 +12,7 @@ import (
 	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/internal/replay"
 	"github.com/reachhq/reach/internal/secrets"
+	"github.com/reachhq/reach/internal/webhookurl"
 	"github.com/reachhq/reach/store"
 )
 
@@ -29,6 +30,8 @@ type deps struct {
 	replay *replay.Guard
 	// cache keeps what every send reads (keys, templates, channels) for a short time.
 	cache *readCache
+	// webhooks is the operator's rule for webhook endpoint URLs.
+	webhooks webhookurl.Policy
 }
 
 // wake tells a local dispatcher that messages were queued.

@@ -232,3 +232,31 @@ type MessageFilter struct {
 	CreateAfter  *time.Time // inclusive
 	CreateBefore *time.Time // exclusive
 }
+
+// Webhook is an endpoint of the tenant that Reach posts events to. Its signing secrets are
+// sealed by the key ring, bound to the row and column (SecretRef Kind "webhook").
+type Webhook struct {
+	TenantID    string
+	ID          string
+	URL         string
+	EventTypes  []string
+	Description string
+	State       string // ENABLED, DISABLED
+	StateReason string
+	// Secret is the ciphertext of the current signing secret ("whsec_…").
+	Secret []byte
+	// SecretFingerprint identifies the current secret without revealing it.
+	SecretFingerprint string
+	// PreviousSecret is the ciphertext of the secret a rotation replaced, kept so calls can
+	// be signed with both until PreviousSecretExpireTime; nil when there is none.
+	PreviousSecret           []byte
+	PreviousSecretExpireTime *time.Time
+	Revision                 int64
+	CreateTime               time.Time
+	UpdateTime               time.Time
+}
+
+// WebhookFilter narrows ListWebhooks; zero fields do not filter.
+type WebhookFilter struct {
+	State string
+}

@@ -68,6 +68,7 @@ type Store interface {
 	ContentStore
 	SecretStore
 	NotificationStore
+	WebhookStore
 	Health
 	// Close releases the connection pool.
 	Close() error
@@ -99,9 +100,9 @@ type TenantStore interface {
 	ListTenants(ctx context.Context) ([]*Tenant, error)
 	// DeleteTenant tombstones the tenant (DeleteTime = at), revokes every key it has and
 	// erases its channels, templates, subscriptions, messages with their timelines, send
-	// requests and notification records, in one transaction; it returns how many keys it
-	// revoked. The tenant row and its keys stay, as the record of who had access until
-	// when. Deleting a deleted tenant keeps the first time and erases again (nothing).
+	// requests, notification records and webhooks, in one transaction; it returns how many
+	// keys it revoked. The tenant row and its keys stay, as the record of who had access
+	// until when. Deleting a deleted tenant keeps the first time and erases again (nothing).
 	DeleteTenant(ctx context.Context, id string, at time.Time) (revoked int, err error)
 }
 
@@ -191,6 +192,20 @@ type MessageStore interface {
 	UpdateMessage(ctx context.Context, m *Message, ev *MessageEvent) error
 }
 
+// WebhookStore keeps webhook endpoints. All methods are scoped by tenant.
+type WebhookStore interface {
+	// CreateWebhook stores w with Revision 1 and fresh create/update times; ErrAlreadyExists
+	// when the tenant has a webhook with its id.
+	CreateWebhook(ctx context.Context, w *Webhook) error
+	GetWebhook(ctx context.Context, tenantID, id string) (*Webhook, error)
+	ListWebhooks(ctx context.Context, tenantID string, f WebhookFilter, p Page) ([]*Webhook, string, error)
+	// UpdateWebhook writes every field of w if the stored Revision equals w.Revision, then
+	// increments Revision (and sets UpdateTime). Otherwise ErrConflict (or ErrNotFound).
+	UpdateWebhook(ctx context.Context, w *Webhook) error
+	// DeleteWebhook deletes the webhook, or returns ErrNotFound.
+	DeleteWebhook(ctx context.Context, tenantID, id string) error
+}
+
 // NotificationStore remembers the Alipay notifications that were applied, so that a retry
 // or a captured call posted again changes nothing the second time, on any replica.
 type NotificationStore interface {
@@ -207,19 +222,19 @@ type NotificationStore interface {
 
 // SecretStore walks every encrypted value so the key ring can be rotated.
 type SecretStore interface {
-	// ReencryptSecrets calls fn for every stored ciphertext (channel credentials, tokens) with
-	// the record that holds it, and writes back what fn returns when it differs. It returns
-	// how many values were rewritten.
+	// ReencryptSecrets calls fn for every stored ciphertext (channel credentials, tokens,
+	// webhook signing secrets) with the record that holds it, and writes back what fn
+	// returns when it differs. It returns how many values were rewritten.
 	ReencryptSecrets(ctx context.Context, fn func(ref SecretRef, ciphertext []byte) ([]byte, error)) (int, error)
 }
 
 // SecretRef names the record and column that hold one ciphertext.
 type SecretRef struct {
-	Kind      string // "channel" or "subscription"
+	Kind      string // "channel", "subscription" or "webhook"
 	TenantID  string
-	ChannelID string // the channel itself for Kind "channel"
-	ID        string // the subscription id for Kind "subscription"
-	Column    string // "secrets", "access_token" or "refresh_token"
+	ChannelID string // the channel itself for Kind "channel"; "" for Kind "webhook"
+	ID        string // the subscription or webhook id
+	Column    string // "secrets", "access_token", "refresh_token", "secret" or "previous_secret"
 }
 
 // AssociatedData is what a ciphertext is bound to when sealed: the same bytes must be given

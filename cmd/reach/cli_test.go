@@ -197,6 +197,11 @@ func TestSecretsRotation(t *testing.T) {
 		"displayName": "Acme mini program", "type": "CHANNEL_TYPE_ALIPAY_MINI_PROGRAM",
 		"openPlatform": map[string]any{"appId": "2021000000000001", "appPrivateKey": priv, "alipayPublicKey": pub},
 	})
+	// A webhook with a rotated signing secret: its current and previous secret are sealed too.
+	api := newAPI(t, p, adminKey)
+	hook := api.must("POST", "/v1/webhooks?webhookId=orders", map[string]any{"url": "https://hooks.example.com/reach", "eventTypes": []string{"message.sent"}})
+	rotated := api.must("POST", "/v1/webhooks/orders:rotateSecret", map[string]any{})
+	webhookSecrets := []string{str(hook, "signingSecret"), str(rotated, "signingSecret")}
 	p.stop()
 	logs := p.stderr.String()
 
@@ -212,7 +217,7 @@ func TestSecretsRotation(t *testing.T) {
 	})
 
 	r := mustReach(t, []string{"REACH_SECRET_KEYS=k2:" + newKey + ",k1:" + oldKey}, "secrets", "reencrypt", "--database", db)
-	if !strings.Contains(r.stdout, "re-encrypted 1 secrets under key k2") {
+	if !strings.Contains(r.stdout, "re-encrypted 3 secrets under key k2") {
 		t.Fatalf("reencrypt after putting k2 first: %s", r)
 	}
 	logs += r.stdout + r.stderr
@@ -233,6 +238,10 @@ func TestSecretsRotation(t *testing.T) {
 	if str(ch, "channel", "displayName") != "Acme renamed" || obj(ch, "channel", "openPlatform", "appPrivateKeyInfo")["set"] != true {
 		t.Fatalf("update after rotation: %v", ch)
 	}
+	// Rotating opens the current webhook secret to keep it as the previous one.
+	if code, out := newAPI(t, p, adminKey).do("POST", "/v1/webhooks/orders:rotateSecret", map[string]any{}); code != http.StatusOK {
+		t.Fatalf("webhook rotation after the key rotation: %d %v", code, out)
+	}
 	p.stop()
 	logs += p.stderr.String()
 
@@ -241,7 +250,10 @@ func TestSecretsRotation(t *testing.T) {
 	if code, out := newAPI(t, p, adminKey).do("PATCH", "/v1/channels/acme-mini", map[string]any{"displayName": "Nope"}); code == http.StatusOK {
 		t.Fatalf("update with a ring lacking the sealing key succeeded: %v", out)
 	}
+	if code, out := newAPI(t, p, adminKey).do("POST", "/v1/webhooks/orders:rotateSecret", map[string]any{}); code == http.StatusOK {
+		t.Fatalf("webhook rotation with a ring lacking the sealing key succeeded: %v", out)
+	}
 	p.stop()
 	logs += p.stderr.String()
-	assertNoSecrets(t, "output", logs, oldKey, newKey, otherKey, priv, adminKey)
+	assertNoSecrets(t, "output", logs, append([]string{oldKey, newKey, otherKey, priv, adminKey}, webhookSecrets...)...)
 }

@@ -195,3 +195,23 @@ type contentSendRow struct {
 }
 
 func (contentSendRow) TableName() string { return "content_sends" }
+
+// webhookRow is one webhook endpoint; EventTypes is a JSON array.
+type webhookRow struct {
+	TenantID                 string     `gorm:"column:tenant_id;primaryKey"`
+	ID                       string     `gorm:"column:id;primaryKey"`
+	URL                      string     `gorm:"column:url"`
+	EventTypes               string     `gorm:"column:event_types"`
+	Description              string     `gorm:"column:description"`
+	State                    string     `gorm:"column:state"`
+	StateReason              string     `gorm:"column:state_reason"`
+	Secret                   []byte     `gorm:"column:secret"`
+	SecretFingerprint        string     `gorm:"column:secret_fingerprint"`
+	PreviousSecret           []byte     `gorm:"column:previous_secret"`
+	PreviousSecretExpireTime *time.Time `gorm:"column:previous_secret_expire_time"`
+	Revision                 int64      `gorm:"column:revision"`
+	CreateTime               time.Time  `gorm:"column:create_time"`
+	UpdateTime               time.Time  `gorm:"column:update_time"`
+}
+
+func (webhookRow) TableName() string { return "webhooks" }

@@ -26,12 +26,19 @@ var secretColumns = []secretColumn{
 	{"subscriptions", "refresh_token", []string{"tenant_id", "channel_id", "id"}, func(k []string) store.SecretRef {
 		return store.SecretRef{Kind: "subscription", TenantID: k[0], ChannelID: k[1], ID: k[2], Column: "refresh_token"}
 	}},
+	{"webhooks", "secret", []string{"tenant_id", "id"}, func(k []string) store.SecretRef {
+		return store.SecretRef{Kind: "webhook", TenantID: k[0], ID: k[1], Column: "secret"}
+	}},
+	{"webhooks", "previous_secret", []string{"tenant_id", "id"}, func(k []string) store.SecretRef {
+		return store.SecretRef{Kind: "webhook", TenantID: k[0], ID: k[1], Column: "previous_secret"}
+	}},
 }
 
 // reencryptBatch is how many rows are read at a time; the table is never loaded whole.
 const reencryptBatch = 200
 
-// secretRow holds one ciphertext and up to three key parts (K3 unused for channels).
+// secretRow holds one ciphertext and up to three key parts (K3 unused for channels and
+// webhooks).
 type secretRow struct {
 	K1, K2, K3 string
 	V          []byte

@@ -11,7 +11,8 @@ import (
 // not matter (there are no foreign keys between them); timelines go first, before the
 // messages they describe.
 var tenantData = []any{&eventRow{}, &messageRow{}, &sendRequestRow{}, &subscriptionRow{},
-	&templateRow{}, &channelRow{}, &notificationRow{}, &pacingRow{}, &frequencyCountRow{}, &contentSendRow{}}
+	&templateRow{}, &channelRow{}, &notificationRow{}, &pacingRow{}, &frequencyCountRow{}, &contentSendRow{},
+	&webhookRow{}}
 
 // DeleteTenant tombstones the tenant, revokes its keys and erases its data, in one
 // transaction: a key of the tenant fails from the commit on, on every replica (nothing

@@ -38,21 +38,29 @@ func testReencryptSecrets(t *testing.T, s store.Store) {
 	must(t, err)
 	plain, err := s.ApplySubscription(ctx, subKey(t1, "ch1", "tpl1", "u1"), store.SubscriptionChange{Kind: "TEMPLATE", AddSends: 1})
 	must(t, err)
+	hook := newWebhook(t2, "wh1")
+	hook.Secret, hook.PreviousSecret, hook.PreviousSecretExpireTime = []byte("old:s"), []byte("old:p"), at(9)
+	must(t, s.CreateWebhook(ctx, hook))
+	fresh := newWebhook(t1, "wh2") // one secret, no previous one
+	fresh.Secret = []byte("new:s")
+	must(t, s.CreateWebhook(ctx, fresh))
 
 	var seen []string
 	n, err := s.ReencryptSecrets(ctx, rotate(&seen))
 	must(t, err)
-	if n != 4 {
-		t.Fatalf("rewrote %d values, want 4 (seen %q)", n, seen)
+	if n != 6 {
+		t.Fatalf("rewrote %d values, want 6 (seen %q)", n, seen)
 	}
-	if len(seen) != 5 {
-		t.Fatalf("fn saw %q, want the 5 non-empty ciphertexts", seen)
+	if len(seen) != 8 {
+		t.Fatalf("fn saw %q, want the 8 non-empty ciphertexts", seen)
 	}
 	for _, want := range []string{
 		"channel/" + t1 + "/ch1=old:a",
 		"channel/" + t2 + "/ch1=old:b",
 		"subscription/" + t1 + "/ch1/" + auth.ID + "/access_token=old:t",
 		"subscription/" + t1 + "/ch1/" + auth.ID + "/refresh_token=old:r",
+		"webhook/" + t2 + "//wh1/secret=old:s",
+		"webhook/" + t2 + "//wh1/previous_secret=old:p",
 	} {
 		if !slices.Contains(seen, want) {
 			t.Fatalf("fn did not see %q with its record (saw %q)", want, seen)
@@ -78,11 +86,19 @@ func testReencryptSecrets(t *testing.T, s store.Store) {
 	got, err = s.GetSubscription(ctx, t1, "ch1", plain.ID)
 	must(t, err)
 	wantEqual(t, "subscription without tokens", got, plain)
+	gotHook, err := s.GetWebhook(ctx, t2, "wh1")
+	must(t, err)
+	if string(gotHook.Secret) != "new:s" || string(gotHook.PreviousSecret) != "new:p" || gotHook.Revision != 1 {
+		t.Fatalf("webhook secrets %q/%q revision %d", gotHook.Secret, gotHook.PreviousSecret, gotHook.Revision)
+	}
+	gotHook, err = s.GetWebhook(ctx, t1, "wh2")
+	must(t, err)
+	wantEqual(t, "webhook with a current secret", gotHook, fresh)
 
 	seen = nil
 	n, err = s.ReencryptSecrets(ctx, rotate(&seen))
 	must(t, err)
-	if n != 0 || len(seen) != 5 {
+	if n != 0 || len(seen) != 8 {
 		t.Fatalf("second pass rewrote %d of %d", n, len(seen))
 	}
 

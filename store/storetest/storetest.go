@@ -60,6 +60,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ApplyNotification", testApplyNotification},
 		{"ApplyNotificationConcurrent", testApplyNotificationConcurrent},
 		{"PurgeNotifications", testPurgeNotifications},
+		{"Webhooks", testWebhooks},
+		{"WebhookList", testWebhookList},
+		{"DeleteWebhook", testDeleteWebhook},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

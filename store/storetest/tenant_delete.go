@@ -24,6 +24,7 @@ func fillTenant(t *testing.T, s store.Store, tenantID string) {
 	must(t, s.UpdateMessage(ctx, msgs[0], &store.MessageEvent{Time: *at(6), Kind: "CANCELLED", State: "CANCELLED", Description: "cancelled"}))
 	_, err = s.ApplyNotification(ctx, &store.Notification{TenantID: tenantID, ChannelID: "ch1", Key: "n1", EventTime: *at(1), ExpireTime: *at(50)}, nil)
 	must(t, err)
+	must(t, s.CreateWebhook(ctx, newWebhook(tenantID, "wh1")))
 }
 
 // tenantHolds reports what of fillTenant's data the tenant still has.
@@ -52,6 +53,9 @@ func tenantHolds(t *testing.T, s store.Store, tenantID string) []string {
 	n := &store.Notification{TenantID: tenantID, ChannelID: "ch1", Key: "n1", EventTime: *at(1), ExpireTime: *at(50)}
 	if res, err := s.ApplyNotification(ctx, n, nil); err == nil && res.Duplicate {
 		held = append(held, "notification")
+	}
+	if _, err := s.GetWebhook(ctx, tenantID, "wh1"); err == nil {
+		held = append(held, "webhook")
 	}
 	return held
 }
@@ -92,7 +96,7 @@ func testDeleteTenant(t *testing.T, s store.Store) {
 	if held := tenantHolds(t, s, acme); len(held) != 0 {
 		t.Fatalf("a deleted tenant still holds %v", held)
 	}
-	if held := tenantHolds(t, s, globex); len(held) != 7 {
+	if held := tenantHolds(t, s, globex); len(held) != 8 {
 		t.Fatalf("the other tenant holds only %v", held)
 	}
 	// The name stays taken; no key can be added.
