@@ -229,6 +229,20 @@ func (p *serveProc) waitReady() time.Duration {
 	return time.Since(p.started)
 }
 
+// waitLog waits until the process's stderr holds text: a log line may come a moment after
+// /readyz answers (the HTTP server starts before "serving" is logged).
+func (p *serveProc) waitLog(text string) string {
+	p.t.Helper()
+	deadline := time.Now().Add(readyTimeout)
+	for !strings.Contains(p.stderr.String(), text) {
+		if time.Now().After(deadline) || p.exited() {
+			p.t.Fatalf("no %q in the log:\n%s", text, p.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return p.stderr.String()
+}
+
 func (p *serveProc) pollReady() error {
 	client := &http.Client{Timeout: 5 * time.Second}
 	deadline := time.Now().Add(readyTimeout)

@@ -91,7 +91,7 @@ func TestServeFlagBeatsEnv(t *testing.T) {
 		c.Close()
 		t.Errorf("something listens on REACH_HTTP_ADDR %s although --http-addr %s was given", envHTTP, flagHTTP)
 	}
-	serving := jsonLogLine(t, p.stderr.String(), "serving")
+	serving := jsonLogLine(t, p.waitLog(`"msg":"serving"`), "serving")
 	if serving["http"] != flagHTTP || serving["grpc"] != envGRPC {
 		t.Errorf("serving on http %v grpc %v, want http %s (flag) grpc %s (env)", serving["http"], serving["grpc"], flagHTTP, envGRPC)
 	}
@@ -108,7 +108,7 @@ func TestServeFlagBeatsEnv(t *testing.T) {
 		"--database", db, "--grpc-addr", freeAddr(t), "--log-format", "text")
 	p.httpAddr = envHTTP
 	p.waitReady()
-	if log := p.stderr.String(); !strings.Contains(log, "level=INFO msg=serving") || strings.Contains(log, `{"time"`) {
+	if log := p.waitLog("msg=serving"); !strings.Contains(log, "level=INFO msg=serving") || strings.Contains(log, `{"time"`) {
 		t.Errorf("--log-format text did not beat REACH_LOG_FORMAT=json:\n%s", log)
 	}
 	p.stop()
