@@ -38,11 +38,5 @@ func (a *attempt) checkCap(ctx context.Context) *store.Outcome {
 	case !c.Delay:
 		return a.fail(fmt.Sprintf("not sent: the recipient already got the channel's frequency cap of %s", c))
 	}
-	reason := fmt.Sprintf("over the channel's frequency cap of %s for this recipient; held until %s", c, next.Format(time.RFC3339))
-	o := a.outcome("", reason, false, "over_cap")
-	o.State, o.DueTime = waiting(o.Attempts), a.due(next.Sub(a.now))
-	if a.c.StateReason != reason {
-		a.event(o, store.EventHeld, reason, nil, 0)
-	}
-	return o
+	return a.waitUntil(next, fmt.Sprintf("over the channel's frequency cap of %s for this recipient; held until %s", c, next.Format(time.RFC3339)), "over_cap")
 }

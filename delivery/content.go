@@ -39,11 +39,9 @@ func adapterTemplate(t *store.Template) (adapter.Template, error) {
 // adapterMessage turns a stored message (its payload is the API's content as protobuf
 // JSON) into the adapter's message.
 func adapterMessage(m *store.Message, tpl adapter.Template) (*adapter.Message, error) {
-	content := &reachv1.Message{}
-	if len(m.Payload) > 0 {
-		if err := protojson.Unmarshal(m.Payload, content); err != nil {
-			return nil, fmt.Errorf("decode message %s payload: %w", m.ID, err)
-		}
+	content, err := payloadContent(m)
+	if err != nil {
+		return nil, err
 	}
 	out := &adapter.Message{
 		ID: m.ID, Template: tpl, Recipient: adapter.User{Kind: m.Recipient.Kind, ID: m.Recipient.ID},
@@ -56,4 +54,16 @@ func adapterMessage(m *store.Message, tpl adapter.Template) (*adapter.Message, e
 		out.URL, out.HeadColor, out.ActionName = la.Url, la.HeadColor, la.ActionName
 	}
 	return out, nil
+}
+
+// payloadContent decodes what a stored message says: its payload is the API's content as
+// protobuf JSON.
+func payloadContent(m *store.Message) (*reachv1.Message, error) {
+	content := &reachv1.Message{}
+	if len(m.Payload) > 0 {
+		if err := protojson.Unmarshal(m.Payload, content); err != nil {
+			return nil, fmt.Errorf("decode message %s payload: %w", m.ID, err)
+		}
+	}
+	return content, nil
 }

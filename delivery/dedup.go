@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
@@ -43,11 +42,9 @@ func (a *attempt) checkDuplicate(ctx context.Context) *store.Outcome {
 // contentHash identifies what a message says: its template and its content, encoded
 // deterministically (not its category, recipient or times).
 func contentHash(m *store.Message) (string, error) {
-	c := &reachv1.Message{}
-	if len(m.Payload) > 0 {
-		if err := protojson.Unmarshal(m.Payload, c); err != nil {
-			return "", fmt.Errorf("decode message %s payload: %w", m.ID, err)
-		}
+	c, err := payloadContent(m)
+	if err != nil {
+		return "", err
 	}
 	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(&reachv1.Message{
 		Template: m.TemplateID, Data: c.Data, Colors: c.Colors, Localizations: c.Localizations, Page: c.Page, LifeAccount: c.LifeAccount})

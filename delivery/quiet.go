@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"google.golang.org/protobuf/encoding/protojson"
-
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/policy"
 	"github.com/reachhq/reach/store"
 )
 
@@ -32,26 +31,25 @@ func (a *attempt) checkQuietHours() *store.Outcome {
 	if q.Fail {
 		return a.fail(fmt.Sprintf("not sent: a MARKETING message due in the channel's quiet hours (%s)", q))
 	}
-	reason := fmt.Sprintf("held for the channel's quiet hours (%s) until %s", q, until.Format(time.RFC3339))
-	o := a.outcome("", reason, false, "quiet_hours")
+	return a.waitUntil(until, fmt.Sprintf("held for the channel's quiet hours (%s) until %s", q, until.Format(time.RFC3339)), "quiet_hours")
+}
+
+// waitUntil puts the message back, untried, until a policy lets it go (or it expires
+// first), with one HELD event per hold however often it is looked at meanwhile.
+func (a *attempt) waitUntil(until time.Time, reason, label string) *store.Outcome {
+	o := a.outcome("", reason, false, label)
 	o.State, o.DueTime = waiting(o.Attempts), a.due(until.Sub(a.now))
-	if a.c.StateReason != reason { // one event per quiet period, however often it is looked at
+	if a.c.StateReason != reason {
 		a.event(o, store.EventHeld, reason, nil, 0)
 	}
 	return o
 }
 
-// categoryOf reads a message's category from its payload; messages queued before
-// categories existed, and those that name none, are TRANSACTIONAL.
+// categoryOf reads a message's category from its payload, with the default applied.
 func categoryOf(m *store.Message) (reachv1.MessageCategory, error) {
-	content := &reachv1.Message{}
-	if len(m.Payload) > 0 {
-		if err := protojson.Unmarshal(m.Payload, content); err != nil {
-			return 0, fmt.Errorf("decode message %s payload: %w", m.ID, err)
-		}
+	content, err := payloadContent(m)
+	if err != nil {
+		return 0, err
 	}
-	if content.Category == reachv1.MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED {
-		return reachv1.MessageCategory_MESSAGE_CATEGORY_TRANSACTIONAL, nil
-	}
-	return content.Category, nil
+	return policy.Category(content.Category), nil
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/policy"
 	"github.com/reachhq/reach/store"
 )
 
@@ -55,7 +56,7 @@ func (s *messageService) batchMessages(ctx context.Context, req *reachv1.BatchSe
 			}
 			m, err := p.message(tenantOf(ctx), req.RequestId, i, to, &reachv1.Message{
 				Data: data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount,
-				Category: categoryOf(req.Category)})
+				Category: policy.Category(req.Category)})
 			if err != nil {
 				return nil, nil, err
 			}

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/policy"
 	"github.com/reachhq/reach/store"
 )
 
@@ -25,14 +26,6 @@ func payloadOf(m *reachv1.Message) ([]byte, error) {
 		Data: m.Data, Colors: m.Colors, Localizations: m.Localizations, Page: m.Page, LifeAccount: m.LifeAccount,
 		Category: m.Category,
 	})
-}
-
-// categoryOf is a requested category with the default applied.
-func categoryOf(c reachv1.MessageCategory) reachv1.MessageCategory {
-	if c == reachv1.MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED {
-		return reachv1.MessageCategory_MESSAGE_CATEGORY_TRANSACTIONAL
-	}
-	return c
 }
 
 func messageToProto(r *store.Message) (*reachv1.Message, error) {
@@ -64,7 +57,7 @@ func draftsToProto(ds []draft) []*reachv1.Message {
 
 // withRecord fills out, which holds a message's content, with the rest of its row r.
 func withRecord(out *reachv1.Message, r *store.Message) *reachv1.Message {
-	out.Category = categoryOf(out.Category) // messages queued before categories existed
+	out.Category = policy.Category(out.Category) // messages queued before categories existed
 	out.Name = messageName(r.ID)
 	out.Channel = channelName(r.ChannelID)
 	out.Template = templateName(r.ChannelID, r.TemplateID)

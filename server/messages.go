@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/policy"
 	"github.com/reachhq/reach/store"
 )
 
@@ -233,7 +234,7 @@ func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessa
 	}
 	m, err := p.message(tenantOf(ctx), req.RequestId, 0, to, &reachv1.Message{
 		Data: req.Data, Colors: req.Colors, Localizations: req.Localizations, Page: req.Page, LifeAccount: req.LifeAccount,
-		Category: categoryOf(req.Category)})
+		Category: policy.Category(req.Category)})
 	return p, m, err
 }
 

@@ -68,13 +68,9 @@ func (s *Store) ClaimContent(ctx context.Context, key store.CapKey, hash, messag
 		if res.Error != nil {
 			return res.Error
 		}
-		where := tx.Where("tenant_id = ? AND channel_id = ? AND user_kind = ? AND user_id = ? AND content_hash = ?",
-			key.TenantID, key.ChannelID, key.User.Kind, key.User.ID, hash)
-		if s.dialect.SkipLocked { // the dialect has row locks
-			where = where.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
 		var got contentSendRow
-		if err := where.Take(&got).Error; err != nil {
+		if err := s.forUpdate(tx).Where("tenant_id = ? AND channel_id = ? AND user_kind = ? AND user_id = ? AND content_hash = ?",
+			key.TenantID, key.ChannelID, key.User.Kind, key.User.ID, hash).Take(&got).Error; err != nil {
 			return err
 		}
 		if got.MessageID == messageID {

@@ -29,11 +29,7 @@ func (s *Store) ReserveSendSlots(ctx context.Context, ref store.ChannelRef, n in
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 			return err
 		}
-		q := tx.Where("tenant_id = ? AND channel_id = ?", ref.TenantID, ref.ChannelID)
-		if s.dialect.SkipLocked { // the dialect has row locks
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		if err := q.Take(&row).Error; err != nil {
+		if err := s.forUpdate(tx).Where("tenant_id = ? AND channel_id = ?", ref.TenantID, ref.ChannelID).Take(&row).Error; err != nil {
 			return err
 		}
 		first = row.NextSlot.UTC()
@@ -52,4 +48,13 @@ func (s *Store) ReserveSendSlots(ctx context.Context, ref store.ChannelRef, n in
 		return time.Time{}, s.fail("reserve send slots", err)
 	}
 	return first, nil
+}
+
+// forUpdate makes a read in tx lock the rows it reads until the transaction ends, where
+// the dialect has row locks; SQLite's immediate transaction is already the only writer.
+func (s *Store) forUpdate(tx *gorm.DB) *gorm.DB {
+	if s.dialect.SkipLocked { // the dialects with SKIP LOCKED are the ones with row locks
+		return tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx
 }
