@@ -199,9 +199,10 @@ func (e *demoEnv) close() error {
 		errs = append(errs, e.store.Close())
 	}
 	if e.sim != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		errs = append(errs, e.sim.Shutdown(sctx))
-		cancel()
+		// Close, not Shutdown: Reach is already stopped, so nothing is in flight, and
+		// Shutdown would wait up to 5 s for a keep-alive connection Reach dialled but never
+		// used (net/http treats a new connection as busy until it is 5 s old).
+		errs = append(errs, e.sim.Close())
 	}
 	if e.tempData && e.dataDir != "" {
 		errs = append(errs, os.RemoveAll(e.dataDir))
