@@ -78,9 +78,7 @@ func webhookToProto(w *store.Webhook) *reachv1.Webhook {
 
 // webhookSecretAD binds a sealed signing secret to its row and column (the same the store
 // reports when the key ring is rotated).
-func webhookSecretAD(w *store.Webhook, column string) []byte {
-	return store.SecretRef{Kind: "webhook", TenantID: w.TenantID, ID: w.ID, Column: column}.AssociatedData()
-}
+func webhookSecretAD(w *store.Webhook, column string) []byte { return w.SecretAD(column) }
 
 // newSigningSecret generates a secret and seals it into w as the current one; the
 // plaintext is returned for the one response that shows it.

@@ -109,14 +109,19 @@ type MessageEvent struct {
 	Replica     string // the dispatcher that did it ("" for the API)
 	Error       *AlipayError
 	Latency     time.Duration // how long Alipay took, for attempts
+	// Revision is the message's revision once the event happened (set by the store), so
+	// a reader of events out of order can tell which is the latest.
+	Revision int64
 }
 
 // Outcome is what became of a claimed message, and what Alipay's answer does to the
 // records around it. Effects are applied in the same transaction as the message change.
 type Outcome struct {
 	TenantID, MessageID string
-	State, StateReason  string
-	Attempts            int
+	// Revision is the message's revision as claimed; the outcome leaves it one higher.
+	Revision           int64
+	State, StateReason string
+	Attempts           int
 	// DueTime is when a QUEUED or SENDING message is next due.
 	DueTime    time.Time
 	SentTime   *time.Time

@@ -256,6 +256,12 @@ type Webhook struct {
 	UpdateTime               time.Time
 }
 
+// SecretAD is what the webhook's sealed secret in column ("secret" or "previous_secret")
+// is bound to.
+func (w *Webhook) SecretAD(column string) []byte {
+	return SecretRef{Kind: "webhook", TenantID: w.TenantID, ID: w.ID, Column: column}.AssociatedData()
+}
+
 // WebhookFilter narrows ListWebhooks; zero fields do not filter.
 type WebhookFilter struct {
 	State string

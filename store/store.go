@@ -69,6 +69,8 @@ type Store interface {
 	SecretStore
 	NotificationStore
 	WebhookStore
+	OutboxStore
+	WebhookDeliveryStore
 	Health
 	// Close releases the connection pool.
 	Close() error

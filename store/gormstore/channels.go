@@ -16,7 +16,16 @@ func (s *Store) CreateChannel(ctx context.Context, c *store.Channel) error {
 	row := channelToRow(c)
 	t := now()
 	row.Revision, row.CreateTime, row.UpdateTime = 1, t, t
-	if err := s.db.WithContext(ctx).Create(row).Error; err != nil {
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(row).Error; err != nil {
+			return err
+		}
+		if c.State != stateAuthFailed {
+			return nil
+		}
+		return addResourceEvent(tx, c.TenantID, store.EventChannelAuthFailed, channelSubject(c.ID), 1, c.State, c.StateReason, t)
+	})
+	if err != nil {
 		return s.fail("create channel", err)
 	}
 	c.Revision, c.CreateTime, c.UpdateTime = row.Revision, row.CreateTime, row.UpdateTime
@@ -62,18 +71,39 @@ func (s *Store) ListChannels(ctx context.Context, tenantID string, f store.Chann
 func (s *Store) UpdateChannel(ctx context.Context, c *store.Channel) error {
 	t := now()
 	row := channelToRow(c)
-	res := s.db.WithContext(ctx).Model(&channelRow{}).
-		Where("tenant_id = ? AND id = ? AND revision = ?", c.TenantID, c.ID, c.Revision).
-		Updates(map[string]any{
-			"display_name": row.DisplayName, "type": row.Type, "state": row.State,
-			"state_reason": row.StateReason, "verify_time": row.VerifyTime, "config": row.Config,
-			"secrets": row.Secrets, "revision": gorm.Expr("revision + 1"), "update_time": t,
-		})
-	if res.Error != nil {
-		return s.fail("update channel", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return s.fail("update channel", s.notFoundOrConflict(ctx, &channelRow{}, "tenant_id = ? AND id = ?", c.TenantID, c.ID))
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		// Entering AUTH_FAILED is an event; the state it leaves is read under the same
+		// revision check the update makes.
+		entering := false
+		if c.State == stateAuthFailed {
+			var old []string
+			err := tx.Model(&channelRow{}).Where("tenant_id = ? AND id = ? AND revision = ?", c.TenantID, c.ID, c.Revision).
+				Pluck("state", &old).Error
+			if err != nil {
+				return err
+			}
+			entering = len(old) == 1 && old[0] != stateAuthFailed
+		}
+		res := tx.Model(&channelRow{}).
+			Where("tenant_id = ? AND id = ? AND revision = ?", c.TenantID, c.ID, c.Revision).
+			Updates(map[string]any{
+				"display_name": row.DisplayName, "type": row.Type, "state": row.State,
+				"state_reason": row.StateReason, "verify_time": row.VerifyTime, "config": row.Config,
+				"secrets": row.Secrets, "revision": gorm.Expr("revision + 1"), "update_time": t,
+			})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return notFoundOrConflictIn(tx, &channelRow{}, "tenant_id = ? AND id = ?", c.TenantID, c.ID)
+		}
+		if !entering {
+			return nil
+		}
+		return addResourceEvent(tx, c.TenantID, store.EventChannelAuthFailed, channelSubject(c.ID), c.Revision+1, c.State, c.StateReason, t)
+	})
+	if err != nil {
+		return s.fail("update channel", err)
 	}
 	c.Revision++
 	c.UpdateTime = t

@@ -152,7 +152,7 @@ func errorOf(s *string) *store.AlipayError {
 func eventToRow(e *store.MessageEvent) *eventRow {
 	r := &eventRow{TenantID: e.TenantID, MessageID: e.MessageID, Time: e.Time.UTC().Truncate(time.Microsecond),
 		Kind: e.Kind, State: e.State, Description: e.Description, Attempt: e.Attempt, Replica: e.Replica,
-		LatencyUS: e.Latency.Microseconds()}
+		LatencyUS: e.Latency.Microseconds(), Revision: e.Revision}
 	if r.Time.IsZero() {
 		r.Time = now()
 	}
@@ -165,7 +165,7 @@ func eventToRow(e *store.MessageEvent) *eventRow {
 func (r *eventRow) record() *store.MessageEvent {
 	e := &store.MessageEvent{ID: r.ID, TenantID: r.TenantID, MessageID: r.MessageID, Time: r.Time.UTC(),
 		Kind: r.Kind, State: r.State, Description: r.Description, Attempt: r.Attempt, Replica: r.Replica,
-		Latency: time.Duration(r.LatencyUS) * time.Microsecond}
+		Latency: time.Duration(r.LatencyUS) * time.Microsecond, Revision: r.Revision}
 	if r.Code != "" || r.Msg != "" || r.SubCode != "" || r.SubMsg != "" {
 		e.Error = &store.AlipayError{Code: r.Code, Msg: r.Msg, SubCode: r.SubCode, SubMsg: r.SubMsg}
 	}

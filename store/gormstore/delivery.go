@@ -118,7 +118,7 @@ func (s *Store) CompleteDeliveries(ctx context.Context, owner string, outs []*st
 			applied[i] = true
 			for _, e := range o.Events {
 				r := eventToRow(e)
-				r.TenantID, r.MessageID = o.TenantID, o.MessageID
+				r.TenantID, r.MessageID, r.Revision = o.TenantID, o.MessageID, o.Revision+1
 				events = append(events, r)
 			}
 		}
@@ -168,17 +168,31 @@ func applyEffects(tx *gorm.DB, o *store.Outcome, at time.Time) error {
 		if res.Error != nil {
 			return res.Error
 		}
+		if res.RowsAffected == 1 {
+			err := resourceEventNow(tx, &templateRow{}, "tenant_id = ? AND channel_id = ? AND id = ?", []any{t.TenantID, t.ChannelID, t.TemplateID},
+				t.TenantID, store.EventTemplateInvalid, templateSubject(t.ChannelID, t.TemplateID), stateInvalid, t.Reason, at)
+			if err != nil {
+				return err
+			}
+		}
 		if err := failWaiting(tx, t.TenantID, t.ChannelID, t.TemplateID, t.FailReason); err != nil {
 			return err
 		}
 	}
 	if c := o.Channel; c != nil {
-		err := tx.Model(&channelRow{}).
+		res := tx.Model(&channelRow{}).
 			Where("tenant_id = ? AND id = ? AND state IN ?", c.TenantID, c.ChannelID, []string{"ENABLED", "UNVERIFIED"}).
-			Updates(map[string]any{"state": "AUTH_FAILED", "state_reason": c.Reason, "verify_time": ts(&c.At),
-				"revision": gorm.Expr("revision + 1"), "update_time": at}).Error
-		if err != nil {
-			return err
+			Updates(map[string]any{"state": stateAuthFailed, "state_reason": c.Reason, "verify_time": ts(&c.At),
+				"revision": gorm.Expr("revision + 1"), "update_time": at})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
+			err := resourceEventNow(tx, &channelRow{}, "tenant_id = ? AND id = ?", []any{c.TenantID, c.ChannelID},
+				c.TenantID, store.EventChannelAuthFailed, channelSubject(c.ChannelID), stateAuthFailed, c.Reason, at)
+			if err != nil {
+				return err
+			}
 		}
 	}
 	if l := o.Ledger; l != nil {
@@ -251,13 +265,9 @@ func (s *Store) ListMessageEvents(ctx context.Context, tenantID, messageID strin
 	}
 	q := s.db.WithContext(ctx).Where("tenant_id = ? AND message_id = ?", tenantID, messageID)
 	if p.Token != "" {
-		parts, err := decodeToken(p.Token, 1)
+		after, err := idToken(p.Token)
 		if err != nil {
 			return nil, "", s.fail("list message events", err)
-		}
-		after, err := strconv.ParseInt(parts[0], 10, 64)
-		if err != nil {
-			return nil, "", s.fail("list message events", fmt.Errorf("%w: malformed", store.ErrPageToken))
 		}
 		q = q.Where("id > ?", after)
 	}
@@ -281,7 +291,7 @@ func (s *Store) ExpireMessages(ctx context.Context, now time.Time, limit int) (i
 	at := now.UTC().Truncate(time.Microsecond)
 	n := 0
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		q := tx.Model(&messageRow{}).Select("tenant_id", "id", "attempts").
+		q := tx.Model(&messageRow{}).Select("tenant_id", "id", "attempts", "revision").
 			Where("state IN ? AND expire_time <= ? AND (lease_owner = '' OR lease_expire_time < ?)", waitingStates, at, at).Limit(limit)
 		if s.dialect.SkipLocked {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
@@ -297,7 +307,7 @@ func (s *Store) ExpireMessages(ctx context.Context, now time.Time, limit int) (i
 		events := make([]*eventRow, n)
 		for i, r := range rows {
 			events[i] = &eventRow{TenantID: r.TenantID, MessageID: r.ID, Time: at, Kind: store.EventExpired,
-				State: "EXPIRED", Description: ReasonExpired, Attempt: r.Attempts}
+				State: "EXPIRED", Description: ReasonExpired, Attempt: r.Attempts, Revision: r.Revision + 1}
 		}
 		for _, g := range groupIDs(n, func(i int) (string, string, string) { return rows[i].TenantID, "", rows[i].ID }) {
 			err := tx.Model(&messageRow{}).Where("tenant_id = ? AND id IN ?", g.tenant, g.ids).Updates(map[string]any{

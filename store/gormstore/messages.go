@@ -119,8 +119,8 @@ func failWaiting(tx *gorm.DB, tenantID, channelID, templateID, reason string) er
 	}
 	at := now()
 	// The events first: they select the very messages the update then changes.
-	err := tx.Exec("INSERT INTO message_events (tenant_id, message_id, event_time, kind, state, description, attempt, replica, code, msg, sub_code, sub_msg, latency_us) "+
-		"SELECT tenant_id, id, ?, ?, ?, ?, attempts, '', '', '', '', '', 0 FROM messages WHERE "+cond,
+	err := tx.Exec("INSERT INTO message_events (tenant_id, message_id, event_time, kind, state, description, attempt, replica, code, msg, sub_code, sub_msg, latency_us, revision) "+
+		"SELECT tenant_id, id, ?, ?, ?, ?, attempts, '', '', '', '', '', 0, revision + 1 FROM messages WHERE "+cond,
 		append([]any{at, store.EventFailed, "FAILED", reason}, args...)...).Error
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func (s *Store) UpdateMessage(ctx context.Context, m *store.Message, ev *store.M
 			return nil
 		}
 		e := *ev
-		e.TenantID, e.MessageID = m.TenantID, m.ID
+		e.TenantID, e.MessageID, e.Revision = m.TenantID, m.ID, m.Revision+1
 		if e.Time.IsZero() {
 			e.Time = at
 		}

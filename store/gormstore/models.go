@@ -136,6 +136,7 @@ type eventRow struct {
 	SubCode     string    `gorm:"column:sub_code"`
 	SubMsg      string    `gorm:"column:sub_msg"`
 	LatencyUS   int64     `gorm:"column:latency_us"`
+	Revision    int64     `gorm:"column:revision"`
 }
 
 func (eventRow) TableName() string { return "message_events" }

@@ -3,6 +3,7 @@ package gormstore
 import (
 	"encoding/base64"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -88,4 +89,17 @@ func cut[T any](rows []T, size int, key func(*T) []string) ([]T, string) {
 	}
 	rows = rows[:size]
 	return rows, encodeToken(key(&rows[size-1])...)
+}
+
+// idToken reads the page token of a listing ordered by a numeric id.
+func idToken(token string) (int64, error) {
+	parts, err := decodeToken(token, 1)
+	if err != nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: malformed", store.ErrPageToken)
+	}
+	return id, nil
 }

@@ -82,20 +82,41 @@ func (s *Store) UpdateTemplate(ctx context.Context, t *store.Template) error {
 		return s.fail("update template", err)
 	}
 	at := now()
-	res := s.db.WithContext(ctx).Model(&templateRow{}).
-		Where("tenant_id = ? AND channel_id = ? AND id = ? AND revision = ?", t.TenantID, t.ChannelID, t.ID, t.Revision).
-		Updates(map[string]any{
-			"external_id": row.ExternalID, "display_name": row.DisplayName, "keywords": row.Keywords,
-			"options": row.Options, "subscription_type": row.SubscriptionType, "state": row.State,
-			"state_reason": row.StateReason, "invalid_time": row.InvalidTime,
-			"revision": gorm.Expr("revision + 1"), "update_time": at,
-		})
-	if res.Error != nil {
-		return s.fail("update template", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return s.fail("update template", s.notFoundOrConflict(ctx, &templateRow{},
-			"tenant_id = ? AND channel_id = ? AND id = ?", t.TenantID, t.ChannelID, t.ID))
+	key := "tenant_id = ? AND channel_id = ? AND id = ?"
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
+		// Becoming INVALID is an event; the state it leaves is read under the same revision
+		// check the update makes.
+		entering := false
+		if t.State == stateInvalid {
+			var old []string
+			err := tx.Model(&templateRow{}).Where(key+" AND revision = ?", t.TenantID, t.ChannelID, t.ID, t.Revision).
+				Pluck("state", &old).Error
+			if err != nil {
+				return err
+			}
+			entering = len(old) == 1 && old[0] != stateInvalid
+		}
+		res := tx.Model(&templateRow{}).
+			Where(key+" AND revision = ?", t.TenantID, t.ChannelID, t.ID, t.Revision).
+			Updates(map[string]any{
+				"external_id": row.ExternalID, "display_name": row.DisplayName, "keywords": row.Keywords,
+				"options": row.Options, "subscription_type": row.SubscriptionType, "state": row.State,
+				"state_reason": row.StateReason, "invalid_time": row.InvalidTime,
+				"revision": gorm.Expr("revision + 1"), "update_time": at,
+			})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return notFoundOrConflictIn(tx, &templateRow{}, key, t.TenantID, t.ChannelID, t.ID)
+		}
+		if !entering {
+			return nil
+		}
+		return addResourceEvent(tx, t.TenantID, store.EventTemplateInvalid, templateSubject(t.ChannelID, t.ID), t.Revision+1, t.State, t.StateReason, at)
+	})
+	if err != nil {
+		return s.fail("update template", err)
 	}
 	t.Revision++
 	t.UpdateTime = at

@@ -69,15 +69,20 @@ func (s *Store) UpdateWebhook(ctx context.Context, w *store.Webhook) error {
 		return s.fail("update webhook", err)
 	}
 	t := now()
+	fields := map[string]any{
+		"url": row.URL, "event_types": row.EventTypes, "description": row.Description,
+		"state": row.State, "state_reason": row.StateReason, "secret": row.Secret,
+		"secret_fingerprint": row.SecretFingerprint, "previous_secret": row.PreviousSecret,
+		"previous_secret_expire_time": row.PreviousSecretExpireTime,
+		"revision":                    gorm.Expr("revision + 1"), "update_time": t,
+	}
+	if w.State == "DISABLED" {
+		// A disabled endpoint is not called; its failure streak starts again when enabled.
+		fields["failing_since"] = nil
+	}
 	res := s.db.WithContext(ctx).Model(&webhookRow{}).
 		Where("tenant_id = ? AND id = ? AND revision = ?", w.TenantID, w.ID, w.Revision).
-		Updates(map[string]any{
-			"url": row.URL, "event_types": row.EventTypes, "description": row.Description,
-			"state": row.State, "state_reason": row.StateReason, "secret": row.Secret,
-			"secret_fingerprint": row.SecretFingerprint, "previous_secret": row.PreviousSecret,
-			"previous_secret_expire_time": row.PreviousSecretExpireTime,
-			"revision":                    gorm.Expr("revision + 1"), "update_time": t,
-		})
+		Updates(fields)
 	if res.Error != nil {
 		return s.fail("update webhook", res.Error)
 	}
@@ -90,15 +95,21 @@ func (s *Store) UpdateWebhook(ctx context.Context, w *store.Webhook) error {
 }
 
 // DeleteWebhook deletes one webhook of the tenant.
+// Its queued deliveries and their attempts go with it.
 func (s *Store) DeleteWebhook(ctx context.Context, tenantID, id string) error {
-	res := s.db.WithContext(ctx).Scopes(tenantScope(tenantID)).Where("id = ?", id).Delete(&webhookRow{})
-	if res.Error != nil {
-		return s.fail("delete webhook", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return s.fail("delete webhook", store.ErrNotFound)
-	}
-	return nil
+	return s.fail("delete webhook", s.inTx(ctx, func(tx *gorm.DB) error {
+		res := tx.Scopes(tenantScope(tenantID)).Where("id = ?", id).Delete(&webhookRow{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return store.ErrNotFound
+		}
+		if err := tx.Scopes(tenantScope(tenantID)).Where("webhook_id = ?", id).Delete(&deliveryRow{}).Error; err != nil {
+			return err
+		}
+		return tx.Scopes(tenantScope(tenantID)).Where("webhook_id = ?", id).Delete(&attemptRow{}).Error
+	}))
 }
 
 func webhookToRow(w *store.Webhook) (*webhookRow, error) {

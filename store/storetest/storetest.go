@@ -63,6 +63,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Webhooks", testWebhooks},
 		{"WebhookList", testWebhookList},
 		{"DeleteWebhook", testDeleteWebhook},
+		{"OutboxFeeds", testOutboxFeeds},
+		{"WebhookRelayLease", testWebhookRelayLease},
+		{"WebhookDeliveries", testWebhookDeliveries},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
