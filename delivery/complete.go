@@ -81,7 +81,7 @@ func (d *Dispatcher) release(c *store.Claimed) {
 // released is the outcome of a claimed message given back untried.
 func (d *Dispatcher) released(c *store.Claimed, why string) *store.Outcome {
 	n := c.Attempts - 1
-	o := &store.Outcome{TenantID: c.TenantID, MessageID: c.ID, State: waiting(n), StateReason: c.StateReason,
+	o := &store.Outcome{TenantID: c.TenantID, MessageID: c.ID, Revision: c.Revision, State: waiting(n), StateReason: c.StateReason,
 		Attempts: n, DueTime: d.now()}
 	o.Events = []*store.MessageEvent{{Time: d.now(), Kind: store.EventReleased, State: o.State,
 		Description: why, Attempt: n, Replica: d.cfg.Replica}}

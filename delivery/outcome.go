@@ -23,7 +23,7 @@ func (a *attempt) outcome(state, reason string, counted bool, label string) *sto
 		n--
 	}
 	a.d.metrics.outcomes.WithLabelValues(a.product(), label).Inc()
-	return &store.Outcome{TenantID: a.c.TenantID, MessageID: a.c.ID, State: state, StateReason: reason, Attempts: n}
+	return &store.Outcome{TenantID: a.c.TenantID, MessageID: a.c.ID, Revision: a.c.Revision, State: state, StateReason: reason, Attempts: n}
 }
 
 // event adds the step to the outcome's timeline.

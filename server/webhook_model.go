@@ -13,11 +13,11 @@ import (
 	"github.com/reachhq/reach/internal/stdwebhook"
 	"github.com/reachhq/reach/internal/webhookurl"
 	"github.com/reachhq/reach/store"
+	"github.com/reachhq/reach/webhooks"
 )
 
-// webhookEventTypes are the events an endpoint may subscribe to (issue 9).
-var webhookEventTypes = []string{"message.sent", "message.failed", "message.expired",
-	"template.invalid", "channel.auth_failed", "broadcast.completed"}
+// webhookEventTypes are the events an endpoint may subscribe to.
+var webhookEventTypes = webhooks.EventTypes
 
 // webhookStates are the states as stored: the enum names without their prefix.
 var webhookStates = []string{"ENABLED", "DISABLED"}

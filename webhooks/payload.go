@@ -14,9 +14,14 @@ import (
 func messageEventID(id int64) string  { return fmt.Sprintf("evt_m%015d", id) }
 func resourceEventID(id int64) string { return fmt.Sprintf("evt_r%015d", id) }
 
+// EventTypes are the event types an endpoint may subscribe to.
+var EventTypes = []string{"message.sent", "message.failed", "message.expired", "message.cancelled", "message.queued", "message.sending",
+	store.EventTemplateInvalid, store.EventChannelAuthFailed, store.EventBroadcastCompleted}
+
 // MessageEventType is the webhook event type of a message event: "message." and the state
 // the message entered (message.sent, message.failed, message.expired, message.cancelled,
-// message.queued for a message queued again: a retry scheduled, a hold, a re-drive).
+// message.queued for a message queued again: a retry scheduled, a hold, a re-drive;
+// message.sending for an attempt whose outcome Alipay left unknown, to be tried again).
 func MessageEventType(state string) string { return "message." + strings.ToLower(state) }
 
 // body is a Standard Webhooks payload: type, timestamp and data.

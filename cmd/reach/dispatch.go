@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,11 +20,15 @@ import (
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
+	"github.com/reachhq/reach/webhooks"
 )
 
 // dispatchFlags are the dispatcher's settings, shared by serve and dispatch.
 type dispatchFlags struct {
 	cfg delivery.Config
+	// hooks: webhook delivery runs wherever messages are dispatched.
+	hooks   webhooks.Config
+	retries string
 }
 
 func (f *dispatchFlags) register(cmd *cobra.Command) {
@@ -38,23 +43,40 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.cfg.MaxAttempts, "max-attempts", envInt("REACH_MAX_ATTEMPTS", 5), "a channel's default attempts per message; delivery_policy.max_attempts wins (env REACH_MAX_ATTEMPTS)")
 	fl.DurationVar(&f.cfg.BackoffInitial, "backoff", envDuration("REACH_BACKOFF", time.Second), "the first wait before a retry; it doubles, with jitter (env REACH_BACKOFF)")
 	fl.DurationVar(&f.cfg.BackoffMax, "backoff-max", envDuration("REACH_BACKOFF_MAX", 5*time.Minute), "the longest wait between retries (env REACH_BACKOFF_MAX)")
+	fl.BoolVar(&f.hooks.AllowPrivate, "webhook-allow-private", envOr("REACH_WEBHOOK_ALLOW_PRIVATE", "false") == "true", "allow webhook endpoints on loopback, private and link-local addresses, and plain http: local receivers only, never with untrusted tenants (env REACH_WEBHOOK_ALLOW_PRIVATE)")
+	fl.StringVar(&f.retries, "webhook-retries", envOr("REACH_WEBHOOK_RETRIES", "5s,5m,30m,2h,5h,10h,10h"), "waits between the tries of a webhook delivery; after the last it FAILED (env REACH_WEBHOOK_RETRIES)")
+	fl.DurationVar(&f.hooks.DisableAfter, "webhook-disable-after", envDuration("REACH_WEBHOOK_DISABLE_AFTER", 5*24*time.Hour), "disable a webhook endpoint whose every call failed for this long (env REACH_WEBHOOK_DISABLE_AFTER)")
+	fl.DurationVar(&f.hooks.Timeout, "webhook-timeout", envDuration("REACH_WEBHOOK_TIMEOUT", 15*time.Second), "how long one webhook call may take (env REACH_WEBHOOK_TIMEOUT)")
+	fl.IntVar(&f.hooks.Concurrency, "webhook-concurrency", envInt("REACH_WEBHOOK_CONCURRENCY", 16), "webhook calls this replica makes at once (env REACH_WEBHOOK_CONCURRENCY)")
 }
 
-// start runs a dispatcher over st until ctx is done; the returned function waits for it.
-// ep are the Alipay gateways it may call.
+// start runs a dispatcher and the webhook poster over st until ctx is done; the returned
+// function waits for both. ep are the Alipay gateways it may call.
 func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets.KeyRing, ep *appconn.Endpoints, log *slog.Logger, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
 	if err := f.cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
+	retries, err := webhooks.ParseRetries(f.retries)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.hooks.DisableAfter <= 0 || f.hooks.Timeout <= 0 || f.hooks.Concurrency <= 0 {
+		return nil, nil, errors.New("--webhook-disable-after, --webhook-timeout and --webhook-concurrency must be positive")
+	}
 	d := delivery.New(f.cfg, st, appconn.New(st, ring, log, appconn.WithEndpoints(ep)), log, reg)
-	done := make(chan struct{})
+	hooks := f.hooks
+	hooks.Replica, hooks.Retries = d.Replica(), retries
+	poster := webhooks.New(hooks, st, ring, log)
+	var wg sync.WaitGroup
+	wg.Add(2)
 	go func() {
-		defer close(done)
+		defer wg.Done()
 		if err := d.Run(ctx); err != nil {
 			log.Error("dispatcher stopped", "error", err)
 		}
 	}()
-	return d, func() { <-done }, nil
+	go func() { defer wg.Done(); poster.Run(ctx) }()
+	return d, wg.Wait, nil
 }
 
 func envInt(name string, def int) int {

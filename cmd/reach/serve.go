@@ -51,6 +51,7 @@ func serveCmd() *cobra.Command {
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
 			serveAdmin(ctx, al, log)
 			cfg.AlipayEndpoints = r.endpoints
+			cfg.Webhooks.AllowPrivate = disp.hooks.AllowPrivate // one rule for the API and the poster
 			if !dispatch {
 				return server.New(cfg, st, ring, log).ServeListeners(ctx, gl, hl)
 			}
@@ -75,7 +76,6 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&dispatch, "dispatch", envOr("REACH_DISPATCH", "true") != "false", "also deliver queued messages in this process; false makes an API-only replica (env REACH_DISPATCH)")
 	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", envOr("REACH_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env REACH_GRPC_ADDR)")
 	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", envOr("REACH_HTTP_ADDR", "127.0.0.1:8080"), "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
-	cmd.Flags().BoolVar(&cfg.Webhooks.AllowPrivate, "webhook-allow-private", envOr("REACH_WEBHOOK_ALLOW_PRIVATE", "false") == "true", "allow webhook endpoints on loopback, private and link-local addresses, and plain http: local receivers only, never with untrusted tenants (env REACH_WEBHOOK_ALLOW_PRIVATE)")
 	cmd.Flags().DurationVar(&cfg.KeyCacheFor, "key-cache", envDuration("REACH_KEY_CACHE", 5*time.Second), "how long an API key read is reused: a revoked key stops working within this time on every replica; negative: never cache (env REACH_KEY_CACHE)")
 	registerLimits(cmd, &cfg.Limits)
 	cmd.Flags().DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", envDuration("REACH_SHUTDOWN_TIMEOUT", 20*time.Second), "how long in-flight calls may finish on shutdown (env REACH_SHUTDOWN_TIMEOUT)")
