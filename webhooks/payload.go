@@ -9,10 +9,10 @@ import (
 	"github.com/reachhq/reach/store"
 )
 
-// The webhook-id of an event: "evt_m…" for a message event, "evt_r…" for a resource event,
+// The webhook-id of an event: "evt-m…" for a message event, "evt-r…" for a resource event,
 // with the id zero-padded so that listings sorted by it are in event order.
-func messageEventID(id int64) string  { return fmt.Sprintf("evt_m%015d", id) }
-func resourceEventID(id int64) string { return fmt.Sprintf("evt_r%015d", id) }
+func messageEventID(id int64) string  { return fmt.Sprintf("evt-m%015d", id) }
+func resourceEventID(id int64) string { return fmt.Sprintf("evt-r%015d", id) }
 
 // EventTypes are the event types an endpoint may subscribe to.
 var EventTypes = []string{"message.sent", "message.failed", "message.expired", "message.cancelled", "message.queued", "message.sending",

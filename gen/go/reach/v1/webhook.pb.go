@@ -9,6 +9,7 @@ package reachv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	durationpb "google.golang.org/protobuf/types/known/durationpb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
@@ -76,6 +77,65 @@ func (WebhookState) EnumDescriptor() ([]byte, []int) {
 	return file_reach_v1_webhook_proto_rawDescGZIP(), []int{0}
 }
 
+// WebhookDeliveryState is where one event stands with one endpoint.
+type WebhookDeliveryState int32
+
+const (
+	// Never returned.
+	WebhookDeliveryState_WEBHOOK_DELIVERY_STATE_UNSPECIFIED WebhookDeliveryState = 0
+	// Not delivered yet: the next try is at `next_attempt_time` (while the endpoint is
+	// DISABLED nothing is tried; enabling it resumes).
+	WebhookDeliveryState_WEBHOOK_DELIVERY_STATE_PENDING WebhookDeliveryState = 1
+	// The endpoint answered 2xx.
+	WebhookDeliveryState_WEBHOOK_DELIVERY_STATE_SUCCEEDED WebhookDeliveryState = 2
+	// Every try failed, the last one after the whole retry schedule (by default about 28
+	// hours: at once, then after 5s, 5m, 30m, 2h, 5h, 10h and 10h).
+	WebhookDeliveryState_WEBHOOK_DELIVERY_STATE_FAILED WebhookDeliveryState = 3
+)
+
+// Enum value maps for WebhookDeliveryState.
+var (
+	WebhookDeliveryState_name = map[int32]string{
+		0: "WEBHOOK_DELIVERY_STATE_UNSPECIFIED",
+		1: "WEBHOOK_DELIVERY_STATE_PENDING",
+		2: "WEBHOOK_DELIVERY_STATE_SUCCEEDED",
+		3: "WEBHOOK_DELIVERY_STATE_FAILED",
+	}
+	WebhookDeliveryState_value = map[string]int32{
+		"WEBHOOK_DELIVERY_STATE_UNSPECIFIED": 0,
+		"WEBHOOK_DELIVERY_STATE_PENDING":     1,
+		"WEBHOOK_DELIVERY_STATE_SUCCEEDED":   2,
+		"WEBHOOK_DELIVERY_STATE_FAILED":      3,
+	}
+)
+
+func (x WebhookDeliveryState) Enum() *WebhookDeliveryState {
+	p := new(WebhookDeliveryState)
+	*p = x
+	return p
+}
+
+func (x WebhookDeliveryState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (WebhookDeliveryState) Descriptor() protoreflect.EnumDescriptor {
+	return file_reach_v1_webhook_proto_enumTypes[1].Descriptor()
+}
+
+func (WebhookDeliveryState) Type() protoreflect.EnumType {
+	return &file_reach_v1_webhook_proto_enumTypes[1]
+}
+
+func (x WebhookDeliveryState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use WebhookDeliveryState.Descriptor instead.
+func (WebhookDeliveryState) EnumDescriptor() ([]byte, []int) {
+	return file_reach_v1_webhook_proto_rawDescGZIP(), []int{1}
+}
+
 // Webhook is one endpoint of the tenant that Reach posts events to.
 type Webhook struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -87,9 +147,14 @@ type Webhook struct {
 	// the operator allows private endpoints, which also allows plain http). At most 2048
 	// characters. Required.
 	Url string `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
-	// The events posted to this endpoint, at least one, each once: `message.sent`,
-	// `message.failed`, `message.expired`, `template.invalid`, `channel.auth_failed`,
-	// `broadcast.completed`. Required.
+	// The events posted to this endpoint, at least one, each once. Message events are
+	// "message." and the state the message entered: `message.sent`, `message.failed`,
+	// `message.expired`, `message.cancelled`, `message.queued` (queued again: a retry was
+	// scheduled, the channel held it, or it was re-driven) and `message.sending` (Alipay left an
+	// attempt's outcome unknown; it is tried again). Each event of a message's timeline is one
+	// call. The others: `template.invalid` (Alipay says the template no longer exists),
+	// `channel.auth_failed` (Alipay refused the channel's credentials), `broadcast.completed`.
+	// Required.
 	EventTypes []string `protobuf:"bytes,3,rep,name=event_types,json=eventTypes,proto3" json:"event_types,omitempty"`
 	// What the endpoint is for, at most 500 characters.
 	Description string `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
@@ -1041,11 +1106,479 @@ func (x *DisableWebhookResponse) GetWebhook() *Webhook {
 	return nil
 }
 
+// WebhookDelivery is one event on its way to one endpoint.
+type WebhookDelivery struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Resource name "webhooks/{webhook}/deliveries/{event}", where {event} is the event's
+	// `webhook-id` (the same on every try, so receivers can drop repeats).
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The event type, e.g. `message.sent`.
+	EventType string `protobuf:"bytes,2,opt,name=event_type,json=eventType,proto3" json:"event_type,omitempty"`
+	// Where it stands.
+	State WebhookDeliveryState `protobuf:"varint,3,opt,name=state,proto3,enum=reach.v1.WebhookDeliveryState" json:"state,omitempty"`
+	// How many tries were made.
+	Attempts int32 `protobuf:"varint,4,opt,name=attempts,proto3" json:"attempts,omitempty"`
+	// When the next try is due (PENDING only).
+	NextAttemptTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=next_attempt_time,json=nextAttemptTime,proto3" json:"next_attempt_time,omitempty"`
+	// The HTTP status of the last try; 0 when none came back.
+	LastStatusCode int32 `protobuf:"varint,6,opt,name=last_status_code,json=lastStatusCode,proto3" json:"last_status_code,omitempty"`
+	// Why the last try failed; empty once it succeeded.
+	LastError string `protobuf:"bytes,7,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"`
+	// The JSON body posted: {"type", "timestamp", "data"}, the Standard Webhooks payload.
+	Payload string `protobuf:"bytes,8,opt,name=payload,proto3" json:"payload,omitempty"`
+	// When the event was queued for this endpoint.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// When it last changed.
+	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WebhookDelivery) Reset() {
+	*x = WebhookDelivery{}
+	mi := &file_reach_v1_webhook_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WebhookDelivery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WebhookDelivery) ProtoMessage() {}
+
+func (x *WebhookDelivery) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_webhook_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WebhookDelivery.ProtoReflect.Descriptor instead.
+func (*WebhookDelivery) Descriptor() ([]byte, []int) {
+	return file_reach_v1_webhook_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *WebhookDelivery) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetEventType() string {
+	if x != nil {
+		return x.EventType
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetState() WebhookDeliveryState {
+	if x != nil {
+		return x.State
+	}
+	return WebhookDeliveryState_WEBHOOK_DELIVERY_STATE_UNSPECIFIED
+}
+
+func (x *WebhookDelivery) GetAttempts() int32 {
+	if x != nil {
+		return x.Attempts
+	}
+	return 0
+}
+
+func (x *WebhookDelivery) GetNextAttemptTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextAttemptTime
+	}
+	return nil
+}
+
+func (x *WebhookDelivery) GetLastStatusCode() int32 {
+	if x != nil {
+		return x.LastStatusCode
+	}
+	return 0
+}
+
+func (x *WebhookDelivery) GetLastError() string {
+	if x != nil {
+		return x.LastError
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetPayload() string {
+	if x != nil {
+		return x.Payload
+	}
+	return ""
+}
+
+func (x *WebhookDelivery) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *WebhookDelivery) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
+// WebhookAttempt is one try of a delivery.
+type WebhookAttempt struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The try's number, from 1.
+	Attempt int32 `protobuf:"varint,1,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	// When it was made.
+	AttemptTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=attempt_time,json=attemptTime,proto3" json:"attempt_time,omitempty"`
+	// The HTTP status the endpoint answered; 0 when no answer came back.
+	StatusCode int32 `protobuf:"varint,3,opt,name=status_code,json=statusCode,proto3" json:"status_code,omitempty"`
+	// Why it failed (a non-2xx status and the start of the answer, or why no answer came
+	// back); empty for a success.
+	Error string `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	// How long the call took.
+	Latency *durationpb.Duration `protobuf:"bytes,5,opt,name=latency,proto3" json:"latency,omitempty"`
+	// The replica that made it.
+	Replica       string `protobuf:"bytes,6,opt,name=replica,proto3" json:"replica,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WebhookAttempt) Reset() {
+	*x = WebhookAttempt{}
+	mi := &file_reach_v1_webhook_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WebhookAttempt) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WebhookAttempt) ProtoMessage() {}
+
+func (x *WebhookAttempt) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_webhook_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WebhookAttempt.ProtoReflect.Descriptor instead.
+func (*WebhookAttempt) Descriptor() ([]byte, []int) {
+	return file_reach_v1_webhook_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *WebhookAttempt) GetAttempt() int32 {
+	if x != nil {
+		return x.Attempt
+	}
+	return 0
+}
+
+func (x *WebhookAttempt) GetAttemptTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AttemptTime
+	}
+	return nil
+}
+
+func (x *WebhookAttempt) GetStatusCode() int32 {
+	if x != nil {
+		return x.StatusCode
+	}
+	return 0
+}
+
+func (x *WebhookAttempt) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
+func (x *WebhookAttempt) GetLatency() *durationpb.Duration {
+	if x != nil {
+		return x.Latency
+	}
+	return nil
+}
+
+func (x *WebhookAttempt) GetReplica() string {
+	if x != nil {
+		return x.Replica
+	}
+	return ""
+}
+
+// Request of WebhookService.ListWebhookDeliveries.
+type ListWebhookDeliveriesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "webhooks/{webhook}".
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// At most this many deliveries (default 50, at most 1000).
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// `next_page_token` of the previous page; empty for the first page.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Optional filter: `state = PENDING` (or SUCCEEDED, FAILED, or the full enum name) and/or
+	// `event_type = "message.failed"`, joined with AND.
+	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhookDeliveriesRequest) Reset() {
+	*x = ListWebhookDeliveriesRequest{}
+	mi := &file_reach_v1_webhook_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhookDeliveriesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhookDeliveriesRequest) ProtoMessage() {}
+
+func (x *ListWebhookDeliveriesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_webhook_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhookDeliveriesRequest.ProtoReflect.Descriptor instead.
+func (*ListWebhookDeliveriesRequest) Descriptor() ([]byte, []int) {
+	return file_reach_v1_webhook_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ListWebhookDeliveriesRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListWebhookDeliveriesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListWebhookDeliveriesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListWebhookDeliveriesRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// Response of WebhookService.ListWebhookDeliveries.
+type ListWebhookDeliveriesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The deliveries of this page.
+	Deliveries []*WebhookDelivery `protobuf:"bytes,1,rep,name=deliveries,proto3" json:"deliveries,omitempty"`
+	// Pass as `page_token` to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhookDeliveriesResponse) Reset() {
+	*x = ListWebhookDeliveriesResponse{}
+	mi := &file_reach_v1_webhook_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhookDeliveriesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhookDeliveriesResponse) ProtoMessage() {}
+
+func (x *ListWebhookDeliveriesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_webhook_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhookDeliveriesResponse.ProtoReflect.Descriptor instead.
+func (*ListWebhookDeliveriesResponse) Descriptor() ([]byte, []int) {
+	return file_reach_v1_webhook_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ListWebhookDeliveriesResponse) GetDeliveries() []*WebhookDelivery {
+	if x != nil {
+		return x.Deliveries
+	}
+	return nil
+}
+
+func (x *ListWebhookDeliveriesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request of WebhookService.ListWebhookAttempts.
+type ListWebhookAttemptsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "webhooks/{webhook}/deliveries/{event}".
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// At most this many attempts (default 50, at most 1000).
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// `next_page_token` of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhookAttemptsRequest) Reset() {
+	*x = ListWebhookAttemptsRequest{}
+	mi := &file_reach_v1_webhook_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhookAttemptsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhookAttemptsRequest) ProtoMessage() {}
+
+func (x *ListWebhookAttemptsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_webhook_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhookAttemptsRequest.ProtoReflect.Descriptor instead.
+func (*ListWebhookAttemptsRequest) Descriptor() ([]byte, []int) {
+	return file_reach_v1_webhook_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ListWebhookAttemptsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListWebhookAttemptsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListWebhookAttemptsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// Response of WebhookService.ListWebhookAttempts.
+type ListWebhookAttemptsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The attempts of this page, oldest first.
+	Attempts []*WebhookAttempt `protobuf:"bytes,1,rep,name=attempts,proto3" json:"attempts,omitempty"`
+	// Pass as `page_token` to get the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWebhookAttemptsResponse) Reset() {
+	*x = ListWebhookAttemptsResponse{}
+	mi := &file_reach_v1_webhook_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWebhookAttemptsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWebhookAttemptsResponse) ProtoMessage() {}
+
+func (x *ListWebhookAttemptsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_webhook_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWebhookAttemptsResponse.ProtoReflect.Descriptor instead.
+func (*ListWebhookAttemptsResponse) Descriptor() ([]byte, []int) {
+	return file_reach_v1_webhook_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ListWebhookAttemptsResponse) GetAttempts() []*WebhookAttempt {
+	if x != nil {
+		return x.Attempts
+	}
+	return nil
+}
+
+func (x *ListWebhookAttemptsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 var File_reach_v1_webhook_proto protoreflect.FileDescriptor
 
 const file_reach_v1_webhook_proto_rawDesc = "" +
 	"\n" +
-	"\x16reach/v1/webhook.proto\x12\breach.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\xf2\x03\n" +
+	"\x16reach/v1/webhook.proto\x12\breach.v1\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\xf2\x03\n" +
 	"\aWebhook\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03url\x18\x02 \x01(\tR\x03url\x12\x1f\n" +
@@ -1105,11 +1638,59 @@ const file_reach_v1_webhook_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"E\n" +
 	"\x16DisableWebhookResponse\x12+\n" +
-	"\awebhook\x18\x01 \x01(\v2\x11.reach.v1.WebhookR\awebhook*d\n" +
+	"\awebhook\x18\x01 \x01(\v2\x11.reach.v1.WebhookR\awebhook\"\xbb\x03\n" +
+	"\x0fWebhookDelivery\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1d\n" +
+	"\n" +
+	"event_type\x18\x02 \x01(\tR\teventType\x124\n" +
+	"\x05state\x18\x03 \x01(\x0e2\x1e.reach.v1.WebhookDeliveryStateR\x05state\x12\x1a\n" +
+	"\battempts\x18\x04 \x01(\x05R\battempts\x12F\n" +
+	"\x11next_attempt_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x0fnextAttemptTime\x12(\n" +
+	"\x10last_status_code\x18\x06 \x01(\x05R\x0elastStatusCode\x12\x1d\n" +
+	"\n" +
+	"last_error\x18\a \x01(\tR\tlastError\x12\x18\n" +
+	"\apayload\x18\b \x01(\tR\apayload\x12;\n" +
+	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12;\n" +
+	"\vupdate_time\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"updateTime\"\xef\x01\n" +
+	"\x0eWebhookAttempt\x12\x18\n" +
+	"\aattempt\x18\x01 \x01(\x05R\aattempt\x12=\n" +
+	"\fattempt_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vattemptTime\x12\x1f\n" +
+	"\vstatus_code\x18\x03 \x01(\x05R\n" +
+	"statusCode\x12\x14\n" +
+	"\x05error\x18\x04 \x01(\tR\x05error\x123\n" +
+	"\alatency\x18\x05 \x01(\v2\x19.google.protobuf.DurationR\alatency\x12\x18\n" +
+	"\areplica\x18\x06 \x01(\tR\areplica\"\x8a\x01\n" +
+	"\x1cListWebhookDeliveriesRequest\x12\x16\n" +
+	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x82\x01\n" +
+	"\x1dListWebhookDeliveriesResponse\x129\n" +
+	"\n" +
+	"deliveries\x18\x01 \x03(\v2\x19.reach.v1.WebhookDeliveryR\n" +
+	"deliveries\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"p\n" +
+	"\x1aListWebhookAttemptsRequest\x12\x16\n" +
+	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"{\n" +
+	"\x1bListWebhookAttemptsResponse\x124\n" +
+	"\battempts\x18\x01 \x03(\v2\x18.reach.v1.WebhookAttemptR\battempts\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*d\n" +
 	"\fWebhookState\x12\x1d\n" +
 	"\x19WEBHOOK_STATE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15WEBHOOK_STATE_ENABLED\x10\x01\x12\x1a\n" +
-	"\x16WEBHOOK_STATE_DISABLED\x10\x022\xa9\x05\n" +
+	"\x16WEBHOOK_STATE_DISABLED\x10\x02*\xab\x01\n" +
+	"\x14WebhookDeliveryState\x12&\n" +
+	"\"WEBHOOK_DELIVERY_STATE_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eWEBHOOK_DELIVERY_STATE_PENDING\x10\x01\x12$\n" +
+	" WEBHOOK_DELIVERY_STATE_SUCCEEDED\x10\x02\x12!\n" +
+	"\x1dWEBHOOK_DELIVERY_STATE_FAILED\x10\x032\xf7\x06\n" +
 	"\x0eWebhookService\x12P\n" +
 	"\rCreateWebhook\x12\x1e.reach.v1.CreateWebhookRequest\x1a\x1f.reach.v1.CreateWebhookResponse\x12G\n" +
 	"\n" +
@@ -1119,7 +1700,9 @@ const file_reach_v1_webhook_proto_rawDesc = "" +
 	"\rDeleteWebhook\x12\x1e.reach.v1.DeleteWebhookRequest\x1a\x1f.reach.v1.DeleteWebhookResponse\x12b\n" +
 	"\x13RotateWebhookSecret\x12$.reach.v1.RotateWebhookSecretRequest\x1a%.reach.v1.RotateWebhookSecretResponse\x12P\n" +
 	"\rEnableWebhook\x12\x1e.reach.v1.EnableWebhookRequest\x1a\x1f.reach.v1.EnableWebhookResponse\x12S\n" +
-	"\x0eDisableWebhook\x12\x1f.reach.v1.DisableWebhookRequest\x1a .reach.v1.DisableWebhookResponseB2Z0github.com/reachhq/reach/gen/go/reach/v1;reachv1b\x06proto3"
+	"\x0eDisableWebhook\x12\x1f.reach.v1.DisableWebhookRequest\x1a .reach.v1.DisableWebhookResponse\x12h\n" +
+	"\x15ListWebhookDeliveries\x12&.reach.v1.ListWebhookDeliveriesRequest\x1a'.reach.v1.ListWebhookDeliveriesResponse\x12b\n" +
+	"\x13ListWebhookAttempts\x12$.reach.v1.ListWebhookAttemptsRequest\x1a%.reach.v1.ListWebhookAttemptsResponseB2Z0github.com/reachhq/reach/gen/go/reach/v1;reachv1b\x06proto3"
 
 var (
 	file_reach_v1_webhook_proto_rawDescOnce sync.Once
@@ -1133,68 +1716,88 @@ func file_reach_v1_webhook_proto_rawDescGZIP() []byte {
 	return file_reach_v1_webhook_proto_rawDescData
 }
 
-var file_reach_v1_webhook_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_reach_v1_webhook_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_reach_v1_webhook_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_reach_v1_webhook_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_reach_v1_webhook_proto_goTypes = []any{
-	(WebhookState)(0),                   // 0: reach.v1.WebhookState
-	(*Webhook)(nil),                     // 1: reach.v1.Webhook
-	(*CreateWebhookRequest)(nil),        // 2: reach.v1.CreateWebhookRequest
-	(*CreateWebhookResponse)(nil),       // 3: reach.v1.CreateWebhookResponse
-	(*GetWebhookRequest)(nil),           // 4: reach.v1.GetWebhookRequest
-	(*GetWebhookResponse)(nil),          // 5: reach.v1.GetWebhookResponse
-	(*ListWebhooksRequest)(nil),         // 6: reach.v1.ListWebhooksRequest
-	(*ListWebhooksResponse)(nil),        // 7: reach.v1.ListWebhooksResponse
-	(*UpdateWebhookRequest)(nil),        // 8: reach.v1.UpdateWebhookRequest
-	(*UpdateWebhookResponse)(nil),       // 9: reach.v1.UpdateWebhookResponse
-	(*DeleteWebhookRequest)(nil),        // 10: reach.v1.DeleteWebhookRequest
-	(*DeleteWebhookResponse)(nil),       // 11: reach.v1.DeleteWebhookResponse
-	(*RotateWebhookSecretRequest)(nil),  // 12: reach.v1.RotateWebhookSecretRequest
-	(*RotateWebhookSecretResponse)(nil), // 13: reach.v1.RotateWebhookSecretResponse
-	(*EnableWebhookRequest)(nil),        // 14: reach.v1.EnableWebhookRequest
-	(*EnableWebhookResponse)(nil),       // 15: reach.v1.EnableWebhookResponse
-	(*DisableWebhookRequest)(nil),       // 16: reach.v1.DisableWebhookRequest
-	(*DisableWebhookResponse)(nil),      // 17: reach.v1.DisableWebhookResponse
-	(*SecretInfo)(nil),                  // 18: reach.v1.SecretInfo
-	(*timestamppb.Timestamp)(nil),       // 19: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),       // 20: google.protobuf.FieldMask
+	(WebhookState)(0),                     // 0: reach.v1.WebhookState
+	(WebhookDeliveryState)(0),             // 1: reach.v1.WebhookDeliveryState
+	(*Webhook)(nil),                       // 2: reach.v1.Webhook
+	(*CreateWebhookRequest)(nil),          // 3: reach.v1.CreateWebhookRequest
+	(*CreateWebhookResponse)(nil),         // 4: reach.v1.CreateWebhookResponse
+	(*GetWebhookRequest)(nil),             // 5: reach.v1.GetWebhookRequest
+	(*GetWebhookResponse)(nil),            // 6: reach.v1.GetWebhookResponse
+	(*ListWebhooksRequest)(nil),           // 7: reach.v1.ListWebhooksRequest
+	(*ListWebhooksResponse)(nil),          // 8: reach.v1.ListWebhooksResponse
+	(*UpdateWebhookRequest)(nil),          // 9: reach.v1.UpdateWebhookRequest
+	(*UpdateWebhookResponse)(nil),         // 10: reach.v1.UpdateWebhookResponse
+	(*DeleteWebhookRequest)(nil),          // 11: reach.v1.DeleteWebhookRequest
+	(*DeleteWebhookResponse)(nil),         // 12: reach.v1.DeleteWebhookResponse
+	(*RotateWebhookSecretRequest)(nil),    // 13: reach.v1.RotateWebhookSecretRequest
+	(*RotateWebhookSecretResponse)(nil),   // 14: reach.v1.RotateWebhookSecretResponse
+	(*EnableWebhookRequest)(nil),          // 15: reach.v1.EnableWebhookRequest
+	(*EnableWebhookResponse)(nil),         // 16: reach.v1.EnableWebhookResponse
+	(*DisableWebhookRequest)(nil),         // 17: reach.v1.DisableWebhookRequest
+	(*DisableWebhookResponse)(nil),        // 18: reach.v1.DisableWebhookResponse
+	(*WebhookDelivery)(nil),               // 19: reach.v1.WebhookDelivery
+	(*WebhookAttempt)(nil),                // 20: reach.v1.WebhookAttempt
+	(*ListWebhookDeliveriesRequest)(nil),  // 21: reach.v1.ListWebhookDeliveriesRequest
+	(*ListWebhookDeliveriesResponse)(nil), // 22: reach.v1.ListWebhookDeliveriesResponse
+	(*ListWebhookAttemptsRequest)(nil),    // 23: reach.v1.ListWebhookAttemptsRequest
+	(*ListWebhookAttemptsResponse)(nil),   // 24: reach.v1.ListWebhookAttemptsResponse
+	(*SecretInfo)(nil),                    // 25: reach.v1.SecretInfo
+	(*timestamppb.Timestamp)(nil),         // 26: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),         // 27: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),           // 28: google.protobuf.Duration
 }
 var file_reach_v1_webhook_proto_depIdxs = []int32{
 	0,  // 0: reach.v1.Webhook.state:type_name -> reach.v1.WebhookState
-	18, // 1: reach.v1.Webhook.signing_secret_info:type_name -> reach.v1.SecretInfo
-	19, // 2: reach.v1.Webhook.previous_secret_expire_time:type_name -> google.protobuf.Timestamp
-	19, // 3: reach.v1.Webhook.create_time:type_name -> google.protobuf.Timestamp
-	19, // 4: reach.v1.Webhook.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 5: reach.v1.CreateWebhookRequest.webhook:type_name -> reach.v1.Webhook
-	1,  // 6: reach.v1.CreateWebhookResponse.webhook:type_name -> reach.v1.Webhook
-	1,  // 7: reach.v1.GetWebhookResponse.webhook:type_name -> reach.v1.Webhook
-	1,  // 8: reach.v1.ListWebhooksResponse.webhooks:type_name -> reach.v1.Webhook
-	1,  // 9: reach.v1.UpdateWebhookRequest.webhook:type_name -> reach.v1.Webhook
-	20, // 10: reach.v1.UpdateWebhookRequest.update_mask:type_name -> google.protobuf.FieldMask
-	1,  // 11: reach.v1.UpdateWebhookResponse.webhook:type_name -> reach.v1.Webhook
-	1,  // 12: reach.v1.RotateWebhookSecretResponse.webhook:type_name -> reach.v1.Webhook
-	1,  // 13: reach.v1.EnableWebhookResponse.webhook:type_name -> reach.v1.Webhook
-	1,  // 14: reach.v1.DisableWebhookResponse.webhook:type_name -> reach.v1.Webhook
-	2,  // 15: reach.v1.WebhookService.CreateWebhook:input_type -> reach.v1.CreateWebhookRequest
-	4,  // 16: reach.v1.WebhookService.GetWebhook:input_type -> reach.v1.GetWebhookRequest
-	6,  // 17: reach.v1.WebhookService.ListWebhooks:input_type -> reach.v1.ListWebhooksRequest
-	8,  // 18: reach.v1.WebhookService.UpdateWebhook:input_type -> reach.v1.UpdateWebhookRequest
-	10, // 19: reach.v1.WebhookService.DeleteWebhook:input_type -> reach.v1.DeleteWebhookRequest
-	12, // 20: reach.v1.WebhookService.RotateWebhookSecret:input_type -> reach.v1.RotateWebhookSecretRequest
-	14, // 21: reach.v1.WebhookService.EnableWebhook:input_type -> reach.v1.EnableWebhookRequest
-	16, // 22: reach.v1.WebhookService.DisableWebhook:input_type -> reach.v1.DisableWebhookRequest
-	3,  // 23: reach.v1.WebhookService.CreateWebhook:output_type -> reach.v1.CreateWebhookResponse
-	5,  // 24: reach.v1.WebhookService.GetWebhook:output_type -> reach.v1.GetWebhookResponse
-	7,  // 25: reach.v1.WebhookService.ListWebhooks:output_type -> reach.v1.ListWebhooksResponse
-	9,  // 26: reach.v1.WebhookService.UpdateWebhook:output_type -> reach.v1.UpdateWebhookResponse
-	11, // 27: reach.v1.WebhookService.DeleteWebhook:output_type -> reach.v1.DeleteWebhookResponse
-	13, // 28: reach.v1.WebhookService.RotateWebhookSecret:output_type -> reach.v1.RotateWebhookSecretResponse
-	15, // 29: reach.v1.WebhookService.EnableWebhook:output_type -> reach.v1.EnableWebhookResponse
-	17, // 30: reach.v1.WebhookService.DisableWebhook:output_type -> reach.v1.DisableWebhookResponse
-	23, // [23:31] is the sub-list for method output_type
-	15, // [15:23] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	25, // 1: reach.v1.Webhook.signing_secret_info:type_name -> reach.v1.SecretInfo
+	26, // 2: reach.v1.Webhook.previous_secret_expire_time:type_name -> google.protobuf.Timestamp
+	26, // 3: reach.v1.Webhook.create_time:type_name -> google.protobuf.Timestamp
+	26, // 4: reach.v1.Webhook.update_time:type_name -> google.protobuf.Timestamp
+	2,  // 5: reach.v1.CreateWebhookRequest.webhook:type_name -> reach.v1.Webhook
+	2,  // 6: reach.v1.CreateWebhookResponse.webhook:type_name -> reach.v1.Webhook
+	2,  // 7: reach.v1.GetWebhookResponse.webhook:type_name -> reach.v1.Webhook
+	2,  // 8: reach.v1.ListWebhooksResponse.webhooks:type_name -> reach.v1.Webhook
+	2,  // 9: reach.v1.UpdateWebhookRequest.webhook:type_name -> reach.v1.Webhook
+	27, // 10: reach.v1.UpdateWebhookRequest.update_mask:type_name -> google.protobuf.FieldMask
+	2,  // 11: reach.v1.UpdateWebhookResponse.webhook:type_name -> reach.v1.Webhook
+	2,  // 12: reach.v1.RotateWebhookSecretResponse.webhook:type_name -> reach.v1.Webhook
+	2,  // 13: reach.v1.EnableWebhookResponse.webhook:type_name -> reach.v1.Webhook
+	2,  // 14: reach.v1.DisableWebhookResponse.webhook:type_name -> reach.v1.Webhook
+	1,  // 15: reach.v1.WebhookDelivery.state:type_name -> reach.v1.WebhookDeliveryState
+	26, // 16: reach.v1.WebhookDelivery.next_attempt_time:type_name -> google.protobuf.Timestamp
+	26, // 17: reach.v1.WebhookDelivery.create_time:type_name -> google.protobuf.Timestamp
+	26, // 18: reach.v1.WebhookDelivery.update_time:type_name -> google.protobuf.Timestamp
+	26, // 19: reach.v1.WebhookAttempt.attempt_time:type_name -> google.protobuf.Timestamp
+	28, // 20: reach.v1.WebhookAttempt.latency:type_name -> google.protobuf.Duration
+	19, // 21: reach.v1.ListWebhookDeliveriesResponse.deliveries:type_name -> reach.v1.WebhookDelivery
+	20, // 22: reach.v1.ListWebhookAttemptsResponse.attempts:type_name -> reach.v1.WebhookAttempt
+	3,  // 23: reach.v1.WebhookService.CreateWebhook:input_type -> reach.v1.CreateWebhookRequest
+	5,  // 24: reach.v1.WebhookService.GetWebhook:input_type -> reach.v1.GetWebhookRequest
+	7,  // 25: reach.v1.WebhookService.ListWebhooks:input_type -> reach.v1.ListWebhooksRequest
+	9,  // 26: reach.v1.WebhookService.UpdateWebhook:input_type -> reach.v1.UpdateWebhookRequest
+	11, // 27: reach.v1.WebhookService.DeleteWebhook:input_type -> reach.v1.DeleteWebhookRequest
+	13, // 28: reach.v1.WebhookService.RotateWebhookSecret:input_type -> reach.v1.RotateWebhookSecretRequest
+	15, // 29: reach.v1.WebhookService.EnableWebhook:input_type -> reach.v1.EnableWebhookRequest
+	17, // 30: reach.v1.WebhookService.DisableWebhook:input_type -> reach.v1.DisableWebhookRequest
+	21, // 31: reach.v1.WebhookService.ListWebhookDeliveries:input_type -> reach.v1.ListWebhookDeliveriesRequest
+	23, // 32: reach.v1.WebhookService.ListWebhookAttempts:input_type -> reach.v1.ListWebhookAttemptsRequest
+	4,  // 33: reach.v1.WebhookService.CreateWebhook:output_type -> reach.v1.CreateWebhookResponse
+	6,  // 34: reach.v1.WebhookService.GetWebhook:output_type -> reach.v1.GetWebhookResponse
+	8,  // 35: reach.v1.WebhookService.ListWebhooks:output_type -> reach.v1.ListWebhooksResponse
+	10, // 36: reach.v1.WebhookService.UpdateWebhook:output_type -> reach.v1.UpdateWebhookResponse
+	12, // 37: reach.v1.WebhookService.DeleteWebhook:output_type -> reach.v1.DeleteWebhookResponse
+	14, // 38: reach.v1.WebhookService.RotateWebhookSecret:output_type -> reach.v1.RotateWebhookSecretResponse
+	16, // 39: reach.v1.WebhookService.EnableWebhook:output_type -> reach.v1.EnableWebhookResponse
+	18, // 40: reach.v1.WebhookService.DisableWebhook:output_type -> reach.v1.DisableWebhookResponse
+	22, // 41: reach.v1.WebhookService.ListWebhookDeliveries:output_type -> reach.v1.ListWebhookDeliveriesResponse
+	24, // 42: reach.v1.WebhookService.ListWebhookAttempts:output_type -> reach.v1.ListWebhookAttemptsResponse
+	33, // [33:43] is the sub-list for method output_type
+	23, // [23:33] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_reach_v1_webhook_proto_init() }
@@ -1208,8 +1811,8 @@ func file_reach_v1_webhook_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_reach_v1_webhook_proto_rawDesc), len(file_reach_v1_webhook_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   17,
+			NumEnums:      2,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,14 +19,16 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	WebhookService_CreateWebhook_FullMethodName       = "/reach.v1.WebhookService/CreateWebhook"
-	WebhookService_GetWebhook_FullMethodName          = "/reach.v1.WebhookService/GetWebhook"
-	WebhookService_ListWebhooks_FullMethodName        = "/reach.v1.WebhookService/ListWebhooks"
-	WebhookService_UpdateWebhook_FullMethodName       = "/reach.v1.WebhookService/UpdateWebhook"
-	WebhookService_DeleteWebhook_FullMethodName       = "/reach.v1.WebhookService/DeleteWebhook"
-	WebhookService_RotateWebhookSecret_FullMethodName = "/reach.v1.WebhookService/RotateWebhookSecret"
-	WebhookService_EnableWebhook_FullMethodName       = "/reach.v1.WebhookService/EnableWebhook"
-	WebhookService_DisableWebhook_FullMethodName      = "/reach.v1.WebhookService/DisableWebhook"
+	WebhookService_CreateWebhook_FullMethodName         = "/reach.v1.WebhookService/CreateWebhook"
+	WebhookService_GetWebhook_FullMethodName            = "/reach.v1.WebhookService/GetWebhook"
+	WebhookService_ListWebhooks_FullMethodName          = "/reach.v1.WebhookService/ListWebhooks"
+	WebhookService_UpdateWebhook_FullMethodName         = "/reach.v1.WebhookService/UpdateWebhook"
+	WebhookService_DeleteWebhook_FullMethodName         = "/reach.v1.WebhookService/DeleteWebhook"
+	WebhookService_RotateWebhookSecret_FullMethodName   = "/reach.v1.WebhookService/RotateWebhookSecret"
+	WebhookService_EnableWebhook_FullMethodName         = "/reach.v1.WebhookService/EnableWebhook"
+	WebhookService_DisableWebhook_FullMethodName        = "/reach.v1.WebhookService/DisableWebhook"
+	WebhookService_ListWebhookDeliveries_FullMethodName = "/reach.v1.WebhookService/ListWebhookDeliveries"
+	WebhookService_ListWebhookAttempts_FullMethodName   = "/reach.v1.WebhookService/ListWebhookAttempts"
 )
 
 // WebhookServiceClient is the client API for WebhookService service.
@@ -60,6 +62,11 @@ type WebhookServiceClient interface {
 	EnableWebhook(ctx context.Context, in *EnableWebhookRequest, opts ...grpc.CallOption) (*EnableWebhookResponse, error)
 	// Stops posting to an endpoint until it is enabled again.
 	DisableWebhook(ctx context.Context, in *DisableWebhookRequest, opts ...grpc.CallOption) (*DisableWebhookResponse, error)
+	// Lists the events queued for an endpoint, with where each stands (pending, succeeded,
+	// failed), ordered by event id (the order the events happened in).
+	ListWebhookDeliveries(ctx context.Context, in *ListWebhookDeliveriesRequest, opts ...grpc.CallOption) (*ListWebhookDeliveriesResponse, error)
+	// Lists the tries of one delivery, oldest first: when, the HTTP status, why it failed.
+	ListWebhookAttempts(ctx context.Context, in *ListWebhookAttemptsRequest, opts ...grpc.CallOption) (*ListWebhookAttemptsResponse, error)
 }
 
 type webhookServiceClient struct {
@@ -150,6 +157,26 @@ func (c *webhookServiceClient) DisableWebhook(ctx context.Context, in *DisableWe
 	return out, nil
 }
 
+func (c *webhookServiceClient) ListWebhookDeliveries(ctx context.Context, in *ListWebhookDeliveriesRequest, opts ...grpc.CallOption) (*ListWebhookDeliveriesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListWebhookDeliveriesResponse)
+	err := c.cc.Invoke(ctx, WebhookService_ListWebhookDeliveries_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *webhookServiceClient) ListWebhookAttempts(ctx context.Context, in *ListWebhookAttemptsRequest, opts ...grpc.CallOption) (*ListWebhookAttemptsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListWebhookAttemptsResponse)
+	err := c.cc.Invoke(ctx, WebhookService_ListWebhookAttempts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // WebhookServiceServer is the server API for WebhookService service.
 // All implementations must embed UnimplementedWebhookServiceServer
 // for forward compatibility.
@@ -181,6 +208,11 @@ type WebhookServiceServer interface {
 	EnableWebhook(context.Context, *EnableWebhookRequest) (*EnableWebhookResponse, error)
 	// Stops posting to an endpoint until it is enabled again.
 	DisableWebhook(context.Context, *DisableWebhookRequest) (*DisableWebhookResponse, error)
+	// Lists the events queued for an endpoint, with where each stands (pending, succeeded,
+	// failed), ordered by event id (the order the events happened in).
+	ListWebhookDeliveries(context.Context, *ListWebhookDeliveriesRequest) (*ListWebhookDeliveriesResponse, error)
+	// Lists the tries of one delivery, oldest first: when, the HTTP status, why it failed.
+	ListWebhookAttempts(context.Context, *ListWebhookAttemptsRequest) (*ListWebhookAttemptsResponse, error)
 	mustEmbedUnimplementedWebhookServiceServer()
 }
 
@@ -214,6 +246,12 @@ func (UnimplementedWebhookServiceServer) EnableWebhook(context.Context, *EnableW
 }
 func (UnimplementedWebhookServiceServer) DisableWebhook(context.Context, *DisableWebhookRequest) (*DisableWebhookResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DisableWebhook not implemented")
+}
+func (UnimplementedWebhookServiceServer) ListWebhookDeliveries(context.Context, *ListWebhookDeliveriesRequest) (*ListWebhookDeliveriesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListWebhookDeliveries not implemented")
+}
+func (UnimplementedWebhookServiceServer) ListWebhookAttempts(context.Context, *ListWebhookAttemptsRequest) (*ListWebhookAttemptsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListWebhookAttempts not implemented")
 }
 func (UnimplementedWebhookServiceServer) mustEmbedUnimplementedWebhookServiceServer() {}
 func (UnimplementedWebhookServiceServer) testEmbeddedByValue()                        {}
@@ -380,6 +418,42 @@ func _WebhookService_DisableWebhook_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _WebhookService_ListWebhookDeliveries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListWebhookDeliveriesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WebhookServiceServer).ListWebhookDeliveries(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WebhookService_ListWebhookDeliveries_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WebhookServiceServer).ListWebhookDeliveries(ctx, req.(*ListWebhookDeliveriesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WebhookService_ListWebhookAttempts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListWebhookAttemptsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WebhookServiceServer).ListWebhookAttempts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WebhookService_ListWebhookAttempts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WebhookServiceServer).ListWebhookAttempts(ctx, req.(*ListWebhookAttemptsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // WebhookService_ServiceDesc is the grpc.ServiceDesc for WebhookService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -418,6 +492,14 @@ var WebhookService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DisableWebhook",
 			Handler:    _WebhookService_DisableWebhook_Handler,
+		},
+		{
+			MethodName: "ListWebhookDeliveries",
+			Handler:    _WebhookService_ListWebhookDeliveries_Handler,
+		},
+		{
+			MethodName: "ListWebhookAttempts",
+			Handler:    _WebhookService_ListWebhookAttempts_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
