@@ -61,11 +61,11 @@ func allowed(role store.Role, method string) bool {
 	return false
 }
 
-// isRead reports whether method only reads (Get…, List…).
+// isRead reports whether method only reads (Get…, List…, Watch…).
 func isRead(method string) bool {
 	i := strings.LastIndexByte(method, '/')
 	name := method[i+1:]
-	return strings.HasPrefix(name, "Get") || strings.HasPrefix(name, "List")
+	return strings.HasPrefix(name, "Get") || strings.HasPrefix(name, "List") || strings.HasPrefix(name, "Watch")
 }
 
 // needsAuth reports whether method belongs to Reach's API (not health or reflection).

@@ -62,6 +62,7 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 	s.edge.mux = gw
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", withCallTimeout(s.limits.callTimeout(), gw))
+	mux.Handle("GET /v1/messages:watch", longLived(gw))
 	mux.HandleFunc("POST /v1/notify/{tenant}/{channel}", s.serveNotify)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
@@ -88,6 +89,18 @@ func withCallTimeout(d time.Duration, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// longLived serves a stream that lasts as long as the client wants (WatchMessages): no call
+// timeout, and the connection's read and write deadlines lifted. It still ends when the
+// server stops (see deps.untilStop).
+func longLived(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -36,10 +36,7 @@ type callInfoKey struct{}
 // in-process gRPC connection, so it passes through this same chain.
 func interceptors(log *slog.Logger, metrics *grpcprom.ServerMetrics, auth *authenticator) []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
-		recovery.UnaryServerInterceptor(recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
-			log.ErrorContext(ctx, "panic in handler", "panic", p, "stack", string(debug.Stack()))
-			return status.Error(codes.Internal, "internal error; the cause has been logged")
-		})),
+		recovery.UnaryServerInterceptor(recovered(log)),
 		requestIDInterceptor,
 		callLogInterceptor(log),
 		metrics.UnaryServerInterceptor(),
@@ -47,6 +44,69 @@ func interceptors(log *slog.Logger, metrics *grpcprom.ServerMetrics, auth *authe
 		validateInterceptor,
 		errorInterceptor(log),
 	}
+}
+
+// streamInterceptors is the same chain for streaming methods (WatchMessages): the unary
+// interceptors that only need the call's context and its final error run as they are
+// (asStream); validation checks each message the client sends.
+func streamInterceptors(log *slog.Logger, metrics *grpcprom.ServerMetrics, auth *authenticator) []grpc.StreamServerInterceptor {
+	return []grpc.StreamServerInterceptor{
+		recovery.StreamServerInterceptor(recovered(log)),
+		asStream(requestIDInterceptor),
+		asStream(callLogInterceptor(log)),
+		metrics.StreamServerInterceptor(),
+		asStream(authInterceptor(log, auth)),
+		validateStream,
+		asStream(errorInterceptor(log)),
+	}
+}
+
+// recovered turns a panic into INTERNAL, with the cause in the log only.
+func recovered(log *slog.Logger) recovery.Option {
+	return recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in handler", "panic", p, "stack", string(debug.Stack()))
+		return status.Error(codes.Internal, "internal error; the cause has been logged")
+	})
+}
+
+// asStream runs a unary interceptor around a stream: the context it passes on becomes the
+// stream's, and the stream's error is the call's.
+func asStream(u grpc.UnaryServerInterceptor) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+		_, err := u(ss.Context(), nil, &grpc.UnaryServerInfo{Server: srv, FullMethod: info.FullMethod},
+			func(ctx context.Context, _ any) (any, error) {
+				return nil, handler(srv, &ctxStream{ServerStream: ss, ctx: ctx})
+			})
+		return err
+	}
+}
+
+// ctxStream is a stream with the context the interceptors built.
+type ctxStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *ctxStream) Context() context.Context { return s.ctx }
+
+// validateStream checks every message a client sends on a stream, as validateInterceptor
+// checks a unary request.
+func validateStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	return handler(srv, &checkedStream{ss})
+}
+
+type checkedStream struct{ grpc.ServerStream }
+
+func (s *checkedStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	if pm, ok := m.(proto.Message); ok {
+		var f fieldErrors
+		checkMessage(&f, "", pm.ProtoReflect())
+		return f.err()
+	}
+	return nil
 }
 
 // requestIDInterceptor takes the caller's x-request-id (or makes one) and echoes it back.

@@ -72,7 +72,7 @@ type Server struct {
 func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *Server {
 	// Times are kept to the microsecond, as every database stores them, so a response
 	// shows exactly what a later read returns.
-	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log, appconn.WithEndpoints(cfg.AlipayEndpoints)), log: log, queued: cfg.OnQueued, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log, appconn.WithEndpoints(cfg.AlipayEndpoints)), log: log, queued: cfg.OnQueued, stop: make(chan struct{}), now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	d.webhooks = cfg.Webhooks
 	d.replay = replay.New(st, cfg.NotifyMaxAge, func() time.Time { return d.now() })
 	limits := cfg.Limits.withDefaults()
@@ -84,6 +84,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	auth := &authenticator{keys: st, cache: d.cache, now: d.now}
 	gs := grpc.NewServer(
 		grpc.ChainUnaryInterceptor(interceptors(log, metrics, auth)...),
+		grpc.ChainStreamInterceptor(streamInterceptors(log, metrics, auth)...),
 		grpc.MaxRecvMsgSize(limits.MaxMessageBytes),
 		grpc.ForceServerCodecV2(newRequestCodec()),
 		grpc.KeepaliveEnforcementPolicy(keepaliveEnforcement),
@@ -191,6 +192,7 @@ func (s *Server) ServeListeners(ctx context.Context, gl, hl net.Listener) error 
 	}
 	s.log.Info("shutting down")
 	s.health.Shutdown()
+	s.deps.shutdown() // watch streams end now, so they do not hold up the drain
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	_ = hsrv.Shutdown(sctx)

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -32,6 +34,36 @@ type deps struct {
 	cache *readCache
 	// webhooks is the operator's rule for webhook endpoint URLs.
 	webhooks webhookurl.Policy
+	// stop is closed when the server starts shutting down: long-lived streams end on it
+	// rather than hold the shutdown up.
+	stop     chan struct{}
+	stopOnce sync.Once
+}
+
+// shutdown tells long-lived streams that the server is stopping.
+func (d *deps) shutdown() { d.stopOnce.Do(func() { close(d.stop) }) }
+
+// untilStop returns a context that ends with ctx or when the server starts stopping.
+func (d *deps) untilStop(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-d.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+// stopping reports whether the server is shutting down.
+func (d *deps) stopping() bool {
+	select {
+	case <-d.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // wake tells a local dispatcher that messages were queued.

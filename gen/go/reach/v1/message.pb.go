@@ -1576,6 +1576,158 @@ func (x *ListMessageEventsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Request of MessageService.WatchMessages.
+type WatchMessagesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Optional filter, terms joined by AND: `channel = "channels/c"`,
+	// `template = "channels/c/templates/t"`, `request_id = "order-42"`,
+	// `state = SENT` (the state the event put the message in; or the full enum name).
+	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Where to resume: the `cursor` of the last response received. Empty starts with the
+	// events that happen from now on. A cursor stays usable for 10 minutes of events written
+	// out of order; older ones still resume, but may skip an event that was committed late.
+	Cursor        string `protobuf:"bytes,2,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchMessagesRequest) Reset() {
+	*x = WatchMessagesRequest{}
+	mi := &file_reach_v1_message_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchMessagesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchMessagesRequest) ProtoMessage() {}
+
+func (x *WatchMessagesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_message_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchMessagesRequest.ProtoReflect.Descriptor instead.
+func (*WatchMessagesRequest) Descriptor() ([]byte, []int) {
+	return file_reach_v1_message_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *WatchMessagesRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *WatchMessagesRequest) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
+// Response of MessageService.WatchMessages: one event of one message, or (every 15
+// seconds without events) only a cursor.
+type WatchMessagesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "messages/{message}"; empty on a cursor-only response.
+	Message string `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	// The event.
+	Event *MessageEvent `protobuf:"bytes,2,opt,name=event,proto3" json:"event,omitempty"`
+	// The message's revision once the event happened: of two events of one message, the
+	// one with the higher revision is the later.
+	Revision int64 `protobuf:"varint,3,opt,name=revision,proto3" json:"revision,omitempty"`
+	// The message's template, "channels/{channel}/templates/{template}".
+	Template string `protobuf:"bytes,4,opt,name=template,proto3" json:"template,omitempty"`
+	// The message's request_id.
+	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Resume after this response with this cursor.
+	Cursor        string `protobuf:"bytes,6,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchMessagesResponse) Reset() {
+	*x = WatchMessagesResponse{}
+	mi := &file_reach_v1_message_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchMessagesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchMessagesResponse) ProtoMessage() {}
+
+func (x *WatchMessagesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_reach_v1_message_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchMessagesResponse.ProtoReflect.Descriptor instead.
+func (*WatchMessagesResponse) Descriptor() ([]byte, []int) {
+	return file_reach_v1_message_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *WatchMessagesResponse) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+func (x *WatchMessagesResponse) GetEvent() *MessageEvent {
+	if x != nil {
+		return x.Event
+	}
+	return nil
+}
+
+func (x *WatchMessagesResponse) GetRevision() int64 {
+	if x != nil {
+		return x.Revision
+	}
+	return 0
+}
+
+func (x *WatchMessagesResponse) GetTemplate() string {
+	if x != nil {
+		return x.Template
+	}
+	return ""
+}
+
+func (x *WatchMessagesResponse) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *WatchMessagesResponse) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
 var File_reach_v1_message_proto protoreflect.FileDescriptor
 
 const file_reach_v1_message_proto_rawDesc = "" +
@@ -1721,7 +1873,18 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\alatency\x18\b \x01(\v2\x19.google.protobuf.DurationR\alatency\"s\n" +
 	"\x19ListMessageEventsResponse\x12.\n" +
 	"\x06events\x18\x01 \x03(\v2\x16.reach.v1.MessageEventR\x06events\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xcc\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"F\n" +
+	"\x14WatchMessagesRequest\x12\x16\n" +
+	"\x06filter\x18\x01 \x01(\tR\x06filter\x12\x16\n" +
+	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\xce\x01\n" +
+	"\x15WatchMessagesResponse\x12\x18\n" +
+	"\amessage\x18\x01 \x01(\tR\amessage\x12,\n" +
+	"\x05event\x18\x02 \x01(\v2\x16.reach.v1.MessageEventR\x05event\x12\x1a\n" +
+	"\brevision\x18\x03 \x01(\x03R\brevision\x12\x1a\n" +
+	"\btemplate\x18\x04 \x01(\tR\btemplate\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x05 \x01(\tR\trequestId\x12\x16\n" +
+	"\x06cursor\x18\x06 \x01(\tR\x06cursor*\xcc\x01\n" +
 	"\fMessageState\x12\x1d\n" +
 	"\x19MESSAGE_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14MESSAGE_STATE_QUEUED\x10\x01\x12\x19\n" +
@@ -1733,7 +1896,7 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\x0fMessageCategory\x12 \n" +
 	"\x1cMESSAGE_CATEGORY_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eMESSAGE_CATEGORY_TRANSACTIONAL\x10\x01\x12\x1e\n" +
-	"\x1aMESSAGE_CATEGORY_MARKETING\x10\x022\xd1\x04\n" +
+	"\x1aMESSAGE_CATEGORY_MARKETING\x10\x022\xa5\x05\n" +
 	"\x0eMessageService\x12J\n" +
 	"\vSendMessage\x12\x1c.reach.v1.SendMessageRequest\x1a\x1d.reach.v1.SendMessageResponse\x12\\\n" +
 	"\x11BatchSendMessages\x12\".reach.v1.BatchSendMessagesRequest\x1a#.reach.v1.BatchSendMessagesResponse\x12G\n" +
@@ -1742,7 +1905,8 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\fListMessages\x12\x1d.reach.v1.ListMessagesRequest\x1a\x1e.reach.v1.ListMessagesResponse\x12P\n" +
 	"\rCancelMessage\x12\x1e.reach.v1.CancelMessageRequest\x1a\x1f.reach.v1.CancelMessageResponse\x12M\n" +
 	"\fRetryMessage\x12\x1d.reach.v1.RetryMessageRequest\x1a\x1e.reach.v1.RetryMessageResponse\x12\\\n" +
-	"\x11ListMessageEvents\x12\".reach.v1.ListMessageEventsRequest\x1a#.reach.v1.ListMessageEventsResponseB2Z0github.com/reachhq/reach/gen/go/reach/v1;reachv1b\x06proto3"
+	"\x11ListMessageEvents\x12\".reach.v1.ListMessageEventsRequest\x1a#.reach.v1.ListMessageEventsResponse\x12R\n" +
+	"\rWatchMessages\x12\x1e.reach.v1.WatchMessagesRequest\x1a\x1f.reach.v1.WatchMessagesResponse0\x01B2Z0github.com/reachhq/reach/gen/go/reach/v1;reachv1b\x06proto3"
 
 var (
 	file_reach_v1_message_proto_rawDescOnce sync.Once
@@ -1757,7 +1921,7 @@ func file_reach_v1_message_proto_rawDescGZIP() []byte {
 }
 
 var file_reach_v1_message_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_reach_v1_message_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
+var file_reach_v1_message_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_reach_v1_message_proto_goTypes = []any{
 	(MessageState)(0),                 // 0: reach.v1.MessageState
 	(MessageCategory)(0),              // 1: reach.v1.MessageCategory
@@ -1780,82 +1944,87 @@ var file_reach_v1_message_proto_goTypes = []any{
 	(*ListMessageEventsRequest)(nil),  // 18: reach.v1.ListMessageEventsRequest
 	(*MessageEvent)(nil),              // 19: reach.v1.MessageEvent
 	(*ListMessageEventsResponse)(nil), // 20: reach.v1.ListMessageEventsResponse
-	nil,                               // 21: reach.v1.Message.DataEntry
-	nil,                               // 22: reach.v1.Message.ColorsEntry
-	nil,                               // 23: reach.v1.LocalizedData.DataEntry
-	nil,                               // 24: reach.v1.Recipient.DataEntry
-	nil,                               // 25: reach.v1.SendMessageRequest.DataEntry
-	nil,                               // 26: reach.v1.SendMessageRequest.ColorsEntry
-	nil,                               // 27: reach.v1.BatchSendMessagesRequest.DataEntry
-	nil,                               // 28: reach.v1.BatchSendMessagesRequest.ColorsEntry
-	(*User)(nil),                      // 29: reach.v1.User
-	(*AlipayError)(nil),               // 30: reach.v1.AlipayError
-	(*timestamppb.Timestamp)(nil),     // 31: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),       // 32: google.protobuf.Duration
+	(*WatchMessagesRequest)(nil),      // 21: reach.v1.WatchMessagesRequest
+	(*WatchMessagesResponse)(nil),     // 22: reach.v1.WatchMessagesResponse
+	nil,                               // 23: reach.v1.Message.DataEntry
+	nil,                               // 24: reach.v1.Message.ColorsEntry
+	nil,                               // 25: reach.v1.LocalizedData.DataEntry
+	nil,                               // 26: reach.v1.Recipient.DataEntry
+	nil,                               // 27: reach.v1.SendMessageRequest.DataEntry
+	nil,                               // 28: reach.v1.SendMessageRequest.ColorsEntry
+	nil,                               // 29: reach.v1.BatchSendMessagesRequest.DataEntry
+	nil,                               // 30: reach.v1.BatchSendMessagesRequest.ColorsEntry
+	(*User)(nil),                      // 31: reach.v1.User
+	(*AlipayError)(nil),               // 32: reach.v1.AlipayError
+	(*timestamppb.Timestamp)(nil),     // 33: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),       // 34: google.protobuf.Duration
 }
 var file_reach_v1_message_proto_depIdxs = []int32{
-	29, // 0: reach.v1.Message.recipient:type_name -> reach.v1.User
-	21, // 1: reach.v1.Message.data:type_name -> reach.v1.Message.DataEntry
-	22, // 2: reach.v1.Message.colors:type_name -> reach.v1.Message.ColorsEntry
+	31, // 0: reach.v1.Message.recipient:type_name -> reach.v1.User
+	23, // 1: reach.v1.Message.data:type_name -> reach.v1.Message.DataEntry
+	24, // 2: reach.v1.Message.colors:type_name -> reach.v1.Message.ColorsEntry
 	3,  // 3: reach.v1.Message.localizations:type_name -> reach.v1.LocalizedData
 	4,  // 4: reach.v1.Message.life_account:type_name -> reach.v1.LifeAccountMessageOptions
 	0,  // 5: reach.v1.Message.state:type_name -> reach.v1.MessageState
-	30, // 6: reach.v1.Message.last_error:type_name -> reach.v1.AlipayError
-	31, // 7: reach.v1.Message.send_time:type_name -> google.protobuf.Timestamp
-	31, // 8: reach.v1.Message.expire_time:type_name -> google.protobuf.Timestamp
-	31, // 9: reach.v1.Message.sent_time:type_name -> google.protobuf.Timestamp
-	31, // 10: reach.v1.Message.create_time:type_name -> google.protobuf.Timestamp
-	31, // 11: reach.v1.Message.update_time:type_name -> google.protobuf.Timestamp
+	32, // 6: reach.v1.Message.last_error:type_name -> reach.v1.AlipayError
+	33, // 7: reach.v1.Message.send_time:type_name -> google.protobuf.Timestamp
+	33, // 8: reach.v1.Message.expire_time:type_name -> google.protobuf.Timestamp
+	33, // 9: reach.v1.Message.sent_time:type_name -> google.protobuf.Timestamp
+	33, // 10: reach.v1.Message.create_time:type_name -> google.protobuf.Timestamp
+	33, // 11: reach.v1.Message.update_time:type_name -> google.protobuf.Timestamp
 	1,  // 12: reach.v1.Message.category:type_name -> reach.v1.MessageCategory
-	23, // 13: reach.v1.LocalizedData.data:type_name -> reach.v1.LocalizedData.DataEntry
-	29, // 14: reach.v1.Recipient.user:type_name -> reach.v1.User
-	24, // 15: reach.v1.Recipient.data:type_name -> reach.v1.Recipient.DataEntry
-	29, // 16: reach.v1.SendMessageRequest.recipient:type_name -> reach.v1.User
-	25, // 17: reach.v1.SendMessageRequest.data:type_name -> reach.v1.SendMessageRequest.DataEntry
-	26, // 18: reach.v1.SendMessageRequest.colors:type_name -> reach.v1.SendMessageRequest.ColorsEntry
+	25, // 13: reach.v1.LocalizedData.data:type_name -> reach.v1.LocalizedData.DataEntry
+	31, // 14: reach.v1.Recipient.user:type_name -> reach.v1.User
+	26, // 15: reach.v1.Recipient.data:type_name -> reach.v1.Recipient.DataEntry
+	31, // 16: reach.v1.SendMessageRequest.recipient:type_name -> reach.v1.User
+	27, // 17: reach.v1.SendMessageRequest.data:type_name -> reach.v1.SendMessageRequest.DataEntry
+	28, // 18: reach.v1.SendMessageRequest.colors:type_name -> reach.v1.SendMessageRequest.ColorsEntry
 	3,  // 19: reach.v1.SendMessageRequest.localizations:type_name -> reach.v1.LocalizedData
 	4,  // 20: reach.v1.SendMessageRequest.life_account:type_name -> reach.v1.LifeAccountMessageOptions
-	31, // 21: reach.v1.SendMessageRequest.send_time:type_name -> google.protobuf.Timestamp
-	31, // 22: reach.v1.SendMessageRequest.expire_time:type_name -> google.protobuf.Timestamp
+	33, // 21: reach.v1.SendMessageRequest.send_time:type_name -> google.protobuf.Timestamp
+	33, // 22: reach.v1.SendMessageRequest.expire_time:type_name -> google.protobuf.Timestamp
 	1,  // 23: reach.v1.SendMessageRequest.category:type_name -> reach.v1.MessageCategory
 	2,  // 24: reach.v1.SendMessageResponse.message:type_name -> reach.v1.Message
 	5,  // 25: reach.v1.BatchSendMessagesRequest.recipients:type_name -> reach.v1.Recipient
-	27, // 26: reach.v1.BatchSendMessagesRequest.data:type_name -> reach.v1.BatchSendMessagesRequest.DataEntry
-	28, // 27: reach.v1.BatchSendMessagesRequest.colors:type_name -> reach.v1.BatchSendMessagesRequest.ColorsEntry
+	29, // 26: reach.v1.BatchSendMessagesRequest.data:type_name -> reach.v1.BatchSendMessagesRequest.DataEntry
+	30, // 27: reach.v1.BatchSendMessagesRequest.colors:type_name -> reach.v1.BatchSendMessagesRequest.ColorsEntry
 	3,  // 28: reach.v1.BatchSendMessagesRequest.localizations:type_name -> reach.v1.LocalizedData
 	4,  // 29: reach.v1.BatchSendMessagesRequest.life_account:type_name -> reach.v1.LifeAccountMessageOptions
-	31, // 30: reach.v1.BatchSendMessagesRequest.send_time:type_name -> google.protobuf.Timestamp
-	31, // 31: reach.v1.BatchSendMessagesRequest.expire_time:type_name -> google.protobuf.Timestamp
+	33, // 30: reach.v1.BatchSendMessagesRequest.send_time:type_name -> google.protobuf.Timestamp
+	33, // 31: reach.v1.BatchSendMessagesRequest.expire_time:type_name -> google.protobuf.Timestamp
 	1,  // 32: reach.v1.BatchSendMessagesRequest.category:type_name -> reach.v1.MessageCategory
 	2,  // 33: reach.v1.BatchSendMessagesResponse.messages:type_name -> reach.v1.Message
 	2,  // 34: reach.v1.GetMessageResponse.message:type_name -> reach.v1.Message
 	2,  // 35: reach.v1.ListMessagesResponse.messages:type_name -> reach.v1.Message
 	2,  // 36: reach.v1.CancelMessageResponse.message:type_name -> reach.v1.Message
 	2,  // 37: reach.v1.RetryMessageResponse.message:type_name -> reach.v1.Message
-	31, // 38: reach.v1.MessageEvent.time:type_name -> google.protobuf.Timestamp
+	33, // 38: reach.v1.MessageEvent.time:type_name -> google.protobuf.Timestamp
 	0,  // 39: reach.v1.MessageEvent.state:type_name -> reach.v1.MessageState
-	30, // 40: reach.v1.MessageEvent.alipay_error:type_name -> reach.v1.AlipayError
-	32, // 41: reach.v1.MessageEvent.latency:type_name -> google.protobuf.Duration
+	32, // 40: reach.v1.MessageEvent.alipay_error:type_name -> reach.v1.AlipayError
+	34, // 41: reach.v1.MessageEvent.latency:type_name -> google.protobuf.Duration
 	19, // 42: reach.v1.ListMessageEventsResponse.events:type_name -> reach.v1.MessageEvent
-	6,  // 43: reach.v1.MessageService.SendMessage:input_type -> reach.v1.SendMessageRequest
-	8,  // 44: reach.v1.MessageService.BatchSendMessages:input_type -> reach.v1.BatchSendMessagesRequest
-	10, // 45: reach.v1.MessageService.GetMessage:input_type -> reach.v1.GetMessageRequest
-	12, // 46: reach.v1.MessageService.ListMessages:input_type -> reach.v1.ListMessagesRequest
-	14, // 47: reach.v1.MessageService.CancelMessage:input_type -> reach.v1.CancelMessageRequest
-	16, // 48: reach.v1.MessageService.RetryMessage:input_type -> reach.v1.RetryMessageRequest
-	18, // 49: reach.v1.MessageService.ListMessageEvents:input_type -> reach.v1.ListMessageEventsRequest
-	7,  // 50: reach.v1.MessageService.SendMessage:output_type -> reach.v1.SendMessageResponse
-	9,  // 51: reach.v1.MessageService.BatchSendMessages:output_type -> reach.v1.BatchSendMessagesResponse
-	11, // 52: reach.v1.MessageService.GetMessage:output_type -> reach.v1.GetMessageResponse
-	13, // 53: reach.v1.MessageService.ListMessages:output_type -> reach.v1.ListMessagesResponse
-	15, // 54: reach.v1.MessageService.CancelMessage:output_type -> reach.v1.CancelMessageResponse
-	17, // 55: reach.v1.MessageService.RetryMessage:output_type -> reach.v1.RetryMessageResponse
-	20, // 56: reach.v1.MessageService.ListMessageEvents:output_type -> reach.v1.ListMessageEventsResponse
-	50, // [50:57] is the sub-list for method output_type
-	43, // [43:50] is the sub-list for method input_type
-	43, // [43:43] is the sub-list for extension type_name
-	43, // [43:43] is the sub-list for extension extendee
-	0,  // [0:43] is the sub-list for field type_name
+	19, // 43: reach.v1.WatchMessagesResponse.event:type_name -> reach.v1.MessageEvent
+	6,  // 44: reach.v1.MessageService.SendMessage:input_type -> reach.v1.SendMessageRequest
+	8,  // 45: reach.v1.MessageService.BatchSendMessages:input_type -> reach.v1.BatchSendMessagesRequest
+	10, // 46: reach.v1.MessageService.GetMessage:input_type -> reach.v1.GetMessageRequest
+	12, // 47: reach.v1.MessageService.ListMessages:input_type -> reach.v1.ListMessagesRequest
+	14, // 48: reach.v1.MessageService.CancelMessage:input_type -> reach.v1.CancelMessageRequest
+	16, // 49: reach.v1.MessageService.RetryMessage:input_type -> reach.v1.RetryMessageRequest
+	18, // 50: reach.v1.MessageService.ListMessageEvents:input_type -> reach.v1.ListMessageEventsRequest
+	21, // 51: reach.v1.MessageService.WatchMessages:input_type -> reach.v1.WatchMessagesRequest
+	7,  // 52: reach.v1.MessageService.SendMessage:output_type -> reach.v1.SendMessageResponse
+	9,  // 53: reach.v1.MessageService.BatchSendMessages:output_type -> reach.v1.BatchSendMessagesResponse
+	11, // 54: reach.v1.MessageService.GetMessage:output_type -> reach.v1.GetMessageResponse
+	13, // 55: reach.v1.MessageService.ListMessages:output_type -> reach.v1.ListMessagesResponse
+	15, // 56: reach.v1.MessageService.CancelMessage:output_type -> reach.v1.CancelMessageResponse
+	17, // 57: reach.v1.MessageService.RetryMessage:output_type -> reach.v1.RetryMessageResponse
+	20, // 58: reach.v1.MessageService.ListMessageEvents:output_type -> reach.v1.ListMessageEventsResponse
+	22, // 59: reach.v1.MessageService.WatchMessages:output_type -> reach.v1.WatchMessagesResponse
+	52, // [52:60] is the sub-list for method output_type
+	44, // [44:52] is the sub-list for method input_type
+	44, // [44:44] is the sub-list for extension type_name
+	44, // [44:44] is the sub-list for extension extendee
+	0,  // [0:44] is the sub-list for field type_name
 }
 
 func init() { file_reach_v1_message_proto_init() }
@@ -1870,7 +2039,7 @@ func file_reach_v1_message_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_reach_v1_message_proto_rawDesc), len(file_reach_v1_message_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   27,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -26,6 +26,7 @@ const (
 	MessageService_CancelMessage_FullMethodName     = "/reach.v1.MessageService/CancelMessage"
 	MessageService_RetryMessage_FullMethodName      = "/reach.v1.MessageService/RetryMessage"
 	MessageService_ListMessageEvents_FullMethodName = "/reach.v1.MessageService/ListMessageEvents"
+	MessageService_WatchMessages_FullMethodName     = "/reach.v1.MessageService/WatchMessages"
 )
 
 // MessageServiceClient is the client API for MessageService service.
@@ -49,6 +50,17 @@ type MessageServiceClient interface {
 	RetryMessage(ctx context.Context, in *RetryMessageRequest, opts ...grpc.CallOption) (*RetryMessageResponse, error)
 	// Lists what happened to a message, stage by stage (queued, attempted, Alipay's answer…).
 	ListMessageEvents(ctx context.Context, in *ListMessageEventsRequest, opts ...grpc.CallOption) (*ListMessageEventsResponse, error)
+	// Streams the caller's message events as they happen, across every replica: each step
+	// of each message's timeline (the events ListMessageEvents lists; creation is not one),
+	// optionally filtered. Every response carries a `cursor`; a client that reconnects with
+	// the last cursor it got misses nothing (events that were being written at that moment
+	// may arrive a second time: drop repeats by message and revision). The first response,
+	// sent at once, holds only the starting cursor; with no events another such response
+	// arrives every 15 seconds. Over HTTP it is
+	// `GET /v1/messages:watch`, answered with newline-delimited JSON: one
+	// `{"result": WatchMessagesResponse}` object per line (`{"error": Status}` when the
+	// stream fails), the connection open until the client closes it or the server stops.
+	WatchMessages(ctx context.Context, in *WatchMessagesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchMessagesResponse], error)
 }
 
 type messageServiceClient struct {
@@ -129,6 +141,25 @@ func (c *messageServiceClient) ListMessageEvents(ctx context.Context, in *ListMe
 	return out, nil
 }
 
+func (c *messageServiceClient) WatchMessages(ctx context.Context, in *WatchMessagesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchMessagesResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &MessageService_ServiceDesc.Streams[0], MessageService_WatchMessages_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[WatchMessagesRequest, WatchMessagesResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MessageService_WatchMessagesClient = grpc.ServerStreamingClient[WatchMessagesResponse]
+
 // MessageServiceServer is the server API for MessageService service.
 // All implementations must embed UnimplementedMessageServiceServer
 // for forward compatibility.
@@ -150,6 +181,17 @@ type MessageServiceServer interface {
 	RetryMessage(context.Context, *RetryMessageRequest) (*RetryMessageResponse, error)
 	// Lists what happened to a message, stage by stage (queued, attempted, Alipay's answer…).
 	ListMessageEvents(context.Context, *ListMessageEventsRequest) (*ListMessageEventsResponse, error)
+	// Streams the caller's message events as they happen, across every replica: each step
+	// of each message's timeline (the events ListMessageEvents lists; creation is not one),
+	// optionally filtered. Every response carries a `cursor`; a client that reconnects with
+	// the last cursor it got misses nothing (events that were being written at that moment
+	// may arrive a second time: drop repeats by message and revision). The first response,
+	// sent at once, holds only the starting cursor; with no events another such response
+	// arrives every 15 seconds. Over HTTP it is
+	// `GET /v1/messages:watch`, answered with newline-delimited JSON: one
+	// `{"result": WatchMessagesResponse}` object per line (`{"error": Status}` when the
+	// stream fails), the connection open until the client closes it or the server stops.
+	WatchMessages(*WatchMessagesRequest, grpc.ServerStreamingServer[WatchMessagesResponse]) error
 	mustEmbedUnimplementedMessageServiceServer()
 }
 
@@ -180,6 +222,9 @@ func (UnimplementedMessageServiceServer) RetryMessage(context.Context, *RetryMes
 }
 func (UnimplementedMessageServiceServer) ListMessageEvents(context.Context, *ListMessageEventsRequest) (*ListMessageEventsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListMessageEvents not implemented")
+}
+func (UnimplementedMessageServiceServer) WatchMessages(*WatchMessagesRequest, grpc.ServerStreamingServer[WatchMessagesResponse]) error {
+	return status.Error(codes.Unimplemented, "method WatchMessages not implemented")
 }
 func (UnimplementedMessageServiceServer) mustEmbedUnimplementedMessageServiceServer() {}
 func (UnimplementedMessageServiceServer) testEmbeddedByValue()                        {}
@@ -328,6 +373,17 @@ func _MessageService_ListMessageEvents_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _MessageService_WatchMessages_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(WatchMessagesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(MessageServiceServer).WatchMessages(m, &grpc.GenericServerStream[WatchMessagesRequest, WatchMessagesResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MessageService_WatchMessagesServer = grpc.ServerStreamingServer[WatchMessagesResponse]
+
 // MessageService_ServiceDesc is the grpc.ServiceDesc for MessageService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -364,6 +420,12 @@ var MessageService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _MessageService_ListMessageEvents_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "WatchMessages",
+			Handler:       _MessageService_WatchMessages_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "reach/v1/message.proto",
 }
