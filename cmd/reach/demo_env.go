@@ -21,9 +21,11 @@ import (
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/internal/apikey"
 	"github.com/reachhq/reach/internal/secrets"
+	"github.com/reachhq/reach/internal/webhookurl"
 	"github.com/reachhq/reach/server"
 	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/store/backend"
+	"github.com/reachhq/reach/webhooks"
 )
 
 // The files the demo leaves in its data directory; `reach serve` finds the key file
@@ -46,6 +48,7 @@ type demoEnv struct {
 	grpcAddr   string
 	apiKey     string
 	stopReach  func() error
+	hooks      *demoReceiver // the tenant's webhook endpoint
 }
 
 // startDemoEnv starts the simulator, opens the store and starts Reach. On error whatever
@@ -69,6 +72,9 @@ func startDemoEnv(ctx context.Context, o demoOptions, log *slog.Logger) (env *de
 		return env, err
 	}
 	if env.apiKey, err = createDemoKey(ctx, env.store); err != nil {
+		return env, err
+	}
+	if env.hooks, err = startDemoReceiver(); err != nil {
 		return env, err
 	}
 	return env, env.startReach(ctx, ring, log)
@@ -146,17 +152,22 @@ func (e *demoEnv) startReach(ctx context.Context, ring *secrets.KeyRing, log *sl
 		return err
 	}
 	var d *delivery.Dispatcher
-	srv := server.New(server.Config{ShutdownTimeout: 5 * time.Second, OnQueued: func() { d.Wake() }, AlipayEndpoints: ep}, e.store, ring, log)
+	// The webhook receiver is on loopback too: allowed here, as --webhook-allow-private does.
+	srv := server.New(server.Config{ShutdownTimeout: 5 * time.Second, OnQueued: func() { d.Wake() }, AlipayEndpoints: ep,
+		Webhooks: webhookurl.Policy{AllowPrivate: true}}, e.store, ring, log)
 	d = delivery.New(delivery.Config{}, e.store, appconn.New(e.store, ring, log, appconn.WithEndpoints(ep)), log, srv.Registry())
+	poster := webhooks.New(webhooks.Config{Replica: d.Replica(), AllowPrivate: true, Poll: 50 * time.Millisecond}, e.store, ring, log)
 	// Not ctx: Ctrl-C during --hold must stop Reach in order, through stopReach.
 	sctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	dispatched := make(chan struct{})
+	dispatched, posted := make(chan struct{}), make(chan struct{})
 	go func() { done <- srv.ServeListeners(sctx, gl, hl) }()
 	go func() { _ = d.Run(sctx); close(dispatched) }()
+	go func() { poster.Run(sctx); close(posted) }()
 	e.stopReach = func() error {
 		cancel()
 		<-dispatched
+		<-posted
 		err := <-done
 		gl.Close() // ServeListeners leaves them open when it fails to start
 		hl.Close()
@@ -195,6 +206,7 @@ func (e *demoEnv) close() error {
 	if e.stopReach != nil {
 		errs = append(errs, e.stopReach())
 	}
+	errs = append(errs, e.hooks.close())
 	if e.store != nil {
 		errs = append(errs, e.store.Close())
 	}

@@ -34,7 +34,9 @@ func (d *demoRun) walk(ctx context.Context) error {
 		{"Life Account: a user follows; Alipay notifies Reach", d.follow},
 		{"Mini program: a user accepts a subscription message", d.subscribe},
 		{"Alipay+: a user authorizes the mini program", d.authorize},
+		{"Webhook: the tenant's server asks for message.sent and message.failed events", d.createWebhook},
 		{"Messages: one per product", d.send},
+		{"Webhook calls arrive, signed (Standard Webhooks)", d.webhookCalls},
 	}
 	for i, s := range steps {
 		fmt.Fprintf(d.out, "\n%d. %s\n", i+1, s.title)

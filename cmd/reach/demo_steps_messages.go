@@ -84,3 +84,42 @@ func (d *demoRun) waitSent(ctx context.Context, name string) (*reachv1.Message, 
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// createWebhook registers the demo receiver as the tenant's endpoint.
+func (d *demoRun) createWebhook(ctx context.Context) error {
+	body := &reachv1.Webhook{Url: d.env.hooks.url, EventTypes: []string{"message.sent", "message.failed"}, Description: "the shop's order service"}
+	var resp reachv1.CreateWebhookResponse
+	if err := d.api.call(ctx, http.MethodPost, "/v1/webhooks?webhookId=orders", body, &resp); err != nil {
+		return err
+	}
+	d.env.hooks.setSecret(resp.SigningSecret)
+	d.api.result("%s  %s  %s  (signing secret whsec_… shown once, kept by the receiver)", resp.Webhook.Name, resp.Webhook.State, resp.Webhook.Url)
+	return nil
+}
+
+// webhookCalls waits for the receiver to have a verified message.sent call for each message.
+func (d *demoRun) webhookCalls(context.Context) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		sent := map[string]demoCall{}
+		for _, c := range d.env.hooks.received() {
+			if !c.Verified {
+				return fmt.Errorf("webhook call %s failed signature verification", c.ID)
+			}
+			if c.Type == "message.sent" {
+				sent[fmt.Sprint(c.Data["message"])] = c
+			}
+		}
+		if len(sent) == len(d.messages) {
+			for _, m := range d.messages {
+				c := sent[m.Name]
+				d.api.result("POST %s  webhook-id %s  %s %s revision %v  signature verified", d.env.hooks.url, c.ID, c.Type, m.Name, c.Data["revision"])
+			}
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d message.sent webhooks arrived within 15s", len(sent), len(d.messages))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
