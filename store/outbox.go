@@ -63,6 +63,8 @@ type WebhookDeliveryStore interface {
 	QueueWebhookDeliveries(ctx context.Context, owner string, ds []*WebhookDelivery, state string) error
 	// WebhookTargets returns the ENABLED endpoints of these tenants (secrets left out).
 	WebhookTargets(ctx context.Context, tenantIDs []string) ([]*Webhook, error)
+	// AnyWebhookTargets reports whether any tenant has an ENABLED endpoint.
+	AnyWebhookTargets(ctx context.Context) (bool, error)
 	// ClaimWebhookDeliveries leases up to limit due PENDING deliveries of ENABLED endpoints
 	// to owner until now+lease, oldest due first.
 	ClaimWebhookDeliveries(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*WebhookDelivery, error)

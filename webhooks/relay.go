@@ -60,9 +60,15 @@ func (r *relay) step(ctx context.Context) (more bool, err error) {
 		return false, err
 	}
 	var st feedState
-	if raw == "" {
+	hooked, err := r.store.AnyWebhookTargets(ctx)
+	if err != nil {
+		return false, err
+	}
+	if raw == "" || !hooked {
 		// The first relay of a deployment starts from now: endpoints get what happens from
-		// here on, not the history of every message ever sent.
+		// here on, not the history of every message ever sent. While no endpoint is
+		// enabled anywhere the relay only keeps up, without reading a single event: a
+		// deployment that uses no webhooks pays two MAX(id) lookups a poll for them.
 		m, res, err := r.store.LatestEventIDs(ctx)
 		if err != nil {
 			return false, err

@@ -136,6 +136,15 @@ func (s *Store) WebhookTargets(ctx context.Context, tenantIDs []string) ([]*stor
 	return out, nil
 }
 
+// AnyWebhookTargets reports whether any endpoint is ENABLED.
+func (s *Store) AnyWebhookTargets(ctx context.Context) (bool, error) {
+	var ids []string
+	if err := s.db.WithContext(ctx).Model(&webhookRow{}).Where("state = ?", "ENABLED").Limit(1).Pluck("id", &ids).Error; err != nil {
+		return false, s.fail("any webhook targets", err)
+	}
+	return len(ids) > 0, nil
+}
+
 // ClaimWebhookDeliveries leases due deliveries of enabled endpoints.
 func (s *Store) ClaimWebhookDeliveries(ctx context.Context, owner string, at time.Time, lease time.Duration, limit int) ([]*store.WebhookDelivery, error) {
 	if owner == "" || limit <= 0 {

@@ -105,7 +105,13 @@ func testOutboxFeeds(t *testing.T, s store.Store) {
 func testWebhookRelayLease(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	t1 := tenant(t, s, "one")
+	if any, err := s.AnyWebhookTargets(ctx); err != nil || any {
+		t.Fatalf("AnyWebhookTargets with none: %v, %v", any, err)
+	}
 	must(t, s.CreateWebhook(ctx, newWebhook(t1, "wh1")))
+	if any, err := s.AnyWebhookTargets(ctx); err != nil || !any {
+		t.Fatalf("AnyWebhookTargets with one: %v, %v", any, err)
+	}
 	now := *at(10)
 	state, ok, err := s.LeaseWebhookRelay(ctx, "r1", now, now.Add(time.Minute))
 	must(t, err)
