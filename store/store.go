@@ -69,6 +69,7 @@ type Store interface {
 	SecretStore
 	NotificationStore
 	WebhookStore
+	BroadcastStore
 	Health
 	// Close releases the connection pool.
 	Close() error

@@ -63,6 +63,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Webhooks", testWebhooks},
 		{"WebhookList", testWebhookList},
 		{"DeleteWebhook", testDeleteWebhook},
+		{"Broadcasts", testBroadcasts},
+		{"BroadcastTakeover", testBroadcastTakeover},
+		{"BroadcastPause", testBroadcastPause},
+		{"BroadcastLedger", testBroadcastLedger},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
