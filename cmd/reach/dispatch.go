@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reachhq/reach/appconn"
+	"github.com/reachhq/reach/broadcast"
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
@@ -23,7 +24,8 @@ import (
 
 // dispatchFlags are the dispatcher's settings, shared by serve and dispatch.
 type dispatchFlags struct {
-	cfg delivery.Config
+	cfg            delivery.Config
+	broadcastBatch int
 }
 
 func (f *dispatchFlags) register(cmd *cobra.Command) {
@@ -37,6 +39,7 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 	fl.Float64Var(&f.cfg.SendsPerSecond, "sends-per-second", float64(envInt("REACH_SENDS_PER_SECOND", 50)), "a channel's default sends per second per replica; delivery_policy.max_sends_per_second wins (env REACH_SENDS_PER_SECOND)")
 	fl.IntVar(&f.cfg.MaxAttempts, "max-attempts", envInt("REACH_MAX_ATTEMPTS", 5), "a channel's default attempts per message; delivery_policy.max_attempts wins (env REACH_MAX_ATTEMPTS)")
 	fl.DurationVar(&f.cfg.BackoffInitial, "backoff", envDuration("REACH_BACKOFF", time.Second), "the first wait before a retry; it doubles, with jitter (env REACH_BACKOFF)")
+	fl.IntVar(&f.broadcastBatch, "broadcast-batch", envInt("REACH_BROADCAST_BATCH", 10000), "recipients a broadcast enqueues per transaction (env REACH_BROADCAST_BATCH)")
 	fl.DurationVar(&f.cfg.BackoffMax, "backoff-max", envDuration("REACH_BACKOFF_MAX", 5*time.Minute), "the longest wait between retries (env REACH_BACKOFF_MAX)")
 }
 
@@ -47,14 +50,22 @@ func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets
 		return nil, nil, err
 	}
 	d := delivery.New(f.cfg, st, appconn.New(st, ring, log, appconn.WithEndpoints(ep)), log, reg)
-	done := make(chan struct{})
+	// Broadcasts are enqueued where messages are dispatched, under the same replica name.
+	b := broadcast.New(broadcast.Config{Owner: d.Replica(), Lease: f.cfg.Lease, Batch: f.broadcastBatch}, st, log, d.Wake)
+	done, bdone := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
 		if err := d.Run(ctx); err != nil {
 			log.Error("dispatcher stopped", "error", err)
 		}
 	}()
-	return d, func() { <-done }, nil
+	go func() {
+		defer close(bdone)
+		if err := b.Run(ctx); err != nil {
+			log.Error("broadcast runner stopped", "error", err)
+		}
+	}()
+	return d, func() { <-done; <-bdone }, nil
 }
 
 func envInt(name string, def int) int {

@@ -40,8 +40,9 @@ func (s *Store) ClaimBroadcast(ctx context.Context, owner string, at time.Time, 
 	at = at.UTC().Truncate(time.Microsecond)
 	db := s.db.WithContext(ctx)
 	var rows []broadcastRow
-	err := db.Where("((state = ? AND start_time <= ?) OR (state = ? AND enqueue_done = ?)) AND (lease_owner = '' OR lease_expire_time < ?)",
-		store.BroadcastScheduled, at, store.BroadcastRunning, false, at).Order("start_time").Limit(8).Find(&rows).Error
+	// The owner's own lease counts as free: a runner whose batch failed takes it up again.
+	err := db.Where("((state = ? AND start_time <= ?) OR (state = ? AND enqueue_done = ?)) AND (lease_owner = '' OR lease_owner = ? OR lease_expire_time < ?)",
+		store.BroadcastScheduled, at, store.BroadcastRunning, false, owner, at).Order("start_time").Limit(8).Find(&rows).Error
 	if err != nil {
 		return nil, s.fail("claim broadcast", err)
 	}
