@@ -39,8 +39,8 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 	fl.Float64Var(&f.cfg.SendsPerSecond, "sends-per-second", float64(envInt("REACH_SENDS_PER_SECOND", 50)), "a channel's default sends per second per replica; delivery_policy.max_sends_per_second wins (env REACH_SENDS_PER_SECOND)")
 	fl.IntVar(&f.cfg.MaxAttempts, "max-attempts", envInt("REACH_MAX_ATTEMPTS", 5), "a channel's default attempts per message; delivery_policy.max_attempts wins (env REACH_MAX_ATTEMPTS)")
 	fl.DurationVar(&f.cfg.BackoffInitial, "backoff", envDuration("REACH_BACKOFF", time.Second), "the first wait before a retry; it doubles, with jitter (env REACH_BACKOFF)")
-	fl.IntVar(&f.broadcastBatch, "broadcast-batch", envInt("REACH_BROADCAST_BATCH", 10000), "recipients a broadcast enqueues per transaction (env REACH_BROADCAST_BATCH)")
 	fl.DurationVar(&f.cfg.BackoffMax, "backoff-max", envDuration("REACH_BACKOFF_MAX", 5*time.Minute), "the longest wait between retries (env REACH_BACKOFF_MAX)")
+	fl.IntVar(&f.broadcastBatch, "broadcast-batch", envInt("REACH_BROADCAST_BATCH", 10000), "recipients a broadcast enqueues per transaction (env REACH_BROADCAST_BATCH)")
 }
 
 // start runs a dispatcher over st until ctx is done; the returned function waits for it.

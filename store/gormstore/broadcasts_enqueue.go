@@ -3,6 +3,7 @@ package gormstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -20,19 +21,26 @@ func recipientArgs(b *broadcastRow) []any {
 	return []any{b.TenantID, b.ChannelID, b.Cursor, b.LedgerKind, b.LedgerTemplate, b.SubscriptionType, b.SubscriptionType}
 }
 
-// enqueueSQL writes a batch of messages straight from the ledger, in the database: no
-// recipient passes through Go. Every column comes from the broadcast row (update_time was
-// set to this batch's time by the guarded update just before) or the ledger row. Message
-// ids are the broadcast id and the recipient's position in the broadcast (offset so every
-// id has the same length), so a batch written twice would collide on the primary key
-// instead of enqueuing anyone twice.
+// enqueueSQL writes the next batch of messages straight from the ledger, in the database:
+// no recipient passes through Go. The derived table is the next size recipients after the
+// cursor (a range of the subscriptions_channel index); every other column comes from the
+// broadcast row (update_time was set to this batch's time by the guarded update just
+// before). Message ids are the broadcast id and the recipient's position in the broadcast
+// (offset so every id has the same length), so a batch written twice would collide on the
+// primary key instead of enqueuing anyone twice.
 const enqueueSQL = "INSERT INTO messages (tenant_id, id, channel_id, template_id, request_id, batch_index, recipient_kind, recipient_id, " +
 	"payload, state, state_reason, send_time, expire_time, attempts, due_time, lease_owner, lease_expire_time, sent_time, external_id, " +
 	"last_error, reserved, broadcast_id, revision, create_time, update_time) " +
 	"SELECT b.tenant_id, CONCAT(b.id, '-', b.enqueued + 10000000000 + ROW_NUMBER() OVER (ORDER BY s.id)), b.channel_id, b.template_id, '', " +
 	"b.enqueued + ROW_NUMBER() OVER (ORDER BY s.id), s.user_kind, s.user_id, b.payload, 'QUEUED', ?, NULL, b.expire_time, 0, b.update_time, '', NULL, NULL, '', " +
 	"NULL, FALSE, b.id, 1, b.update_time, b.update_time " +
-	"FROM subscriptions s JOIN broadcasts b ON b.tenant_id = s.tenant_id AND b.id = ? WHERE "
+	"FROM (SELECT s.id, s.user_kind, s.user_id FROM subscriptions s WHERE " + recipientsWhere + " ORDER BY s.id LIMIT ?) s " +
+	"JOIN broadcasts b ON b.tenant_id = ? AND b.id = ?"
+
+// lastRecipientSQL finds the subscription id of a broadcast message's recipient (by the
+// ledger's primary key), to move the cursor to the last recipient of a batch.
+const lastRecipientSQL = "SELECT s.id FROM messages m JOIN subscriptions s ON s.tenant_id = m.tenant_id AND s.channel_id = m.channel_id " +
+	"AND s.template_id = ? AND s.kind = ? AND s.user_kind = m.recipient_kind AND s.user_id = m.recipient_id WHERE m.tenant_id = ? AND m.id = ?"
 
 // ClaimBroadcast leases one broadcast that needs enqueuing to owner. Candidates are read
 // without locks; the conditional update decides which runner gets each one.
@@ -78,25 +86,13 @@ func (s *Store) EnqueueBroadcastBatch(ctx context.Context, owner string, ref sto
 		if b.State != store.BroadcastRunning || b.LeaseOwner != owner || b.EnqueueDone {
 			return store.ErrLeaseLost
 		}
-		// The batch ends at the size-th recipient after the cursor; none: this is the last.
-		var ends []string
-		err := tx.Raw("SELECT s.id FROM subscriptions s WHERE "+recipientsWhere+" ORDER BY s.id LIMIT 1 OFFSET ?",
-			append(recipientArgs(&b), size-1)...).Scan(&ends).Error
-		if err != nil {
-			return err
-		}
-		done = len(ends) == 0
-		cursor := b.Cursor
-		if !done {
-			cursor = ends[0]
-		}
-		// The guard: only the lease holder, from the cursor it read, moves the cursor. It
-		// also takes the row lock, so a runner that lost its lease meanwhile waits here and
-		// then matches nothing.
+		// The guard: only the lease holder, from the cursor it read, writes a batch. It also
+		// takes the row lock, so a runner that lost its lease meanwhile waits here and then
+		// matches nothing.
 		res := tx.Model(&broadcastRow{}).
 			Where("tenant_id = ? AND id = ? AND state = ? AND lease_owner = ? AND cursor_id = ? AND enqueued = ?",
 				b.TenantID, b.ID, store.BroadcastRunning, owner, b.Cursor, b.Enqueued).
-			Updates(map[string]any{"cursor_id": cursor, "lease_expire_time": at.Add(lease), "update_time": at,
+			Updates(map[string]any{"lease_expire_time": at.Add(lease), "update_time": at,
 				"revision": gorm.Expr("revision + 1")}) // always a change: MySQL counts changed rows, not matched ones
 		if res.Error != nil {
 			return res.Error
@@ -104,19 +100,27 @@ func (s *Store) EnqueueBroadcastBatch(ctx context.Context, owner string, ref sto
 		if res.RowsAffected != 1 {
 			return store.ErrLeaseLost
 		}
-		q := enqueueSQL + recipientsWhere
-		args := append([]any{reasonBroadcastQueued, b.ID}, recipientArgs(&b)...)
-		if !done {
-			q += " AND s.id <= ?"
-			args = append(args, cursor)
-		}
-		ins := tx.Exec(q, args...)
+		args := append(append([]any{reasonBroadcastQueued}, recipientArgs(&b)...), size, b.TenantID, b.ID)
+		ins := tx.Exec(enqueueSQL, args...)
 		if ins.Error != nil {
 			return ins.Error
 		}
 		n = int(ins.RowsAffected)
+		done = n < size
+		cursor := b.Cursor
+		if n > 0 {
+			var last []string
+			lastID := fmt.Sprintf("%s-%d", b.ID, b.Enqueued+10000000000+int64(n))
+			if err := tx.Raw(lastRecipientSQL, b.LedgerTemplate, b.LedgerKind, b.TenantID, lastID).Scan(&last).Error; err != nil {
+				return err
+			}
+			if len(last) != 1 {
+				return fmt.Errorf("broadcast %s: the last message of a batch (%s) has no ledger row", b.ID, lastID)
+			}
+			cursor = last[0]
+		}
 		return tx.Model(&broadcastRow{}).Where("tenant_id = ? AND id = ?", b.TenantID, b.ID).
-			Updates(map[string]any{"enqueued": gorm.Expr("enqueued + ?", n), "enqueue_done": done}).Error
+			Updates(map[string]any{"cursor_id": cursor, "enqueued": gorm.Expr("enqueued + ?", n), "enqueue_done": done}).Error
 	})
 	if errors.Is(err, store.ErrLeaseLost) {
 		return 0, false, err
