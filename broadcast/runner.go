@@ -128,12 +128,12 @@ func (r *Runner) work(ctx context.Context, ref store.BroadcastRef) error {
 	total := 0
 	for {
 		if ctx.Err() != nil {
-			// Give the broadcast back; the cursor is where the last batch left it.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			return r.store.ReleaseBroadcast(rctx, r.cfg.Owner, ref)
+			return r.release(ctx, ref)
 		}
 		n, done, err := r.store.EnqueueBroadcastBatch(ctx, r.cfg.Owner, ref, r.cfg.Batch, r.cfg.Now(), r.cfg.Lease)
+		if err != nil && ctx.Err() != nil {
+			return r.release(ctx, ref) // stopping: the batch rolled back, the cursor is where the last one left it
+		}
 		if errors.Is(err, store.ErrLeaseLost) {
 			log.Info("broadcast left", "enqueued", total, "why", "paused, cancelled or taken over")
 			return nil
@@ -150,4 +150,12 @@ func (r *Runner) work(ctx context.Context, ref store.BroadcastRef) error {
 			return nil
 		}
 	}
+}
+
+// release gives the broadcast back when the runner stops, so another replica continues it
+// at once instead of after the lease; the cursor is where the last committed batch left it.
+func (r *Runner) release(ctx context.Context, ref store.BroadcastRef) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return r.store.ReleaseBroadcast(rctx, r.cfg.Owner, ref)
 }
