@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/policy"
@@ -20,14 +21,67 @@ type broadcastService struct {
 }
 
 func (s *broadcastService) CreateBroadcast(ctx context.Context, req *reachv1.CreateBroadcastRequest) (*reachv1.CreateBroadcastResponse, error) {
-	b := req.Broadcast
-	if b == nil {
+	if req.Broadcast == nil {
 		return nil, invalidField("broadcast", "required")
 	}
 	hash, err := requestHash("CreateBroadcast", req)
 	if err != nil {
 		return nil, err
 	}
+	rec, err := s.validate(ctx, req, hash)
+	if err != nil {
+		// A recorded request id is still a replay, whatever its template became since (as
+		// for SendMessage): a retry must not get an error that invites a resend.
+		if status.Code(err) == codes.InvalidArgument || status.Code(err) == codes.FailedPrecondition {
+			if out, rerr := s.replay(ctx, req.RequestId, hash); rerr != nil || out != nil {
+				return out, rerr
+			}
+		}
+		return nil, err
+	}
+	created, existing, err := s.store.CreateBroadcast(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	if !created {
+		if existing.RequestHash != hash {
+			return nil, errRequestReused(req.RequestId)
+		}
+		rec = existing
+	}
+	out, err := broadcastToProto(rec)
+	if err != nil {
+		return nil, err
+	}
+	return &reachv1.CreateBroadcastResponse{Broadcast: out, Replayed: !created}, nil
+}
+
+// replay answers a rejected request whose request id was recorded (nil when none was).
+func (s *broadcastService) replay(ctx context.Context, requestID, hash string) (*reachv1.CreateBroadcastResponse, error) {
+	if requestID == "" || !requestIDPattern.MatchString(requestID) {
+		return nil, nil
+	}
+	rec, err := s.store.FindBroadcastRequest(ctx, tenantOf(ctx), requestID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rec.RequestHash != hash {
+		return nil, errRequestReused(requestID)
+	}
+	out, err := broadcastToProto(rec)
+	if err != nil {
+		return nil, err
+	}
+	return &reachv1.CreateBroadcastResponse{Broadcast: out, Replayed: true}, nil
+}
+
+// validate checks a create request the way SendMessage checks a send (template, content,
+// times) and builds the broadcast to store.
+func (s *broadcastService) validate(ctx context.Context, req *reachv1.CreateBroadcastRequest, hash string) (*store.Broadcast, error) {
+	b := req.Broadcast
 	var f fieldErrors
 	c := content{colors: b.Colors, localizations: b.Localizations, page: b.Page, lifeAccount: b.LifeAccount}
 	p, err := (&messageService{deps: s.deps}).plan(ctx, &f, req.RequestId, b.Template, c, b.StartTime, b.ExpireTime, true)
@@ -60,24 +114,9 @@ func (s *broadcastService) CreateBroadcast(ctx context.Context, req *reachv1.Cre
 		start = *p.send
 	}
 	kind, ledgerTemplate := ledgerOf(p.channel.Type, p.template.ID)
-	rec := &store.Broadcast{TenantID: tenantOf(ctx), ID: newID(), ChannelID: p.channel.ID, TemplateID: p.template.ID,
+	return &store.Broadcast{TenantID: tenantOf(ctx), ID: newID(), ChannelID: p.channel.ID, TemplateID: p.template.ID,
 		RequestID: req.RequestId, RequestHash: hash, LedgerKind: kind, LedgerTemplate: ledgerTemplate,
-		SubscriptionType: subType, Payload: payload, StartTime: start, ExpireTime: p.expire}
-	created, existing, err := s.store.CreateBroadcast(ctx, rec)
-	if err != nil {
-		return nil, err
-	}
-	if !created {
-		if existing.RequestHash != hash {
-			return nil, errRequestReused(req.RequestId)
-		}
-		rec = existing
-	}
-	out, err := broadcastToProto(rec)
-	if err != nil {
-		return nil, err
-	}
-	return &reachv1.CreateBroadcastResponse{Broadcast: out, Replayed: !created}, nil
+		SubscriptionType: subType, Payload: payload, StartTime: start, ExpireTime: p.expire}, nil
 }
 
 func (s *broadcastService) GetBroadcast(ctx context.Context, req *reachv1.GetBroadcastRequest) (*reachv1.GetBroadcastResponse, error) {

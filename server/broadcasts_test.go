@@ -134,6 +134,18 @@ func TestBroadcastLifecycle(t *testing.T) {
 		grpcResp: &reachv1.CreateBroadcastResponse{}, httpMethod: "POST", httpPath: "/v1/broadcasts", httpBody: other,
 		want: codes.AlreadyExists})
 
+	// The template is deleted: the same request is still a replay, not an error that
+	// invites a resend (a different body with the same request id is still refused).
+	e.must(mDeleteTemplate, &reachv1.DeleteTemplateRequest{Name: "channels/life/templates/trade"}, &reachv1.DeleteTemplateResponse{})
+	late := &reachv1.CreateBroadcastResponse{}
+	e.must(mCreateBroadcast, req, late)
+	if !late.Replayed || late.Broadcast.Name != b.Name {
+		t.Fatalf("replay after the template was deleted: %v", late)
+	}
+	if err := e.call(e.admin(), mCreateBroadcast, other, &reachv1.CreateBroadcastResponse{}); codeOf(err) != codes.AlreadyExists {
+		t.Fatalf("reused request id after the template was deleted: %v", err)
+	}
+
 	// Enqueue as a runner would; the messages name their broadcast.
 	if _, err := e.store.ClaimBroadcast(ctx, "r1", time.Now(), time.Minute); err != nil {
 		t.Fatal(err)

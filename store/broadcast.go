@@ -70,6 +70,9 @@ type BroadcastStore interface {
 	CreateBroadcast(ctx context.Context, b *Broadcast) (created bool, existing *Broadcast, err error)
 	// GetBroadcast returns one broadcast with its progress.
 	GetBroadcast(ctx context.Context, tenantID, id string) (*Broadcast, error)
+	// FindBroadcastRequest returns the broadcast recorded under a request id, with its
+	// progress (ErrNotFound when none is).
+	FindBroadcastRequest(ctx context.Context, tenantID, requestID string) (*Broadcast, error)
 	// ListBroadcasts lists the tenant's broadcasts by id, with their progress.
 	ListBroadcasts(ctx context.Context, tenantID string, p Page) ([]*Broadcast, string, error)
 	// PauseBroadcast stops a SCHEDULED or RUNNING broadcast: no more recipients are enqueued

@@ -101,6 +101,16 @@ func (s *Store) GetBroadcast(ctx context.Context, tenantID, id string) (*store.B
 	return b, s.fail("get broadcast", s.progress(ctx, []*store.Broadcast{b}))
 }
 
+// FindBroadcastRequest returns the broadcast recorded under requestID.
+func (s *Store) FindBroadcastRequest(ctx context.Context, tenantID, requestID string) (*store.Broadcast, error) {
+	var row broadcastRow
+	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND request_id = ?", tenantID, requestID).Take(&row).Error; err != nil {
+		return nil, s.fail("find broadcast request", err)
+	}
+	b := row.record()
+	return b, s.fail("find broadcast request", s.progress(ctx, []*store.Broadcast{b}))
+}
+
 // ListBroadcasts lists the tenant's broadcasts by id with their progress.
 func (s *Store) ListBroadcasts(ctx context.Context, tenantID string, p store.Page) ([]*store.Broadcast, string, error) {
 	q, size, err := paginate(s.db.WithContext(ctx).Scopes(tenantScope(tenantID)), p, "id")

@@ -84,6 +84,13 @@ func testBroadcasts(t *testing.T, s store.Store) {
 	if created || existing == nil || existing.ID != b.ID || existing.RequestHash != "h1" {
 		t.Fatalf("replayed create: %v %+v", created, existing)
 	}
+	found, err := s.FindBroadcastRequest(ctx, t1, "req-1")
+	must(t, err)
+	if found.ID != b.ID {
+		t.Fatalf("found %+v", found)
+	}
+	_, err = s.FindBroadcastRequest(ctx, t2, "req-1")
+	wantErr(t, err, store.ErrNotFound)
 	// Another tenant may use the same request id; no request id never collides.
 	for _, o := range []*store.Broadcast{newBroadcast(t2, "ch1", "req-1"), newBroadcast(t1, "ch1", ""), newBroadcast(t1, "ch1", "")} {
 		o.StartTime = at(0).Add(48 * time.Hour) // scheduled: not claimable below
