@@ -154,6 +154,10 @@ bench: ## Run the benchmarks only: go test -bench . -benchmem ./... (BENCHFLAGS 
 bench-delivery: ## Delivery figures: throughput vs the RSA signing ceiling, send→SENT latency, RSS with 1M queued (ARGS=-h for its flags)
 	$(GO) run ./cmd/benchdelivery $(ARGS)
 
+.PHONY: bench-broadcast
+bench-broadcast: ## Broadcast figures: seconds to enqueue 1M Life Account followers and the peak RSS meanwhile; each database (ARGS=-h for its flags)
+	$(GO) run ./cmd/benchbroadcast $(ARGS)
+
 .PHONY: bench-ingest
 bench-ingest: ## Ingest figures: SendMessage vs an empty call, CPU and commits per send, p99 at 1,000/s, batches; each database (ARGS=-h for its flags)
 	$(GO) run ./cmd/benchingest $(ARGS)

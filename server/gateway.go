@@ -53,6 +53,7 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 		reachv1.RegisterSubscriptionServiceHandler,
 		reachv1.RegisterMessageServiceHandler,
 		reachv1.RegisterWebhookServiceHandler,
+		reachv1.RegisterBroadcastServiceHandler,
 	} {
 		if err := register(ctx, gw, conn); err != nil {
 			conn.Close()

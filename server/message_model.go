@@ -73,6 +73,9 @@ func withRecord(out *reachv1.Message, r *store.Message) *reachv1.Message {
 	out.ExpireTime = tsp(r.ExpireTime)
 	out.CreateTime = ts(r.CreateTime)
 	out.UpdateTime = ts(r.UpdateTime)
+	if r.BroadcastID != "" {
+		out.Broadcast = broadcastName(r.BroadcastID)
+	}
 	return out
 }
 

@@ -107,6 +107,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 		{&reachv1.SubscriptionService_ServiceDesc, &subscriptionService{deps: d}},
 		{&reachv1.MessageService_ServiceDesc, &messageService{deps: d}},
 		{&reachv1.WebhookService_ServiceDesc, &webhookService{deps: d}},
+		{&reachv1.BroadcastService_ServiceDesc, &broadcastService{deps: d}},
 		{&healthpb.Health_ServiceDesc, hs},
 	} {
 		gs.RegisterService(decodeInChain(svc.desc), svc.impl)

@@ -216,10 +216,12 @@ type Message struct {
 	LastError       *AlipayError
 	// Reserved: the message holds one of its recipient's one-time acceptances (taken when it
 	// was first tried, kept while its delivery may have happened).
-	Reserved   bool
-	Revision   int64
-	CreateTime time.Time
-	UpdateTime time.Time
+	Reserved bool
+	// BroadcastID is the broadcast that enqueued the message ("" for ordinary sends).
+	BroadcastID string
+	Revision    int64
+	CreateTime  time.Time
+	UpdateTime  time.Time
 }
 
 // MessageFilter narrows ListMessages.

@@ -71,6 +71,7 @@ type Store interface {
 	WebhookStore
 	OutboxStore
 	WebhookDeliveryStore
+	BroadcastStore
 	Health
 	// Close releases the connection pool.
 	Close() error

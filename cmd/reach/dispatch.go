@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/reachhq/reach/appconn"
+	"github.com/reachhq/reach/broadcast"
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
@@ -27,8 +28,9 @@ import (
 type dispatchFlags struct {
 	cfg delivery.Config
 	// hooks: webhook delivery runs wherever messages are dispatched.
-	hooks   webhooks.Config
-	retries string
+	hooks          webhooks.Config
+	retries        string
+	broadcastBatch int
 }
 
 func (f *dispatchFlags) register(cmd *cobra.Command) {
@@ -48,6 +50,7 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.hooks.DisableAfter, "webhook-disable-after", envDuration("REACH_WEBHOOK_DISABLE_AFTER", 5*24*time.Hour), "disable a webhook endpoint whose every call failed for this long (env REACH_WEBHOOK_DISABLE_AFTER)")
 	fl.DurationVar(&f.hooks.Timeout, "webhook-timeout", envDuration("REACH_WEBHOOK_TIMEOUT", 15*time.Second), "how long one webhook call may take (env REACH_WEBHOOK_TIMEOUT)")
 	fl.IntVar(&f.hooks.Concurrency, "webhook-concurrency", envInt("REACH_WEBHOOK_CONCURRENCY", 16), "webhook calls this replica makes at once (env REACH_WEBHOOK_CONCURRENCY)")
+	fl.IntVar(&f.broadcastBatch, "broadcast-batch", envInt("REACH_BROADCAST_BATCH", 10000), "recipients a broadcast enqueues per transaction (env REACH_BROADCAST_BATCH)")
 }
 
 // start runs a dispatcher and the webhook poster over st until ctx is done; the returned
@@ -67,8 +70,10 @@ func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets
 	hooks := f.hooks
 	hooks.Replica, hooks.Retries = d.Replica(), retries
 	poster := webhooks.New(hooks, st, ring, log)
+	// Broadcasts are enqueued where messages are dispatched, under the same replica name.
+	b := broadcast.New(broadcast.Config{Owner: d.Replica(), Lease: f.cfg.Lease, Batch: f.broadcastBatch}, st, log, d.Wake)
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		if err := d.Run(ctx); err != nil {
@@ -76,6 +81,12 @@ func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets
 		}
 	}()
 	go func() { defer wg.Done(); poster.Run(ctx) }()
+	go func() {
+		defer wg.Done()
+		if err := b.Run(ctx); err != nil {
+			log.Error("broadcast runner stopped", "error", err)
+		}
+	}()
 	return d, wg.Wait, nil
 }
 

@@ -104,7 +104,7 @@ func messageToRow(m *store.Message) *messageRow {
 		SendTime: ts(m.SendTime), ExpireTime: ts(m.ExpireTime), Attempts: m.Attempts,
 		DueTime: ts(nonZero(m.DueTime)), LeaseOwner: m.LeaseOwner, LeaseExpire: ts(m.LeaseExpireTime),
 		SentTime: ts(m.SentTime), ExternalID: m.ExternalID, LastError: errorJSON(m.LastError), Reserved: m.Reserved,
-		Revision: m.Revision, CreateTime: m.CreateTime, UpdateTime: m.UpdateTime}
+		BroadcastID: nonEmpty(m.BroadcastID), Revision: m.Revision, CreateTime: m.CreateTime, UpdateTime: m.UpdateTime}
 }
 
 func (r *messageRow) record() *store.Message {
@@ -115,10 +115,21 @@ func (r *messageRow) record() *store.Message {
 		Attempts: r.Attempts, LeaseOwner: r.LeaseOwner, LeaseExpireTime: utc(r.LeaseExpire),
 		SentTime: utc(r.SentTime), ExternalID: r.ExternalID, LastError: errorOf(r.LastError), Reserved: r.Reserved,
 		Revision: r.Revision, CreateTime: r.CreateTime.UTC(), UpdateTime: r.UpdateTime.UTC()}
+	if r.BroadcastID != nil {
+		m.BroadcastID = *r.BroadcastID
+	}
 	if r.DueTime != nil {
 		m.DueTime = r.DueTime.UTC()
 	}
 	return m
+}
+
+// nonEmpty stores "" as NULL (a column several rows may leave unset under a unique index).
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func nonZero(t time.Time) *time.Time {

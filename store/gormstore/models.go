@@ -113,6 +113,7 @@ type messageRow struct {
 	ExternalID    string     `gorm:"column:external_id"`
 	LastError     *string    `gorm:"column:last_error"` // JSON of store.AlipayError
 	Reserved      bool       `gorm:"column:reserved"`
+	BroadcastID   *string    `gorm:"column:broadcast_id"` // NULL for ordinary sends
 	Revision      int64      `gorm:"column:revision"`
 	CreateTime    time.Time  `gorm:"column:create_time"`
 	UpdateTime    time.Time  `gorm:"column:update_time"`

@@ -12,7 +12,7 @@ import (
 // messages they describe.
 var tenantData = []any{&eventRow{}, &messageRow{}, &sendRequestRow{}, &subscriptionRow{},
 	&templateRow{}, &channelRow{}, &notificationRow{}, &pacingRow{}, &frequencyCountRow{}, &contentSendRow{},
-	&webhookRow{}, &deliveryRow{}, &attemptRow{}, &resourceEventRow{}}
+	&webhookRow{}, &deliveryRow{}, &attemptRow{}, &resourceEventRow{}, &broadcastRow{}}
 
 // DeleteTenant tombstones the tenant, revokes its keys and erases its data, in one
 // transaction: a key of the tenant fails from the commit on, on every replica (nothing

@@ -66,6 +66,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"OutboxFeeds", testOutboxFeeds},
 		{"WebhookRelayLease", testWebhookRelayLease},
 		{"WebhookDeliveries", testWebhookDeliveries},
+		{"Broadcasts", testBroadcasts},
+		{"BroadcastTakeover", testBroadcastTakeover},
+		{"BroadcastPause", testBroadcastPause},
+		{"BroadcastLedger", testBroadcastLedger},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -196,7 +196,10 @@ type Message struct {
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// What the message is for. Unset on a request means TRANSACTIONAL; a message always
 	// shows its category.
-	Category      MessageCategory `protobuf:"varint,21,opt,name=category,proto3,enum=reach.v1.MessageCategory" json:"category,omitempty"`
+	Category MessageCategory `protobuf:"varint,21,opt,name=category,proto3,enum=reach.v1.MessageCategory" json:"category,omitempty"`
+	// Output only. The broadcast that enqueued the message, "broadcasts/{broadcast}"; empty
+	// for messages sent one by one.
+	Broadcast     string `protobuf:"bytes,22,opt,name=broadcast,proto3" json:"broadcast,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -376,6 +379,13 @@ func (x *Message) GetCategory() MessageCategory {
 		return x.Category
 	}
 	return MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED
+}
+
+func (x *Message) GetBroadcast() string {
+	if x != nil {
+		return x.Broadcast
+	}
+	return ""
 }
 
 // LocalizedData is an Alipay+ message's content in one language.
@@ -1732,7 +1742,7 @@ var File_reach_v1_message_proto protoreflect.FileDescriptor
 
 const file_reach_v1_message_proto_rawDesc = "" +
 	"\n" +
-	"\x16reach/v1/message.proto\x12\breach.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\xbb\b\n" +
+	"\x16reach/v1/message.proto\x12\breach.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x15reach/v1/common.proto\"\xd9\b\n" +
 	"\aMessage\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\achannel\x18\x02 \x01(\tR\achannel\x12\x1a\n" +
@@ -1761,7 +1771,8 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x125\n" +
-	"\bcategory\x18\x15 \x01(\x0e2\x19.reach.v1.MessageCategoryR\bcategory\x1a7\n" +
+	"\bcategory\x18\x15 \x01(\x0e2\x19.reach.v1.MessageCategoryR\bcategory\x12\x1c\n" +
+	"\tbroadcast\x18\x16 \x01(\tR\tbroadcast\x1a7\n" +
 	"\tDataEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
