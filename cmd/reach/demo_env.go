@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/reachhq/reach/appconn"
+	"github.com/reachhq/reach/broadcast"
 	"github.com/reachhq/reach/clients/alipaysim"
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/internal/apikey"
@@ -157,17 +158,20 @@ func (e *demoEnv) startReach(ctx context.Context, ring *secrets.KeyRing, log *sl
 		Webhooks: webhookurl.Policy{AllowPrivate: true}}, e.store, ring, log)
 	d = delivery.New(delivery.Config{}, e.store, appconn.New(e.store, ring, log, appconn.WithEndpoints(ep)), log, srv.Registry())
 	poster := webhooks.New(webhooks.Config{Replica: d.Replica(), AllowPrivate: true, Poll: 50 * time.Millisecond}, e.store, ring, log)
+	caster := broadcast.New(broadcast.Config{Owner: d.Replica(), Poll: 50 * time.Millisecond}, e.store, log, d.Wake)
 	// Not ctx: Ctrl-C during --hold must stop Reach in order, through stopReach.
 	sctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	dispatched, posted := make(chan struct{}), make(chan struct{})
+	dispatched, posted, cast := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go func() { done <- srv.ServeListeners(sctx, gl, hl) }()
 	go func() { _ = d.Run(sctx); close(dispatched) }()
 	go func() { poster.Run(sctx); close(posted) }()
+	go func() { _ = caster.Run(sctx); close(cast) }()
 	e.stopReach = func() error {
 		cancel()
 		<-dispatched
 		<-posted
+		<-cast
 		err := <-done
 		gl.Close() // ServeListeners leaves them open when it fails to start
 		hl.Close()

@@ -37,6 +37,7 @@ func (d *demoRun) walk(ctx context.Context) error {
 		{"Webhook: the tenant's server asks for message.sent and message.failed events", d.createWebhook},
 		{"Messages: one per product", d.send},
 		{"Webhook calls arrive, signed (Standard Webhooks)", d.webhookCalls},
+		{"Broadcast: a template to every follower of the Life Account", d.broadcast},
 	}
 	for i, s := range steps {
 		fmt.Fprintf(d.out, "\n%d. %s\n", i+1, s.title)

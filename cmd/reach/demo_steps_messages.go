@@ -87,7 +87,7 @@ func (d *demoRun) waitSent(ctx context.Context, name string) (*reachv1.Message, 
 
 // createWebhook registers the demo receiver as the tenant's endpoint.
 func (d *demoRun) createWebhook(ctx context.Context) error {
-	body := &reachv1.Webhook{Url: d.env.hooks.url, EventTypes: []string{"message.sent", "message.failed"}, Description: "the shop's order service"}
+	body := &reachv1.Webhook{Url: d.env.hooks.url, EventTypes: []string{"message.sent", "message.failed", "broadcast.completed"}, Description: "the shop's order service"}
 	var resp reachv1.CreateWebhookResponse
 	if err := d.api.call(ctx, http.MethodPost, "/v1/webhooks?webhookId=orders", body, &resp); err != nil {
 		return err

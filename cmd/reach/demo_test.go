@@ -69,7 +69,9 @@ var demoKeyLines = []string{
 	"webhooks/orders  WEBHOOK_STATE_ENABLED  http://127.0.0.1:",
 	"message.sent messages/",
 	"signature verified",
-	"1x alipay.open.public.message.single.send",
+	"2x alipay.open.public.message.single.send", // the message and the broadcast's
+	"BROADCAST_STATE_COMPLETED  enqueued 1: sent 1, failed 0, skipped 0",
+	"broadcast.completed broadcasts/",
 	"1x alipay.open.app.mini.templatemessage.send",
 	"1x /api/open/v2/miniprogram/message/send",
 	"messages   3 SENT",
