@@ -36,7 +36,8 @@ CREATE TABLE broadcasts (
 -- The runners' claim: broadcasts to work on, in start order, across tenants.
 CREATE INDEX broadcasts_work ON broadcasts (state, start_time);
 ALTER TABLE messages ADD COLUMN broadcast_id TEXT;
-CREATE INDEX messages_broadcast ON messages (tenant_id, broadcast_id, state);
+-- Partial: a message that is not a broadcast's (most of them) writes no entry here.
+CREATE INDEX messages_broadcast ON messages (tenant_id, broadcast_id, state) WHERE broadcast_id IS NOT NULL;
 
 -- +goose Down
 DROP INDEX messages_broadcast;
