@@ -16,9 +16,6 @@ import (
 	"github.com/reachhq/reach/webhooks"
 )
 
-// webhookEventTypes are the events an endpoint may subscribe to.
-var webhookEventTypes = webhooks.EventTypes
-
 // webhookStates are the states as stored: the enum names without their prefix.
 var webhookStates = []string{"ENABLED", "DISABLED"}
 
@@ -46,13 +43,13 @@ func checkWebhook(f *fieldErrors, p string, w *reachv1.Webhook, policy webhookur
 		f.add(p+"url", err.Error())
 	}
 	if len(w.EventTypes) == 0 {
-		f.add(p+"event_types", "required: at least one of "+strings.Join(webhookEventTypes, ", "))
+		f.add(p+"event_types", "required: at least one of "+strings.Join(webhooks.EventTypes, ", "))
 	}
 	for i, t := range w.EventTypes {
 		field := fmt.Sprintf("%sevent_types[%d]", p, i)
 		switch {
-		case !slices.Contains(webhookEventTypes, t):
-			f.add(field, fmt.Sprintf("unknown event type %q; known: %s", t, strings.Join(webhookEventTypes, ", ")))
+		case !slices.Contains(webhooks.EventTypes, t):
+			f.add(field, fmt.Sprintf("unknown event type %q; known: %s", t, strings.Join(webhooks.EventTypes, ", ")))
 		case slices.Contains(w.EventTypes[:i], t):
 			f.add(field, fmt.Sprintf("%q is listed twice", t))
 		}
@@ -76,10 +73,6 @@ func webhookToProto(w *store.Webhook) *reachv1.Webhook {
 	}
 }
 
-// webhookSecretAD binds a sealed signing secret to its row and column (the same the store
-// reports when the key ring is rotated).
-func webhookSecretAD(w *store.Webhook, column string) []byte { return w.SecretAD(column) }
-
 // newSigningSecret generates a secret and seals it into w as the current one; the
 // plaintext is returned for the one response that shows it.
 func newSigningSecret(keys *secrets.KeyRing, w *store.Webhook) (string, error) {
@@ -87,7 +80,7 @@ func newSigningSecret(keys *secrets.KeyRing, w *store.Webhook) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sealed, err := keys.Seal([]byte(secret), webhookSecretAD(w, "secret"))
+	sealed, err := keys.Seal([]byte(secret), w.SecretAD("secret"))
 	if err != nil {
 		return "", err
 	}
@@ -102,11 +95,11 @@ func newSigningSecret(keys *secrets.KeyRing, w *store.Webhook) (string, error) {
 func rotateSigningSecret(keys *secrets.KeyRing, w *store.Webhook, now time.Time) (string, error) {
 	w.PreviousSecret, w.PreviousSecretExpireTime = nil, nil
 	if len(w.Secret) > 0 {
-		current, err := keys.Open(w.Secret, webhookSecretAD(w, "secret"))
+		current, err := keys.Open(w.Secret, w.SecretAD("secret"))
 		if err != nil {
 			return "", fmt.Errorf("open signing secret of webhook %s: %w", w.ID, err)
 		}
-		if w.PreviousSecret, err = keys.Seal(current, webhookSecretAD(w, "previous_secret")); err != nil {
+		if w.PreviousSecret, err = keys.Seal(current, w.SecretAD("previous_secret")); err != nil {
 			return "", err
 		}
 		expire := now.Add(previousSecretGrace)

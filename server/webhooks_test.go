@@ -190,10 +190,10 @@ func TestWebhookRotateSecret(t *testing.T) {
 		t.Fatalf("stored secrets: %d and %d bytes", len(rec.Secret), len(rec.PreviousSecret))
 	}
 	ring := e.srv.deps.keys
-	if _, err := ring.Open(rec.PreviousSecret, webhookSecretAD(rec, "previous_secret")); err != nil {
+	if _, err := ring.Open(rec.PreviousSecret, rec.SecretAD("previous_secret")); err != nil {
 		t.Fatalf("the previous secret does not open for its column: %v", err)
 	}
-	if _, err := ring.Open(rec.PreviousSecret, webhookSecretAD(rec, "secret")); err == nil {
+	if _, err := ring.Open(rec.PreviousSecret, rec.SecretAD("secret")); err == nil {
 		t.Fatal("the previous secret opens as the current one")
 	}
 	e.runBoth(transportCase{name: "rotate with a stale etag", token: e.admin(), grpcMethod: mRotateWebhook,

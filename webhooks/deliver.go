@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/internal/stdwebhook"
@@ -174,7 +173,7 @@ func (d *deliverer) post(ctx context.Context, hook *store.Webhook, del *store.We
 		return resp.StatusCode, nil
 	}
 	text := strings.TrimSpace(strings.ToValidUTF8(string(snippet), "?"))
-	if !utf8.ValidString(text) || text == "" {
+	if text == "" {
 		return resp.StatusCode, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	return resp.StatusCode, fmt.Errorf("HTTP %d: %s", resp.StatusCode, text)

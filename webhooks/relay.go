@@ -77,6 +77,10 @@ func (r *relay) step(ctx context.Context) (more bool, err error) {
 	} else if err := json.Unmarshal([]byte(raw), &st); err != nil {
 		return false, errors.New("webhook relay: saved feed state unreadable: " + err.Error())
 	}
+	if !hooked {
+		saved, _ := json.Marshal(st)
+		return false, r.store.QueueWebhookDeliveries(ctx, r.cfg.Replica, nil, string(saved))
+	}
 	msgs, err := r.store.ReadMessageFeed(ctx, "", st.Messages.After, st.Messages.Ranges(), relayBatch)
 	if err != nil {
 		return false, err

@@ -74,15 +74,10 @@ func (s *Store) UpdateChannel(ctx context.Context, c *store.Channel) error {
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		// Entering AUTH_FAILED is an event; the state it leaves is read under the same
 		// revision check the update makes.
-		entering := false
-		if c.State == stateAuthFailed {
-			var old []string
-			err := tx.Model(&channelRow{}).Where("tenant_id = ? AND id = ? AND revision = ?", c.TenantID, c.ID, c.Revision).
-				Pluck("state", &old).Error
-			if err != nil {
-				return err
-			}
-			entering = len(old) == 1 && old[0] != stateAuthFailed
+		entering, err := entersState(tx, &channelRow{}, c.State, stateAuthFailed,
+			"tenant_id = ? AND id = ? AND revision = ?", c.TenantID, c.ID, c.Revision)
+		if err != nil {
+			return err
 		}
 		res := tx.Model(&channelRow{}).
 			Where("tenant_id = ? AND id = ? AND revision = ?", c.TenantID, c.ID, c.Revision).

@@ -136,6 +136,20 @@ const (
 func channelSubject(id string) string           { return "channels/" + id }
 func templateSubject(channel, id string) string { return "channels/" + channel + "/templates/" + id }
 
+// entersState reports whether an update that sets newState enters event (a state whose
+// entry is an event): newState is event and the row at where, as the update finds it, is
+// in another state. Only then is the row read.
+func entersState(tx *gorm.DB, model any, newState, event, where string, args ...any) (bool, error) {
+	if newState != event {
+		return false, nil
+	}
+	var old []string
+	if err := tx.Model(model).Where(where, args...).Pluck("state", &old).Error; err != nil {
+		return false, err
+	}
+	return len(old) == 1 && old[0] != event, nil
+}
+
 // resourceEventNow writes the event of a change tx just made to the row of model at key,
 // with the revision the change left.
 func resourceEventNow(tx *gorm.DB, model any, key string, args []any, tenantID, typ, subject, state, reason string, at time.Time) error {

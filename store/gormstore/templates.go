@@ -86,15 +86,10 @@ func (s *Store) UpdateTemplate(ctx context.Context, t *store.Template) error {
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		// Becoming INVALID is an event; the state it leaves is read under the same revision
 		// check the update makes.
-		entering := false
-		if t.State == stateInvalid {
-			var old []string
-			err := tx.Model(&templateRow{}).Where(key+" AND revision = ?", t.TenantID, t.ChannelID, t.ID, t.Revision).
-				Pluck("state", &old).Error
-			if err != nil {
-				return err
-			}
-			entering = len(old) == 1 && old[0] != stateInvalid
+		entering, err := entersState(tx, &templateRow{}, t.State, stateInvalid,
+			key+" AND revision = ?", t.TenantID, t.ChannelID, t.ID, t.Revision)
+		if err != nil {
+			return err
 		}
 		res := tx.Model(&templateRow{}).
 			Where(key+" AND revision = ?", t.TenantID, t.ChannelID, t.ID, t.Revision).
