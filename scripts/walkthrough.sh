@@ -1,123 +1,109 @@
 #!/usr/bin/env bash
-# Runs the README's curl walk-through against a freshly built `reach serve` on a throwaway
-# SQLite database, then prints what it measured: binary sizes, time to /readyz and idle RSS.
+# Runs the README's walk-through exactly as written, so the README cannot drift from what
+# Reach does. The commands are not copied here: they are read from README.md, from every
+# ```sh block that follows a marker comment:
 #
-#   scripts/walkthrough.sh            # needs go, curl, jq, openssl
-#   KEEP=1 scripts/walkthrough.sh     # keep the temporary directory (database, logs)
+#   <!-- walkthrough: background; ready URL -->   started in the background (a terminal of
+#                                                 its own), then URL is polled until 200
+#   <!-- walkthrough: run; expect A, B, … -->      run in one shell, in order (variables carry
+#                                                 over); its output must contain A, B, …
+#                                                 (compared with all whitespace removed)
 #
-# Nothing outside a temporary directory is touched; the server is stopped on exit.
+# The blocks run in the repository's root as a user would, with two differences that
+# change nothing they show: the database is a throwaway SQLite file (REACH_DATABASE) and
+# `go install` writes into the temporary directory (GOBIN), which is put first on PATH.
+#
+#   scripts/walkthrough.sh          # needs go, make, curl, jq; ports 8080, 9090 and 9999 free
+#   KEEP=1 scripts/walkthrough.sh   # keep the temporary directory (database, logs)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-for tool in go curl jq openssl; do
+root=$PWD
+for tool in go make curl jq; do
 	command -v "$tool" >/dev/null || { echo "walkthrough: $tool is required" >&2; exit 1; }
+done
+for port in 8080 9090 9999; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		echo "walkthrough: port $port is in use (a \`make run\` or simulator still running?); the README's commands need it" >&2
+		exit 1
+	fi
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/reach-walkthrough.XXXXXX")
-pid=""
+pids=()
 cleanup() {
-	if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	if [[ -z "${KEEP:-}" ]]; then rm -rf "$tmp"; else echo "kept $tmp"; fi
+	local pid
+	for pid in "${pids[@]}"; do # each background block leads its own process group
+		kill -TERM -- "-$pid" 2>/dev/null || true
+	done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+	if [[ -z "${KEEP:-}" ]]; then rm -rf "$tmp"; else echo "walkthrough: kept $tmp"; fi
 }
 trap cleanup EXIT
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# Split the README into numbered blocks: $tmp/N.sh (the commands) and $tmp/N.how (the
+# marker's text after "walkthrough:").
+awk -v dir="$tmp" '
+	/^<!-- walkthrough: .* -->$/ { how = $0; sub(/^<!-- walkthrough: /, "", how); sub(/ -->$/, "", how); want = 1; next }
+	want && /^```sh$/ { n++; print how > (dir "/" n ".how"); close(dir "/" n ".how"); inside = 1; want = 0; next }
+	inside && /^```$/ { inside = 0; close(dir "/" n ".sh"); next }
+	inside { print > (dir "/" n ".sh") }
+	END { if (want || inside) { print "walkthrough: a marker without its ```sh block" > "/dev/stderr"; exit 1 } }
+' README.md
+blocks=$(find "$tmp" -name '*.how' | wc -l)
+((blocks > 0)) || { echo "walkthrough: no <!-- walkthrough: … --> blocks in README.md" >&2; exit 1; }
 
-echo "== build"
-go build -o "$tmp/reach" ./cmd/reach
-go build -ldflags='-s -w' -o "$tmp/reach-stripped" ./cmd/reach
-size=$(stat -c %s "$tmp/reach")
-stripped=$(stat -c %s "$tmp/reach-stripped")
-reach="$tmp/reach"
-db="sqlite:$tmp/data/reach.db"
+export REACH_DATABASE="sqlite:$tmp/data/reach.db"
+export GOBIN="$tmp/bin"
+export PATH="$GOBIN:$PATH"
 
-echo "== 1. an API key"
-KEY=$("$reach" keys create --tenant acme --role admin --database "$db" | tail -n1)
-[[ "$KEY" == rk_* ]] || { echo "no key on the last line: $KEY" >&2; exit 1; }
-AUTH="Authorization: Bearer $KEY"
+squeeze() { tr -d '[:space:]'; }
 
-echo "== serve"
-start=$(now_ms)
-"$reach" serve --database "$db" --grpc-addr 127.0.0.1:0 --http-addr 127.0.0.1:0 2>"$tmp/serve.log" &
-pid=$!
-base=""
-for _ in $(seq 1 600); do
-	kill -0 "$pid" 2>/dev/null || { cat "$tmp/serve.log" >&2; echo "serve exited" >&2; exit 1; }
-	if [[ -z "$base" ]]; then
-		addr=$(sed -n 's/.*msg=serving .*http=\([0-9.:]*\).*/\1/p' "$tmp/serve.log")
-		[[ -n "$addr" ]] && base="http://$addr"
-	fi
-	if [[ -n "$base" ]] && [[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" == 200 ]]; then
-		break
-	fi
-	sleep 0.01
+for ((n = 1; n <= blocks; n++)); do
+	how=$(cat "$tmp/$n.how")
+	block="$tmp/$n.sh"
+	echo "== README block $n: $how"
+	case "$how" in
+	background\;\ ready\ *)
+		url=${how#background; ready }
+		setsid bash -c "cd '$root' && source '$block'" >"$tmp/$n.log" 2>&1 &
+		pids+=($!)
+		pid=$!
+		# `make run` compiles first: allow a cold build cache several minutes.
+		for ((i = 0; i < 1200; i++)); do
+			if ! kill -0 "$pid" 2>/dev/null; then
+				cat "$tmp/$n.log" >&2
+				echo "walkthrough: block $n exited before $url answered" >&2
+				exit 1
+			fi
+			[[ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" == 200 ]] && break
+			sleep 0.25
+		done
+		[[ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" == 200 ]] || {
+			cat "$tmp/$n.log" >&2
+			echo "walkthrough: $url never answered 200" >&2
+			exit 1
+		}
+		;;
+	run\;\ expect\ *)
+		# Sourced, not run in a child shell, so KEY, AUTH and MSG carry over to later blocks.
+		set +e
+		source "$block" >"$tmp/$n.log" 2>&1
+		status=$?
+		set -e
+		cat "$tmp/$n.log"
+		((status == 0)) || { echo "walkthrough: block $n ended with status $status" >&2; exit 1; }
+		got=$(squeeze <"$tmp/$n.log")
+		IFS=',' read -ra wants <<<"${how#run; expect }"
+		for want in "${wants[@]}"; do
+			w=$(squeeze <<<"$want")
+			[[ "$got" == *"$w"* ]] || { echo "walkthrough: block $n did not print $want" >&2; exit 1; }
+		done
+		;;
+	*)
+		echo "walkthrough: block $n: unknown marker \"$how\"" >&2
+		exit 1
+		;;
+	esac
 done
-ready=$(( $(now_ms) - start ))
-[[ -n "$base" ]] || { echo "serve never became ready" >&2; exit 1; }
-sleep 5
-rss=$(awk '/^VmRSS/ {print $2, $3}' "/proc/$pid/status")
-
-call() { # call PATH [BODY]: fail on a non-2xx answer, print the JSON
-	local path=$1
-	shift
-	curl -sS --fail-with-body -H "$AUTH" "$@" "$base$path"
-	echo
-}
-
-echo "== 2. a mini program channel"
-openssl genrsa -out "$tmp/app.pem" 2048 2>/dev/null
-openssl genrsa -out "$tmp/alipay.pem" 2048 2>/dev/null
-openssl rsa -in "$tmp/alipay.pem" -pubout -out "$tmp/alipay.pub" 2>/dev/null
-jq -n --rawfile priv "$tmp/app.pem" --rawfile pub "$tmp/alipay.pub" '{
-  displayName: "Acme mini program", type: "CHANNEL_TYPE_ALIPAY_MINI_PROGRAM",
-  openPlatform: {appId: "2021000000000001", appPrivateKey: $priv, alipayPublicKey: $pub}}' |
-	call '/v1/channels?channelId=acme-mini' -d @- | tee "$tmp/channel.json" | jq -c '.channel | {state, key: .openPlatform.appPrivateKeyInfo}'
-
-echo "== 3. a one-time template"
-call '/v1/channels/acme-mini/templates?templateId=order-shipped' -d '{
-  "externalId": "ab72b134e7584250876d23f8e7c2000b", "displayName": "Order shipped",
-  "subscriptionType": "SUBSCRIPTION_TYPE_ONE_TIME",
-  "keywords": [{"key": "keyword1", "label": "订单号"}, {"key": "keyword2", "label": "快递公司"}]}' | jq -c '.template | {name, state}'
-
-echo "== 4. the user's subscribe result"
-call /v1/channels/acme-mini/subscriptions:recordSubscribeResult -d '{
-  "user": {"userId": "2088000000000001"},
-  "resultJson": "{\"behavior\":\"subscribe\",\"show\":true,\"keep\":false,\"result\":{\"subscribeEntityIds\":[\"ab72b134e7584250876d23f8e7c2000b\"],\"subscribedEntityIds\":[\"ab72b134e7584250876d23f8e7c2000b\"],\"unsubscribedEntityIds\":[],\"currentSubscribedEntityIds\":[\"ab72b134e7584250876d23f8e7c2000b\"]},\"ab72b134e7584250876d23f8e7c2000b\":\"accept\"}"}' |
-	jq -c '{outcome, remainingSends: .subscriptions[0].remainingSends}'
-
-echo "== 5. send"
-send='{
-  "requestId": "order-1001-shipped",
-  "template": "channels/acme-mini/templates/order-shipped",
-  "recipient": {"userId": "2088000000000001"},
-  "data": {"keyword1": "1001", "keyword2": "SF Express"},
-  "page": "pages/orders/detail?id=1001"}'
-call /v1/messages:send -d "$send" | jq -c '{name: .message.name, state: .message.state, replayed}'
-call /v1/messages:send -d "$send" | jq -c '{name: .message.name, state: .message.state, replayed}'
-
-echo "== 6. what happened to it"
-call '/v1/messages?filter=state%20%3D%20QUEUED' | jq -c '[.messages[] | {name, state}]'
-
-echo "== secrets in the log?"
-if grep -qF "$(sed -n 2p "$tmp/app.pem")" "$tmp/serve.log" || grep -qF "${KEY##*_}" "$tmp/serve.log"; then
-	echo "LEAK: the private key or the API key secret is in the server log" >&2
-	exit 1
-fi
-echo "none"
-
-echo "== SIGTERM"
-stop=$(now_ms)
-kill -TERM "$pid"
-code=0
-wait "$pid" || code=$?
-pid=""
-echo "exit $code after $(( $(now_ms) - stop )) ms"
-
-echo
-echo "binary size:           $size bytes ($(( size / 1048576 )) MiB)"
-echo "binary size -s -w:     $stripped bytes ($(( stripped / 1048576 )) MiB)"
-echo "start to /readyz 200:  ${ready} ms (database already migrated by keys create; key file created by serve)"
-echo "idle RSS (5 s later):  $rss"
+echo "walkthrough: all $blocks README blocks ran as written and printed what they should"
