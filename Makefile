@@ -25,7 +25,9 @@ TOOL_BINS   := $(addprefix bin/,$(TOOLS))
 export REACH_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export REACH_TEST_MYSQL    ?= mysql://root@127.0.0.1:3306/test
 
-TEST_TIMEOUT ?= 10m
+# Per package: cmd/reach runs real processes and crash tests for several minutes; a
+# loaded machine can double that.
+TEST_TIMEOUT ?= 20m
 # Extra flags for `go test`, e.g. GOTESTFLAGS=-race or GOTESTFLAGS='-run TestFoo'.
 GOTESTFLAGS  ?=
 # Extra flags for the benchmarks, e.g. BENCHFLAGS='-benchtime=2s -count=5'.
