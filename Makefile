@@ -160,6 +160,10 @@ test: lint check-generated ## lint, check-generated, then go test -count=1 ./...
 test-go: ## Only go test -count=1 ./... (no lint, no regeneration)
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) ./...
 
+.PHONY: test-clients
+test-clients: tools build ## The TypeScript (gen/ts) and Python (gen/python) clients' examples against reach serve and the Alipay simulator
+	./scripts/test-clients.sh $(BIN)/reach
+
 .PHONY: bench
 bench: ## Run the benchmarks only: go test -bench . -benchmem ./... (BENCHFLAGS for more)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(BENCHFLAGS) ./...
