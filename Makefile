@@ -2,9 +2,11 @@
 #
 # Tools: the buf CLI is the release binary of its npm package, pinned in
 # tools/npm/package-lock.json (compiling buf from source took minutes on a fresh
-# machine); the protoc plugins and staticcheck are pinned in tools/go.mod and
-# built into ./bin/. `make tools` installs both; nothing is fetched from the Buf
-# Schema Registry and no remote plugin is used. `make help` lists the targets.
+# machine), with the TypeScript client's generators; the protoc plugins and
+# staticcheck are pinned in tools/go.mod and built into ./bin/; the Python
+# client's protoc and runtime are Debian packages (scripts/debian-tools.sh).
+# `make tools` installs all three; nothing is fetched from the Buf Schema
+# Registry and no remote plugin is used. `make help` lists the targets.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -15,7 +17,8 @@ SHELL := /bin/bash
 
 GO          ?= go
 BIN         := $(CURDIR)/bin
-BUF         := $(CURDIR)/tools/npm/node_modules/.bin/buf
+NPM_BIN     := $(CURDIR)/tools/npm/node_modules/.bin
+BUF         := $(NPM_BIN)/buf
 STATICCHECK := $(BIN)/staticcheck
 TOOLS       := protoc-gen-go protoc-gen-go-grpc protoc-gen-grpc-gateway protoc-gen-openapiv2 staticcheck
 TOOL_BINS   := $(addprefix bin/,$(TOOLS))
@@ -57,7 +60,7 @@ help: ## List the targets (default)
 # ---------------------------------------------------------------- tools
 
 .PHONY: tools
-tools: $(TOOL_BINS) $(BUF) ## Install buf (npm, prebuilt) and build the protoc plugins and staticcheck (tools/go.mod) into bin/
+tools: $(TOOL_BINS) $(BUF) debian-tools ## Install the npm tools (buf, TypeScript generators), build the protoc plugins and staticcheck into bin/, apt-install protoc for Python
 
 # One `go build` for all of them; rebuilt only when tools/go.mod or go.sum change.
 $(TOOL_BINS) &: tools/go.mod tools/go.sum
@@ -68,17 +71,28 @@ $(TOOL_BINS) &: tools/go.mod tools/go.sum
 
 # npm ci installs exactly the locked versions; reinstalled only when the lock changes.
 $(BUF): tools/npm/package.json tools/npm/package-lock.json
-	@echo "installing buf from npm (prebuilt release binary)"
+	@echo "installing the npm tools (buf's prebuilt release binary, the TypeScript client's generators)"
 	npm ci --prefix tools/npm --no-audit --no-fund --loglevel=error
 	@touch $(BUF)
+
+# Debian's protoc 3.21, grpc_python_plugin and the Python runtime: installed when
+# missing (apt-get, as root), otherwise the script says what to install and fails.
+.PHONY: debian-tools
+debian-tools:
+	@./scripts/debian-tools.sh
 
 # ---------------------------------------------------------------- code generation
 
 .PHONY: generate
-generate: tools ## Format the protos (buf format -w) and regenerate gen/go and gen/openapi from scratch
-	rm -rf gen/go gen/openapi
+generate: tools ## Format the protos (buf format -w) and regenerate gen/ (Go, OpenAPI, TypeScript, Python) from scratch
+	rm -rf gen/go gen/openapi gen/ts gen/python
 	$(BUF) format -w
 	$(BUF) generate
+	$(BUF) generate --template buf.gen.python.yaml
+	@# TypeScript types for the JSON gateway, from its OpenAPI document: openapi-typescript
+	@# reads OpenAPI 3 only, so swagger2openapi converts the Swagger 2.0 one on the way.
+	@mkdir -p gen/ts
+	$(NPM_BIN)/swagger2openapi --fatal gen/openapi/reach.swagger.json | $(NPM_BIN)/openapi-typescript -o gen/ts/reach.d.ts
 
 .PHONY: check-generated
 check-generated: generate ## Regenerate and fail if gen/ then differs from git HEAD (changed or untracked files)
@@ -154,6 +168,10 @@ test-walkthrough: ## Run the README's walk-through blocks as written (simulator,
 .PHONY: test-go
 test-go: ## Only go test -count=1 ./... (no lint, no regeneration)
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) ./...
+
+.PHONY: test-clients
+test-clients: tools build ## The TypeScript (gen/ts) and Python (gen/python) clients' examples against reach serve and the Alipay simulator
+	./scripts/test-clients.sh $(BIN)/reach
 
 .PHONY: bench
 bench: ## Run the benchmarks only: go test -bench . -benchmem ./... (BENCHFLAGS for more)

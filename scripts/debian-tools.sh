@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes sure the Debian packages behind the Python client are installed:
+#   protobuf-compiler       protoc 3.21, which writes gen/python (buf runs it as `protoc_builtin`)
+#   protobuf-compiler-grpc  grpc_python_plugin, which writes the *_pb2_grpc.py stubs
+#   python3-grpcio, python3-protobuf   the runtime of /usr/bin/python3 (make test-clients)
+# Debian's packages rather than PyPI's: this machine reaches Debian's archive and npm but
+# not PyPI, and one apt install gives every developer and CI the same protoc.
+# Installs what is missing when apt-get is there and we are root; otherwise says what to
+# install and fails. Called by `make tools`.
+set -euo pipefail
+
+# protoc's version decides every byte of gen/python; another one would fail check-generated.
+want_protoc="libprotoc 3.21."
+packages=(protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf)
+
+missing() {
+	local m=()
+	command -v protoc >/dev/null 2>&1 || m+=(protobuf-compiler)
+	command -v grpc_python_plugin >/dev/null 2>&1 || m+=(protobuf-compiler-grpc)
+	/usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || m+=(python3-grpcio)
+	/usr/bin/python3 -c 'import google.protobuf' >/dev/null 2>&1 || m+=(python3-protobuf)
+	echo "${m[@]}"
+}
+
+need="$(missing)"
+if [ -n "$need" ]; then
+	if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+		echo "installing Debian packages for the Python client: $need"
+		apt-get update -qq
+		# shellcheck disable=SC2086 # one word per package
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
+		need="$(missing)"
+	fi
+fi
+if [ -n "$need" ]; then
+	echo "make tools: missing Debian packages for the Python client: $need" >&2
+	echo "install them with:  sudo apt-get install --no-install-recommends ${packages[*]}" >&2
+	exit 1
+fi
+
+have="$(protoc --version)"
+if [[ "$have" != "$want_protoc"* ]]; then
+	echo "make tools: gen/python is generated with protoc 3.21 (Debian 12's protobuf-compiler);" >&2
+	echo "  $(command -v protoc) is '$have', which would write different code." >&2
+	echo "  Put Debian's /usr/bin/protoc first on PATH." >&2
+	exit 1
+fi
