@@ -41,6 +41,8 @@ FUZZTIME     ?= 10s
 BREAKING_AGAINST ?= HEAD~1
 # Arguments for `make run`.
 ARGS ?=
+# promtool checks the alert rules (Debian: apt-get install --no-install-recommends prometheus).
+PROMTOOL ?= promtool
 
 # Hand-written Go files: everything but generated code and build output.
 GO_SRC = $(shell find . -type f -name '*.go' \
@@ -189,6 +191,21 @@ bench-broadcast: ## Broadcast figures: seconds to enqueue 1M Life Account follow
 .PHONY: bench-ingest
 bench-ingest: ## Ingest figures: SendMessage vs an empty call, CPU and commits per send, p99 at 1,000/s, batches; each database (ARGS=-h for its flags)
 	$(GO) run ./cmd/benchingest $(ARGS)
+
+.PHONY: check-ops
+check-ops: ## Check ops/: the dashboard and alert rules read only metrics Reach exports (Go test), promtool check config/rules and test rules (skipped without promtool, required under CI=true)
+	$(GO) test -count=1 -run '^(TestOpsMetricsExist|TestMetricNames|TestRuleExprs)$$' ./cmd/reach
+	@if ! command -v $(PROMTOOL) >/dev/null 2>&1; then \
+		if [ "$${CI:-}" = "true" ]; then \
+			echo "check-ops: $(PROMTOOL) not found; it is required when CI=true (Debian: apt-get install -y --no-install-recommends prometheus)" >&2; exit 1; \
+		fi; \
+		echo "check-ops: SKIPPED the promtool checks: $(PROMTOOL) not found (Debian: apt-get install -y --no-install-recommends prometheus; CI=true makes this a failure)"; \
+		exit 0; \
+	fi; \
+	set -x; \
+	$(PROMTOOL) check config ops/prometheus/prometheus.yml; \
+	$(PROMTOOL) check rules ops/prometheus/alerts.yml; \
+	$(PROMTOOL) test rules ops/prometheus/alerts_test.yml
 
 .PHONY: fuzz
 fuzz: ## Run every Fuzz* target for FUZZTIME each (default 10s; optional, not part of test)

@@ -44,7 +44,22 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	if reg != nil {
 		reg.MustRegister(m.claimed, m.outcomes, m.latency, m.toSent, m.slowDowns, m.inFlight, m.depth, m.reserve)
 	}
+	m.initSeries()
 	return m
+}
+
+// initSeries makes the series that dashboards and alerts read exist at 0 from the start:
+// a counter that appears only with its first increment loses that increment to rate(),
+// and a failure-rate alert has nothing to divide until every product has sent once.
+func (m *metrics) initSeries() {
+	for _, p := range []string{typeLifeAccount, typeMiniProgram, typeAlipayPlus} {
+		for _, o := range []string{"sent", "failed", "retry", "expired"} {
+			m.outcomes.WithLabelValues(p, o)
+		}
+		m.latency.WithLabelValues(p)
+		m.toSent.WithLabelValues(p)
+		m.slowDowns.WithLabelValues(p)
+	}
 }
 
 // depthEvery is how often the queue depth is counted (a GROUP BY over waiting messages).

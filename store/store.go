@@ -72,6 +72,7 @@ type Store interface {
 	OutboxStore
 	WebhookDeliveryStore
 	BroadcastStore
+	StatsStore
 	Health
 	// Close releases the connection pool.
 	Close() error

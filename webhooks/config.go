@@ -13,6 +13,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Config tunes the relay and the deliverer; the zero value is the production default.
@@ -37,6 +39,8 @@ type Config struct {
 	AllowPrivate bool
 	// Now is the clock (tests); nil is time.Now.
 	Now func() time.Time
+	// Metrics is where the poster registers its metrics; nil registers none.
+	Metrics prometheus.Registerer
 }
 
 // DefaultRetries is the retry schedule: the first try at once, then these waits.

@@ -28,6 +28,8 @@ type deliverer struct {
 
 	mu         sync.Mutex
 	byEndpoint map[string]chan struct{} // per-endpoint call slots
+
+	metrics *metrics
 }
 
 // run claims due deliveries while it has free call slots and posts each in its own
@@ -107,17 +109,22 @@ func (d *deliverer) deliver(ctx context.Context, del *store.WebhookDelivery) {
 		Attempt: del.Attempts + 1, Time: started, StatusCode: status, Latency: time.Since(started), Replica: d.cfg.Replica}
 	del.Attempts++
 	del.LastStatus = status
+	result := resultRetry
 	switch {
 	case callErr == nil:
 		del.State, del.LastError = store.DeliverySucceeded, ""
+		result = resultSucceeded
 	case del.Attempts > len(d.cfg.Retries):
 		a.Error = callErr.Error()
 		del.State, del.LastError = store.DeliveryFailed, a.Error
+		result = resultFailed
 	default:
 		a.Error = callErr.Error()
 		del.State, del.LastError = store.DeliveryPending, a.Error
 		del.DueTime = d.cfg.Now().Add(d.cfg.Retries[del.Attempts-1])
 	}
+	d.metrics.attempts.WithLabelValues(result).Inc()
+	d.metrics.latency.Observe(a.Latency.Seconds())
 	// The record is written even while stopping: the call was made.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
@@ -127,6 +134,7 @@ func (d *deliverer) deliver(ctx context.Context, del *store.WebhookDelivery) {
 		return
 	}
 	if disabled {
+		d.metrics.disabled.Inc()
 		d.log.WarnContext(ctx, "webhook endpoint disabled: every call failed for too long", "tenant", del.TenantID,
 			"webhook", del.WebhookID, "after", d.cfg.DisableAfter.String())
 	}

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/internal/stdwebhook"
@@ -129,8 +132,9 @@ func TestPoster(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	reg := prometheus.NewRegistry()
 	p := New(Config{Replica: "p1", Retries: []time.Duration{20 * time.Millisecond, 20 * time.Millisecond}, DisableAfter: time.Hour,
-		Poll: 20 * time.Millisecond, AllowPrivate: true}, st, ring, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		Poll: 20 * time.Millisecond, AllowPrivate: true, Metrics: reg}, st, ring, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	pctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { p.Run(pctx); close(done) }()
@@ -197,6 +201,27 @@ func TestPoster(t *testing.T) {
 	attempts, _, _ := st.ListWebhookAttempts(ctx, tenant, "bad", ds[0].EventID, store.Page{})
 	if len(ds) != 1 || ds[0].Attempts != 3 || len(attempts) != 3 || attempts[2].StatusCode != 503 || attempts[2].Error != "HTTP 503" || len(bad.got()) != 3 {
 		t.Fatalf("failing endpoint: deliveries %+v, attempts %+v, %d calls", ds, attempts, len(bad.got()))
+	}
+	// Every call is counted by result: two successes; the failing endpoint's two retries
+	// and its last try.
+	want := map[string]float64{resultSucceeded: 2, resultRetry: 2, resultFailed: 1}
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, calls := map[string]float64{}, uint64(0)
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			switch f.GetName() {
+			case "reach_webhook_attempts_total":
+				got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+			case "reach_webhook_call_seconds":
+				calls = m.GetHistogram().GetSampleCount()
+			}
+		}
+	}
+	if !maps.Equal(got, want) || calls != 5 {
+		t.Fatalf("reach_webhook_attempts_total %v (want %v), %d timed calls (want 5)", got, want, calls)
 	}
 }
 

@@ -22,7 +22,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *P
 	log = log.With("replica", cfg.Replica)
 	d := &deliverer{cfg: cfg, store: st, keys: keys, log: log, wake: make(chan struct{}, 1),
 		client:     webhookurl.NewClient(webhookurl.Policy{AllowPrivate: cfg.AllowPrivate}, cfg.Timeout),
-		byEndpoint: map[string]chan struct{}{}}
+		byEndpoint: map[string]chan struct{}{}, metrics: newMetrics(cfg.Metrics)}
 	p := &Poster{del: d}
 	p.relay = &relay{cfg: cfg, store: st, log: log, queued: p.Wake}
 	return p

@@ -19,6 +19,7 @@ import (
 	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/broadcast"
 	"github.com/reachhq/reach/delivery"
+	"github.com/reachhq/reach/gauges"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/webhooks"
@@ -68,7 +69,10 @@ func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets
 	}
 	d := delivery.New(f.cfg, st, appconn.New(st, ring, log, appconn.WithEndpoints(ep)), log, reg)
 	hooks := f.hooks
-	hooks.Replica, hooks.Retries = d.Replica(), retries
+	hooks.Replica, hooks.Retries, hooks.Metrics = d.Replica(), retries, reg
+	// Every process that dispatches exports the database's view too (the same values on
+	// every replica), so any one of them is enough to alert on the queue's age.
+	reg.MustRegister(gauges.New(st, log))
 	poster := webhooks.New(hooks, st, ring, log)
 	// Broadcasts are enqueued where messages are dispatched, under the same replica name.
 	b := broadcast.New(broadcast.Config{Owner: d.Replica(), Lease: f.cfg.Lease, Batch: f.broadcastBatch}, st, log, d.Wake)

@@ -70,6 +70,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"BroadcastTakeover", testBroadcastTakeover},
 		{"BroadcastPause", testBroadcastPause},
 		{"BroadcastLedger", testBroadcastLedger},
+		{"OldestDueMessage", testOldestDueMessage},
+		{"CountChannels", testCountChannels},
+		{"WebhookStats", testWebhookStats},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
