@@ -157,11 +157,12 @@ demo: ## See Reach work: go run ./cmd/reach demo ARGS (in-process Alipay simulat
 	$(GO) run ./cmd/reach demo $(ARGS)
 
 .PHONY: test
-test: lint check-generated ## lint, check-generated, go test -count=1 ./... (needs PostgreSQL and MariaDB, see REACH_TEST_*), then the README walk-through and the TypeScript and Python clients
+test: lint check-generated ## lint, check-generated, go test -count=1 ./... (needs PostgreSQL and MariaDB, see REACH_TEST_*), then the README walk-through, the TypeScript and Python clients and check-ops
 	@echo "== go test: compiling and running every package (the first run on a machine downloads modules and compiles for a few minutes)"
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) ./...
 	@$(MAKE) --no-print-directory test-walkthrough
 	@$(MAKE) --no-print-directory test-clients
+	@$(MAKE) --no-print-directory check-ops
 
 .PHONY: test-walkthrough
 test-walkthrough: ## Run the README's walk-through blocks as written (simulator, make run, curl, grpcurl); needs ports 8080, 9090, 9999

@@ -3,6 +3,9 @@
 #   protobuf-compiler       protoc 3.21, which writes gen/python (buf runs it as `protoc_builtin`)
 #   protobuf-compiler-grpc  grpc_python_plugin, which writes the *_pb2_grpc.py stubs
 #   python3-grpcio, python3-protobuf   the runtime of /usr/bin/python3 (make test-clients)
+# and, where it can be installed, promtool (package prometheus) for `make check-ops`, which
+# skips it when missing unless CI=true. The package would start a Prometheus server on
+# :9090 (Reach's gRPC port); a policy-rc.d keeps its service from starting.
 # Debian's packages rather than PyPI's: this machine reaches Debian's archive and npm but
 # not PyPI, and one apt install gives every developer and CI the same protoc.
 # Installs what is missing when apt-get is there and we are root; otherwise says what to
@@ -22,13 +25,27 @@ missing() {
 	echo "${m[@]}"
 }
 
+can_install() { command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; }
+
+# apt_install PACKAGE...: without starting any service the packages bring.
+apt_install() {
+	local policy=/usr/sbin/policy-rc.d made=""
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made=1
+	fi
+	local status=0
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; } || status=$?
+	if [ -n "$made" ]; then rm -f "$policy"; fi
+	return $status
+}
+
 need="$(missing)"
-if [ -n "$need" ]; then
-	if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-		echo "installing Debian packages for the Python client: $need"
-		apt-get update -qq
+if [ -n "$need" ] || ! command -v promtool >/dev/null 2>&1; then
+	if can_install; then
+		command -v promtool >/dev/null 2>&1 || need="$need prometheus"
+		echo "installing Debian packages (Python client, promtool): $need (a minute on a fresh machine)"
 		# shellcheck disable=SC2086 # one word per package
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
+		apt_install $need
 		need="$(missing)"
 	fi
 fi
