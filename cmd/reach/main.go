@@ -10,15 +10,27 @@ import (
 )
 
 func main() {
+	if err := newRootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "reach:", err)
+		os.Exit(1)
+	}
+}
+
+// newRootCmd is the whole command tree. Before any command runs, the settings its flags
+// did not get on the command line come from the environment and the configuration file.
+func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "reach",
 		Short:         "Reach lets a business message its Alipay users",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := applySettings(cmd)
+			return err
+		},
 	}
+	root.PersistentFlags().String("config", "", "configuration file, YAML: every setting under its flag name (env "+configEnv+"); `reach config print` shows the result")
+	notSettings(root, "config")
 	root.AddCommand(serveCmd(), dispatchCmd(), migrateCmd(), keysCmd(), tenantsCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd())
-	if err := root.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "reach:", err)
-		os.Exit(1)
-	}
+	return root
 }
