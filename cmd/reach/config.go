@@ -24,6 +24,9 @@ const (
 	annEnv = "reach-env"
 	// annNotSetting marks a flag only the command line may set.
 	annNotSetting = "reach-not-setting"
+	// annOwnSettings marks a command that applies settings itself (config print, to
+	// another command's flags), so the root does not apply them to it first.
+	annOwnSettings = "reach-own-settings"
 	// annAddr marks a host:port listen address, checked before anything listens.
 	annAddr = "reach-addr"
 )

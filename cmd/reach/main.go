@@ -25,12 +25,15 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Annotations[annOwnSettings] != "" {
+				return nil
+			}
 			_, err := applySettings(cmd)
 			return err
 		},
 	}
 	root.PersistentFlags().String("config", "", "configuration file, YAML: every setting under its flag name (env "+configEnv+"); `reach config print` shows the result")
 	notSettings(root, "config")
-	root.AddCommand(serveCmd(), dispatchCmd(), migrateCmd(), keysCmd(), tenantsCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd())
+	root.AddCommand(serveCmd(), dispatchCmd(), migrateCmd(), keysCmd(), tenantsCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd(), configCmd())
 	return root
 }
