@@ -34,6 +34,9 @@ type fileValue struct {
 type configFile struct {
 	path   string
 	values map[string]fileValue
+	// secrets are the keys whose values config print would hide: the file then wants
+	// the permissions of a key file.
+	secrets []string
 }
 
 // readConfigFile reads path and checks that every key is one of known.
@@ -78,6 +81,9 @@ func readConfigFile(path string, known map[string]*pflag.Flag) (*configFile, err
 			continue
 		}
 		cf.values[k.Value] = fileValue{value: value, line: k.Line}
+		if _, hidden := redactValue(known[k.Value], value); hidden {
+			cf.secrets = append(cf.secrets, k.Value)
+		}
 	}
 	return cf, errors.Join(errs...)
 }
@@ -145,4 +151,14 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// exposure is a warning when the file holds a secret that other users can read, or "".
+func (cf *configFile) exposure() string {
+	info, err := os.Stat(cf.path)
+	if err != nil || len(cf.secrets) == 0 || info.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("warning: %s holds secrets (%s) and other users may read it (mode %04o): chmod 600 %[1]s",
+		cf.path, strings.Join(cf.secrets, ", "), info.Mode().Perm())
 }

@@ -52,6 +52,11 @@ func applySettings(cmd *cobra.Command) (map[string]origin, error) {
 	if file == nil && fileErr != nil {
 		return nil, fileErr
 	}
+	if file != nil {
+		if w := file.exposure(); w != "" {
+			fmt.Fprintln(cmd.ErrOrStderr(), "reach:", w)
+		}
+	}
 	origins := map[string]origin{}
 	errs := []error{fileErr}
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {

@@ -112,10 +112,14 @@ func yamlTag(f *pflag.Flag) string {
 // flags added later — an exporter's auth headers, say — are hidden without a change here).
 var secretName = regexp.MustCompile(`(^|-)(password|passwd|secret|token|headers?|credentials?|keys?)$`)
 
-// redact is f's value fit to show, and whether anything was hidden: a secret's whole
-// value, or the password inside a URL or connection string of any string setting.
+// redact is f's value fit to show, and whether anything was hidden.
 func redact(f *pflag.Flag) (string, bool) {
-	v := f.Value.String()
+	return redactValue(f, f.Value.String())
+}
+
+// redactValue hides a secret's whole value, or the password inside a URL or connection
+// string of any string setting.
+func redactValue(f *pflag.Flag, v string) (string, bool) {
 	if v == "" {
 		return v, false
 	}

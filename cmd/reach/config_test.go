@@ -211,6 +211,33 @@ func TestConfigPrintRedacts(t *testing.T) {
 	}
 }
 
+// TestSettingsSecretFileMode: a file holding a database password that others can read is
+// warned about; at mode 0600, or without a secret, it is not.
+func TestSettingsSecretFileMode(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		mode os.FileMode
+		warn bool
+	}{
+		{"database: postgres://reach:hunter2@db/reach\n", 0o644, true},
+		{"database: postgres://reach:hunter2@db/reach\n", 0o600, false},
+		{"database: postgres://reach@db/reach\n", 0o644, false},
+	} {
+		path := writeConfig(t, tc.text)
+		if err := os.Chmod(path, tc.mode); err != nil {
+			t.Fatal(err)
+		}
+		out, err := runRoot(t, nil, "--config", path, "config", "print")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "reach: warning: " + path + " holds secrets (database) and other users may read it (mode 0644): chmod 600 " + path
+		if got := strings.Contains(out, want); got != tc.warn || strings.Contains(out, "hunter2") {
+			t.Errorf("%q at %04o: warned %v, want %v:\n%s", tc.text, tc.mode, got, tc.warn, out)
+		}
+	}
+}
+
 // TestConfigPrintRoundTrip: what config print writes is a configuration file giving the
 // same settings back.
 func TestConfigPrintRoundTrip(t *testing.T) {
