@@ -47,6 +47,13 @@ func configFileOf(cmd *cobra.Command) (*configFile, error) {
 // applySettings sets each of cmd's flags that the command line left alone from the
 // environment or the file, and returns where every setting's value came from.
 func applySettings(cmd *cobra.Command) (map[string]origin, error) {
+	// A command without settings (version, help, demo) needs no file: a broken one must
+	// not stop it.
+	hasSettings := false
+	cmd.Flags().VisitAll(func(f *pflag.Flag) { hasSettings = hasSettings || isSetting(f) })
+	if !hasSettings {
+		return map[string]origin{}, nil
+	}
 	// A file with bad keys still has its good ones checked, so one run shows every error.
 	file, fileErr := configFileOf(cmd)
 	if file == nil && fileErr != nil {

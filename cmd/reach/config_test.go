@@ -174,9 +174,13 @@ func TestSettingsFileRefusals(t *testing.T) {
 			t.Errorf("%q: error %v, want %q", text, err, want)
 		}
 	}
-	_, err := runRoot(t, nil, "--config", filepath.Join(t.TempDir(), "missing.yaml"), "version")
-	if err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	if _, err := runRoot(t, nil, "--config", missing, "config", "print"); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("a missing file: %v", err)
+	}
+	// A command without settings does not read the file.
+	if out, err := runRoot(t, nil, "--config", missing, "version"); err != nil {
+		t.Errorf("version with a missing file: %v %s", err, out)
 	}
 }
 
