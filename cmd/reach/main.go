@@ -32,7 +32,7 @@ func newRootCmd() *cobra.Command {
 			return err
 		},
 	}
-	root.PersistentFlags().String("config", "", "configuration file, YAML: every setting under its flag name (env "+configEnv+"); `reach config print` shows the result")
+	root.PersistentFlags().String("config", "", "configuration `FILE`, YAML: every setting under its flag name (env "+configEnv+"); see reach config print")
 	notSettings(root, "config")
 	root.AddCommand(serveCmd(), dispatchCmd(), migrateCmd(), keysCmd(), tenantsCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd(), configCmd())
 	return root
