@@ -105,8 +105,7 @@ func describe(f *pflag.Flag, o origin, file *configFile) string {
 	v := f.Value.String()
 	switch o.layer {
 	case "env":
-		v = os.Getenv(o.where)
-		return fmt.Sprintf("environment variable %s=%q", o.where, v)
+		return fmt.Sprintf("environment variable %s=%q", o.where, os.Getenv(o.where))
 	case "file":
 		fv := file.values[settingKey(f)]
 		return fmt.Sprintf("%s:%d: %s: %q", file.path, fv.line, settingKey(f), fv.value)
