@@ -21,8 +21,9 @@ type adminFlags struct {
 }
 
 func (f *adminFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.addr, "admin-addr", envOr("REACH_ADMIN_ADDR", ""),
+	cmd.Flags().StringVar(&f.addr, "admin-addr", "",
 		"listen address of the admin endpoints (/debug/pprof/); empty: off. Keep it on loopback or a private network (env REACH_ADMIN_ADDR)")
+	addrSettings(cmd, "admin-addr")
 }
 
 // adminHandler serves the profiler under /debug/pprof/.

@@ -15,9 +15,9 @@ type alipayFlags struct {
 }
 
 func (f *alipayFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.hosts, "alipay-hosts", envOr("REACH_ALIPAY_HOSTS", strings.Join(appconn.DefaultAlipayHosts, ",")),
+	cmd.Flags().StringVar(&f.hosts, "alipay-hosts", strings.Join(appconn.DefaultAlipayHosts, ","),
 		"Alipay gateways channels may use, as host or host:port (port 443 when omitted), comma-separated; a gateway_url elsewhere is refused (env REACH_ALIPAY_HOSTS)")
-	cmd.Flags().BoolVar(&f.allowLoopback, "alipay-allow-loopback", envOr("REACH_ALIPAY_ALLOW_LOOPBACK", "false") == "true",
+	cmd.Flags().BoolVar(&f.allowLoopback, "alipay-allow-loopback", false,
 		"also allow any loopback host and port, over http or https: a local simulator, never production (env REACH_ALIPAY_ALLOW_LOOPBACK)")
 }
 

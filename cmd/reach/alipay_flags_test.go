@@ -11,6 +11,7 @@ import (
 func TestAlipayFlags(t *testing.T) {
 	check := func(name string, env map[string]string, args []string, url string, want bool) {
 		t.Helper()
+		t.Setenv(configEnv, "") // no configuration file of the developer's
 		for k, v := range env {
 			t.Setenv(k, v)
 		}
@@ -18,6 +19,9 @@ func TestAlipayFlags(t *testing.T) {
 		cmd := &cobra.Command{Use: "x"}
 		f.register(cmd)
 		if err := cmd.ParseFlags(args); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := applySettings(cmd); err != nil {
 			t.Fatal(err)
 		}
 		ep, err := f.endpoints()

@@ -67,11 +67,16 @@ public material clients need (also served at GET /sim/info).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", envOr("REACH_SIM_ADDR", "127.0.0.1:9999"), "listen address (env REACH_SIM_ADDR)")
-	f.StringVar(&config, "config", envOr("REACH_SIM_CONFIG", ""), "simulator config file, JSON (env REACH_SIM_CONFIG)")
+	f.StringVar(&addr, "addr", "127.0.0.1:9999", "listen address (env REACH_SIM_ADDR)")
+	f.StringVar(&config, "config", "", "simulator config file, JSON (env REACH_SIM_CONFIG)")
 	f.StringVar(&exportDir, "export", "", "write alipay_public.pem, alipay_cert.pem, alipay_root_cert.pem and platform_public.pem here")
-	f.StringVar(&logFormat, "log-format", envOr("REACH_LOG_FORMAT", "text"), "log format: text or json (env REACH_LOG_FORMAT)")
-	f.StringVar(&logLevel, "log-level", envOr("REACH_LOG_LEVEL", "info"), "log level; debug shows every rejected request (env REACH_LOG_LEVEL)")
+	f.StringVar(&logFormat, "log-format", "text", "log format: text or json (env REACH_LOG_FORMAT)")
+	f.StringVar(&logLevel, "log-level", "info", "log level; debug shows every rejected request (env REACH_LOG_LEVEL)")
+	// REACH_SIM_…: the simulator's address and file are not those of Reach.
+	withEnv(cmd, "addr", "REACH_SIM_ADDR")
+	withEnv(cmd, "config", "REACH_SIM_CONFIG")
+	addrSettings(cmd, "addr")
+	notSettings(cmd, "export")
 	return cmd
 }
 

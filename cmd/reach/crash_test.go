@@ -93,13 +93,21 @@ func crashWorld(t *testing.T, dsn, ring string) (*deliverytest.World, []delivery
 	return w, targets
 }
 
+// getenvOr is the test knob name from the environment, or def.
+func getenvOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
 func crashRun(t *testing.T, dsn string, replicas, n, kills int) {
 	ring := newKeyRing(t)
 	w, targets := crashWorld(t, dsn, ring)
 	sender, _ := createKey(t, nil, "--tenant", "acme", "--role", "sender", "--database", dsn)
 	env := func(replica string) []string {
 		return []string{"REACH_DATABASE=" + dsn, "REACH_SECRET_KEYS=" + ring, "REACH_REPLICA=" + replica,
-			"REACH_LEASE=" + envOr("REACH_CRASH_LEASE", "6s"), "REACH_CALL_TIMEOUT=" + envOr("REACH_CRASH_CALL_TIMEOUT", "3s"), "REACH_POLL=50ms", "REACH_LOG_LEVEL=warn",
+			"REACH_LEASE=" + getenvOr("REACH_CRASH_LEASE", "6s"), "REACH_CALL_TIMEOUT=" + getenvOr("REACH_CRASH_CALL_TIMEOUT", "3s"), "REACH_POLL=50ms", "REACH_LOG_LEVEL=warn",
 			"REACH_ALIPAY_ALLOW_LOOPBACK=true"} // the simulator is on loopback
 	}
 	procs := make([]*serveProc, replicas)

@@ -84,6 +84,8 @@ Run it from inside the repository (make demo): the simulator's config is read fr
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "print the JSON bodies of every call")
 	f.StringVar(&o.keep, "keep", "", "keep the database and its key file in this new directory (default: a temp dir, removed at exit)")
 	f.BoolVar(&o.hold, "hold", false, "after the walk-through keep both servers running until Ctrl-C, to try curl or grpcurl")
+	// The demo builds its own world on purpose: nothing configured may change it.
+	notSettings(cmd, "verbose", "keep", "hold")
 	return cmd
 }
 

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -36,22 +35,22 @@ type dispatchFlags struct {
 
 func (f *dispatchFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.cfg.Replica, "replica", envOr("REACH_REPLICA", ""), "this dispatcher's name in leases and message events; default host-pid-random (env REACH_REPLICA)")
-	fl.DurationVar(&f.cfg.Lease, "lease", envDuration("REACH_LEASE", time.Minute), "how long a claimed message is this replica's before another may take it over after a crash (env REACH_LEASE)")
-	fl.DurationVar(&f.cfg.Poll, "poll", envDuration("REACH_POLL", 200*time.Millisecond), "how often an idle dispatcher looks for messages other replicas queued (env REACH_POLL)")
-	fl.IntVar(&f.cfg.Batch, "claim-batch", envInt("REACH_CLAIM_BATCH", 200), "messages claimed at most at once (env REACH_CLAIM_BATCH)")
-	fl.DurationVar(&f.cfg.CallTimeout, "call-timeout", envDuration("REACH_CALL_TIMEOUT", 15*time.Second), "how long one call to Alipay may take (env REACH_CALL_TIMEOUT)")
-	fl.IntVar(&f.cfg.MaxInFlight, "max-in-flight", envInt("REACH_MAX_IN_FLIGHT", 16), "a channel's default concurrent calls per replica; a channel's delivery_policy.max_in_flight wins (env REACH_MAX_IN_FLIGHT)")
-	fl.Float64Var(&f.cfg.SendsPerSecond, "sends-per-second", float64(envInt("REACH_SENDS_PER_SECOND", 50)), "a channel's default sends per second per replica; delivery_policy.max_sends_per_second wins (env REACH_SENDS_PER_SECOND)")
-	fl.IntVar(&f.cfg.MaxAttempts, "max-attempts", envInt("REACH_MAX_ATTEMPTS", 5), "a channel's default attempts per message; delivery_policy.max_attempts wins (env REACH_MAX_ATTEMPTS)")
-	fl.DurationVar(&f.cfg.BackoffInitial, "backoff", envDuration("REACH_BACKOFF", time.Second), "the first wait before a retry; it doubles, with jitter (env REACH_BACKOFF)")
-	fl.DurationVar(&f.cfg.BackoffMax, "backoff-max", envDuration("REACH_BACKOFF_MAX", 5*time.Minute), "the longest wait between retries (env REACH_BACKOFF_MAX)")
-	fl.BoolVar(&f.hooks.AllowPrivate, "webhook-allow-private", envOr("REACH_WEBHOOK_ALLOW_PRIVATE", "false") == "true", "allow webhook endpoints on loopback, private and link-local addresses, and plain http: local receivers only, never with untrusted tenants (env REACH_WEBHOOK_ALLOW_PRIVATE)")
-	fl.StringVar(&f.retries, "webhook-retries", envOr("REACH_WEBHOOK_RETRIES", "5s,5m,30m,2h,5h,10h,10h"), "waits between the tries of a webhook delivery; after the last it FAILED (env REACH_WEBHOOK_RETRIES)")
-	fl.DurationVar(&f.hooks.DisableAfter, "webhook-disable-after", envDuration("REACH_WEBHOOK_DISABLE_AFTER", 5*24*time.Hour), "disable a webhook endpoint whose every call failed for this long (env REACH_WEBHOOK_DISABLE_AFTER)")
-	fl.DurationVar(&f.hooks.Timeout, "webhook-timeout", envDuration("REACH_WEBHOOK_TIMEOUT", 15*time.Second), "how long one webhook call may take (env REACH_WEBHOOK_TIMEOUT)")
-	fl.IntVar(&f.hooks.Concurrency, "webhook-concurrency", envInt("REACH_WEBHOOK_CONCURRENCY", 16), "webhook calls this replica makes at once (env REACH_WEBHOOK_CONCURRENCY)")
-	fl.IntVar(&f.broadcastBatch, "broadcast-batch", envInt("REACH_BROADCAST_BATCH", 10000), "recipients a broadcast enqueues per transaction (env REACH_BROADCAST_BATCH)")
+	fl.StringVar(&f.cfg.Replica, "replica", "", "this dispatcher's name in leases and message events; default host-pid-random (env REACH_REPLICA)")
+	fl.DurationVar(&f.cfg.Lease, "lease", time.Minute, "how long a claimed message is this replica's before another may take it over after a crash (env REACH_LEASE)")
+	fl.DurationVar(&f.cfg.Poll, "poll", 200*time.Millisecond, "how often an idle dispatcher looks for messages other replicas queued (env REACH_POLL)")
+	fl.IntVar(&f.cfg.Batch, "claim-batch", 200, "messages claimed at most at once (env REACH_CLAIM_BATCH)")
+	fl.DurationVar(&f.cfg.CallTimeout, "call-timeout", 15*time.Second, "how long one call to Alipay may take (env REACH_CALL_TIMEOUT)")
+	fl.IntVar(&f.cfg.MaxInFlight, "max-in-flight", 16, "a channel's default concurrent calls per replica; a channel's delivery_policy.max_in_flight wins (env REACH_MAX_IN_FLIGHT)")
+	fl.Float64Var(&f.cfg.SendsPerSecond, "sends-per-second", 50, "a channel's default sends per second per replica; delivery_policy.max_sends_per_second wins (env REACH_SENDS_PER_SECOND)")
+	fl.IntVar(&f.cfg.MaxAttempts, "max-attempts", 5, "a channel's default attempts per message; delivery_policy.max_attempts wins (env REACH_MAX_ATTEMPTS)")
+	fl.DurationVar(&f.cfg.BackoffInitial, "backoff", time.Second, "the first wait before a retry; it doubles, with jitter (env REACH_BACKOFF)")
+	fl.DurationVar(&f.cfg.BackoffMax, "backoff-max", 5*time.Minute, "the longest wait between retries (env REACH_BACKOFF_MAX)")
+	fl.BoolVar(&f.hooks.AllowPrivate, "webhook-allow-private", false, "allow webhook endpoints on loopback, private and link-local addresses, and plain http: local receivers only, never with untrusted tenants (env REACH_WEBHOOK_ALLOW_PRIVATE)")
+	fl.StringVar(&f.retries, "webhook-retries", "5s,5m,30m,2h,5h,10h,10h", "waits between the tries of a webhook delivery; after the last it FAILED (env REACH_WEBHOOK_RETRIES)")
+	fl.DurationVar(&f.hooks.DisableAfter, "webhook-disable-after", 5*24*time.Hour, "disable a webhook endpoint whose every call failed for this long (env REACH_WEBHOOK_DISABLE_AFTER)")
+	fl.DurationVar(&f.hooks.Timeout, "webhook-timeout", 15*time.Second, "how long one webhook call may take (env REACH_WEBHOOK_TIMEOUT)")
+	fl.IntVar(&f.hooks.Concurrency, "webhook-concurrency", 16, "webhook calls this replica makes at once (env REACH_WEBHOOK_CONCURRENCY)")
+	fl.IntVar(&f.broadcastBatch, "broadcast-batch", 10000, "recipients a broadcast enqueues per transaction (env REACH_BROADCAST_BATCH)")
 }
 
 // start runs a dispatcher and the webhook poster over st until ctx is done; the returned
@@ -92,13 +91,6 @@ func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets
 		}
 	}()
 	return d, wg.Wait, nil
-}
-
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(envOr(name, "")); err == nil {
-		return n
-	}
-	return def
 }
 
 func dispatchCmd() *cobra.Command {
@@ -154,6 +146,9 @@ func dispatchCmd() *cobra.Command {
 	run.register(cmd)
 	disp.register(cmd)
 	admin.register(cmd)
-	cmd.Flags().StringVar(&httpAddr, "http-addr", envOr("REACH_DISPATCH_HTTP_ADDR", "127.0.0.1:9091"), "address of /metrics and /healthz (env REACH_DISPATCH_HTTP_ADDR)")
+	cmd.Flags().StringVar(&httpAddr, "http-addr", "127.0.0.1:9091", "address of /metrics and /healthz (env REACH_DISPATCH_HTTP_ADDR)")
+	// Not REACH_HTTP_ADDR: one environment or file may hold both serve's API address and this.
+	withEnv(cmd, "http-addr", "REACH_DISPATCH_HTTP_ADDR")
+	addrSettings(cmd, "http-addr")
 	return cmd
 }

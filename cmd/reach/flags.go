@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,23 +20,6 @@ import (
 	"github.com/reachhq/reach/store/backend"
 	"github.com/reachhq/reach/store/sqlite"
 )
-
-// envOr returns the REACH_* environment value for a flag's default, so precedence is
-// built-in default < environment < command-line flag.
-func envOr(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
-	}
-	return def
-}
-
-// envDuration is envOr for durations; a malformed value falls back to def.
-func envDuration(name string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
-		return d
-	}
-	return def
-}
 
 // isSQLite reports whether dsn names the embedded SQLite database, the one kind of
 // database commands migrate on their own.
@@ -52,7 +34,7 @@ type dbFlags struct {
 }
 
 func (f *dbFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.database, "database", envOr("REACH_DATABASE", backend.DefaultDSN),
+	cmd.Flags().StringVar(&f.database, "database", backend.DefaultDSN,
 		"database: sqlite:PATH, postgres://… or mysql://user:pass@host:port/db (env REACH_DATABASE)")
 }
 
@@ -80,14 +62,14 @@ type keyFlags struct {
 }
 
 func (f *keyFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.keyFile, "secret-key-file", envOr("REACH_SECRET_KEY_FILE", ""),
-		"file with the secret key ring (ID:BASE64 per line; the first encrypts). REACH_SECRET_KEYS holds the same text inline")
+	cmd.Flags().StringVar(&f.keyFile, "secret-key-file", "",
+		"file with the secret key ring (ID:BASE64 per line; the first encrypts). REACH_SECRET_KEYS holds the same text inline (env REACH_SECRET_KEY_FILE)")
 }
 
 // load returns the key ring from REACH_SECRET_KEYS, the key file, or — for an SQLite
 // database only — the key file next to the database, created when missing if create is set.
 func (f *keyFlags) load(database string, log *slog.Logger, create bool) (*secrets.KeyRing, error) {
-	if text := os.Getenv("REACH_SECRET_KEYS"); text != "" {
+	if text := os.Getenv(secretKeysEnv); text != "" {
 		if f.keyFile != "" {
 			return nil, fmt.Errorf("set either REACH_SECRET_KEYS or --secret-key-file, not both")
 		}
@@ -146,8 +128,8 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	f.db.register(cmd)
 	f.keys.register(cmd)
 	f.alipay.register(cmd)
-	cmd.Flags().StringVar(&f.logFormat, "log-format", envOr("REACH_LOG_FORMAT", "text"), "log format: text or json (env REACH_LOG_FORMAT)")
-	cmd.Flags().StringVar(&f.logLevel, "log-level", envOr("REACH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env REACH_LOG_LEVEL)")
+	cmd.Flags().StringVar(&f.logFormat, "log-format", "text", "log format: text or json (env REACH_LOG_FORMAT)")
+	cmd.Flags().StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error (env REACH_LOG_LEVEL)")
 }
 
 // running is what a long-running command has once it has started.

@@ -63,6 +63,7 @@ func keysCreateCmd() *cobra.Command {
 	db.register(cmd)
 	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant name (created if new)")
 	cmd.Flags().StringVar(&role, "role", "admin", "admin, sender or viewer")
+	notSettings(cmd, "tenant", "role")
 	return cmd
 }
 
@@ -102,6 +103,7 @@ func keysListCmd() *cobra.Command {
 	}
 	db.register(cmd)
 	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant's keys")
+	notSettings(cmd, "tenant")
 	return cmd
 }
 

@@ -10,15 +10,30 @@ import (
 )
 
 func main() {
+	if err := newRootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "reach:", err)
+		os.Exit(1)
+	}
+}
+
+// newRootCmd is the whole command tree. Before any command runs, the settings its flags
+// did not get on the command line come from the environment and the configuration file.
+func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "reach",
 		Short:         "Reach lets a business message its Alipay users",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Annotations[annOwnSettings] != "" {
+				return nil
+			}
+			_, err := applySettings(cmd)
+			return err
+		},
 	}
-	root.AddCommand(serveCmd(), dispatchCmd(), migrateCmd(), keysCmd(), tenantsCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd())
-	if err := root.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "reach:", err)
-		os.Exit(1)
-	}
+	root.PersistentFlags().String("config", "", "configuration `FILE`, YAML: every setting under its flag name (env "+configEnv+"); see reach config print")
+	notSettings(root, "config")
+	root.AddCommand(serveCmd(), dispatchCmd(), migrateCmd(), keysCmd(), tenantsCmd(), secretsCmd(), alipaySimCmd(), demoCmd(), versionCmd(), configCmd())
+	return root
 }

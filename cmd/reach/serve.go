@@ -73,13 +73,14 @@ func serveCmd() *cobra.Command {
 	run.register(cmd)
 	disp.register(cmd)
 	admin.register(cmd)
-	cmd.Flags().BoolVar(&dispatch, "dispatch", envOr("REACH_DISPATCH", "true") != "false", "also deliver queued messages in this process; false makes an API-only replica (env REACH_DISPATCH)")
-	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", envOr("REACH_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env REACH_GRPC_ADDR)")
-	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", envOr("REACH_HTTP_ADDR", "127.0.0.1:8080"), "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
-	cmd.Flags().DurationVar(&cfg.KeyCacheFor, "key-cache", envDuration("REACH_KEY_CACHE", 5*time.Second), "how long an API key read is reused: a revoked key stops working within this time on every replica; negative: never cache (env REACH_KEY_CACHE)")
+	cmd.Flags().BoolVar(&dispatch, "dispatch", true, "also deliver queued messages in this process; false makes an API-only replica (env REACH_DISPATCH)")
+	cmd.Flags().StringVar(&cfg.GRPCAddr, "grpc-addr", "127.0.0.1:9090", "gRPC listen address (env REACH_GRPC_ADDR)")
+	cmd.Flags().StringVar(&cfg.HTTPAddr, "http-addr", "127.0.0.1:8080", "HTTP/JSON listen address (env REACH_HTTP_ADDR)")
+	addrSettings(cmd, "grpc-addr", "http-addr")
+	cmd.Flags().DurationVar(&cfg.KeyCacheFor, "key-cache", 5*time.Second, "how long an API key read is reused: a revoked key stops working within this time on every replica; negative: never cache (env REACH_KEY_CACHE)")
 	registerLimits(cmd, &cfg.Limits)
-	cmd.Flags().DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", envDuration("REACH_SHUTDOWN_TIMEOUT", 20*time.Second), "how long in-flight calls may finish on shutdown (env REACH_SHUTDOWN_TIMEOUT)")
-	cmd.Flags().DurationVar(&cfg.NotifyMaxAge, "notify-max-age", envDuration("REACH_NOTIFY_MAX_AGE", replay.DefaultMaxAge),
+	cmd.Flags().DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight calls may finish on shutdown (env REACH_SHUTDOWN_TIMEOUT)")
+	cmd.Flags().DurationVar(&cfg.NotifyMaxAge, "notify-max-age", replay.DefaultMaxAge,
 		"how old an Alipay notification may be and still apply; older ones are refused, applied ones remembered this long (env REACH_NOTIFY_MAX_AGE)")
 	return cmd
 }
@@ -87,10 +88,10 @@ func serveCmd() *cobra.Command {
 // registerLimits adds the flags of the per-request limits (see server.Limits).
 func registerLimits(cmd *cobra.Command, l *server.Limits) {
 	d, fl := server.DefaultLimits(), cmd.Flags()
-	fl.Int64Var(&l.MaxBodyBytes, "http-max-body-bytes", int64(envInt("REACH_HTTP_MAX_BODY_BYTES", int(d.MaxBodyBytes))), "largest HTTP request body (JSON gateway and notifications); larger is refused with 413 while reading (env REACH_HTTP_MAX_BODY_BYTES)")
-	fl.IntVar(&l.MaxMessageBytes, "grpc-max-message-bytes", envInt("REACH_GRPC_MAX_MESSAGE_BYTES", d.MaxMessageBytes), "largest gRPC request message (env REACH_GRPC_MAX_MESSAGE_BYTES)")
-	fl.DurationVar(&l.ReadHeaderTimeout, "http-read-header-timeout", envDuration("REACH_HTTP_READ_HEADER_TIMEOUT", d.ReadHeaderTimeout), "how long a request's headers may take to arrive (env REACH_HTTP_READ_HEADER_TIMEOUT)")
-	fl.DurationVar(&l.ReadTimeout, "http-read-timeout", envDuration("REACH_HTTP_READ_TIMEOUT", d.ReadTimeout), "how long a whole request, body included, may take to arrive (env REACH_HTTP_READ_TIMEOUT)")
-	fl.DurationVar(&l.WriteTimeout, "http-write-timeout", envDuration("REACH_HTTP_WRITE_TIMEOUT", d.WriteTimeout), "how long a request may take from its headers to the end of its answer; gateway calls get 90% of it as their deadline (env REACH_HTTP_WRITE_TIMEOUT)")
-	fl.DurationVar(&l.IdleTimeout, "http-idle-timeout", envDuration("REACH_HTTP_IDLE_TIMEOUT", d.IdleTimeout), "how long an idle keep-alive connection stays open (env REACH_HTTP_IDLE_TIMEOUT)")
+	fl.Int64Var(&l.MaxBodyBytes, "http-max-body-bytes", d.MaxBodyBytes, "largest HTTP request body (JSON gateway and notifications); larger is refused with 413 while reading (env REACH_HTTP_MAX_BODY_BYTES)")
+	fl.IntVar(&l.MaxMessageBytes, "grpc-max-message-bytes", d.MaxMessageBytes, "largest gRPC request message (env REACH_GRPC_MAX_MESSAGE_BYTES)")
+	fl.DurationVar(&l.ReadHeaderTimeout, "http-read-header-timeout", d.ReadHeaderTimeout, "how long a request's headers may take to arrive (env REACH_HTTP_READ_HEADER_TIMEOUT)")
+	fl.DurationVar(&l.ReadTimeout, "http-read-timeout", d.ReadTimeout, "how long a whole request, body included, may take to arrive (env REACH_HTTP_READ_TIMEOUT)")
+	fl.DurationVar(&l.WriteTimeout, "http-write-timeout", d.WriteTimeout, "how long a request may take from its headers to the end of its answer; gateway calls get 90% of it as their deadline (env REACH_HTTP_WRITE_TIMEOUT)")
+	fl.DurationVar(&l.IdleTimeout, "http-idle-timeout", d.IdleTimeout, "how long an idle keep-alive connection stays open (env REACH_HTTP_IDLE_TIMEOUT)")
 }

@@ -89,5 +89,6 @@ keys stay on record as revoked (a tombstone): the name cannot be used again.`,
 	}
 	db.register(cmd)
 	cmd.Flags().BoolVar(&yes, "yes", false, "confirm: the tenant's data cannot be recovered")
+	notSettings(cmd, "yes") // a confirmation is typed, never configured
 	return cmd
 }
