@@ -126,9 +126,13 @@ fmt: tools ## Rewrite Go files with gofmt -w and protos with buf format -w
 
 # ---------------------------------------------------------------- build, run, test
 
+# The version `reach version`, /openapi.json and reach_build_info report for `make build`:
+# the nearest tag (else the commit), "-dirty" when the work tree has changes.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+
 .PHONY: build
-build: ## Build the server binary into bin/reach
-	$(GO) build -o $(BIN)/reach ./cmd/reach
+build: ## Build the server binary into bin/reach, stamped with VERSION (git describe) and the commit
+	$(GO) build -buildvcs=auto -ldflags '-X github.com/reachhq/reach/internal/buildinfo.version=$(VERSION)' -o $(BIN)/reach ./cmd/reach
 
 .PHONY: run
 run: ## Run the server: go run ./cmd/reach serve ARGS (SQLite by default, no setup needed)

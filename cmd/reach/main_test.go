@@ -23,7 +23,8 @@ import (
 	"time"
 )
 
-// testVersion is injected with -ldflags -X main.version=… so `reach version` can be checked.
+// testVersion is injected with -ldflags -X (as a release build does) so `reach version` can be
+// checked; -buildvcs=auto records the commit even where GOFLAGS says -buildvcs=false.
 const testVersion = "v0.0.0-clitest"
 
 // Generous limits: the tests must pass on a loaded 2-core machine.
@@ -49,7 +50,7 @@ func buildAndRun(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	reachBin = filepath.Join(dir, "reach")
-	build := exec.Command("go", "build", "-ldflags=-X main.version="+testVersion, "-o", reachBin, ".")
+	build := exec.Command("go", "build", "-buildvcs=auto", "-ldflags=-X github.com/reachhq/reach/internal/buildinfo.version="+testVersion, "-o", reachBin, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "reach cli tests: go build:", err)
