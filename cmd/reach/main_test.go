@@ -166,7 +166,13 @@ type serveProc struct {
 // process is killed (if still running) when the test ends.
 func startServe(t *testing.T, env []string, args ...string) *serveProc {
 	t.Helper()
-	cmd := exec.Command(reachBin, append([]string{"serve"}, args...)...)
+	return startReach(t, env, "serve", args...)
+}
+
+// startReach starts the long-running `reach sub args…` (serve, dispatch) like startServe.
+func startReach(t *testing.T, env []string, sub string, args ...string) *serveProc {
+	t.Helper()
+	cmd := exec.Command(reachBin, append([]string{sub}, args...)...)
 	cmd.Env = childEnv(env...)
 	cmd.Dir = t.TempDir()
 	p := &serveProc{t: t, cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{}), dir: cmd.Dir}
@@ -201,7 +207,7 @@ func startServe(t *testing.T, env []string, args ...string) *serveProc {
 			<-p.done
 		}
 		if t.Failed() {
-			t.Logf("reach serve (pid %d) stderr:\n%s", cmd.Process.Pid, p.stderr.String())
+			t.Logf("reach %s (pid %d) stderr:\n%s", sub, cmd.Process.Pid, p.stderr.String())
 		}
 	})
 	return p
