@@ -74,7 +74,8 @@ $(BUF): tools/npm/package.json tools/npm/package-lock.json
 
 .PHONY: generate
 generate: tools ## Format the protos (buf format -w) and regenerate gen/go and gen/openapi from scratch
-	rm -rf gen/go gen/openapi
+	rm -rf gen/go
+	rm -f gen/openapi/*.swagger.json
 	$(BUF) format -w
 	$(BUF) generate
 
