@@ -85,9 +85,18 @@ debian-tools:
 
 # ---------------------------------------------------------------- code generation
 
+# Swagger UI, which renders /docs: the files /docs needs, with its license and notices, are
+# copied from its npm package (version pinned in tools/npm) into the Go tree and committed,
+# so that `go build` needs no npm; `make generate` refreshes them like gen/.
+SWAGGER_UI_SRC   := tools/npm/node_modules/swagger-ui-dist
+SWAGGER_UI_DIR   := internal/apidoc/swaggerui
+SWAGGER_UI_FILES := swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css LICENSE NOTICE
+
 .PHONY: generate
-generate: tools ## Format the protos (buf format -w) and regenerate gen/ (Go, OpenAPI, TypeScript, Python) from scratch
-	rm -rf gen/go gen/openapi gen/ts gen/python
+generate: tools ## Format the protos (buf format -w), regenerate gen/ (Go, OpenAPI, TypeScript, Python) from scratch, copy Swagger UI for /docs
+	@# gen/openapi keeps its hand-written openapi.go (it embeds the document).
+	rm -rf gen/go gen/ts gen/python
+	rm -f gen/openapi/*.swagger.json
 	$(BUF) format -w
 	$(BUF) generate
 	$(BUF) generate --template buf.gen.python.yaml
@@ -95,20 +104,24 @@ generate: tools ## Format the protos (buf format -w) and regenerate gen/ (Go, Op
 	@# reads OpenAPI 3 only, so swagger2openapi converts the Swagger 2.0 one on the way.
 	@mkdir -p gen/ts
 	$(NPM_BIN)/swagger2openapi --fatal gen/openapi/reach.swagger.json | $(NPM_BIN)/openapi-typescript -o gen/ts/reach.d.ts
+	rm -rf $(SWAGGER_UI_DIR)
+	mkdir -p $(SWAGGER_UI_DIR)
+	cp $(addprefix $(SWAGGER_UI_SRC)/,$(SWAGGER_UI_FILES)) $(SWAGGER_UI_DIR)/
+	node -p 'require("./$(SWAGGER_UI_SRC)/package.json").version' > $(SWAGGER_UI_DIR)/VERSION
 
 .PHONY: check-generated
-check-generated: generate ## Regenerate and fail if gen/ then differs from git HEAD (changed or untracked files)
+check-generated: generate ## Regenerate and fail if gen/ or the copied Swagger UI then differ from git HEAD (changed or untracked files)
 	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "check-generated: not a git work tree" >&2; exit 1; }
-	@status="$$(git status --porcelain --untracked-files=all -- gen/)"; \
+	@status="$$(git status --porcelain --untracked-files=all -- gen/ $(SWAGGER_UI_DIR))"; \
 	if [ -n "$$status" ]; then \
-		echo "check-generated: gen/ is not what the protos generate (or is not committed)." >&2; \
-		echo "Run 'make generate' and commit gen/. Changed files:" >&2; \
+		echo "check-generated: gen/ or $(SWAGGER_UI_DIR) is not what make generate makes (or is not committed)." >&2; \
+		echo "Run 'make generate' and commit them. Changed files:" >&2; \
 		echo "$$status" >&2; \
-		git --no-pager diff --stat -- gen/ >&2 || true; \
+		git --no-pager diff --stat -- gen/ $(SWAGGER_UI_DIR) >&2 || true; \
 		git --no-pager diff -- gen/ | head -n 400 >&2 || true; \
 		exit 1; \
 	fi
-	@echo "check-generated: gen/ is up to date"
+	@echo "check-generated: gen/ and $(SWAGGER_UI_DIR) are up to date"
 
 # ---------------------------------------------------------------- lint
 
@@ -144,9 +157,13 @@ fmt: tools ## Rewrite Go files with gofmt -w and protos with buf format -w
 
 # ---------------------------------------------------------------- build, run, test
 
+# The version `reach version`, /openapi.json and reach_build_info report for `make build`:
+# the nearest tag (else the commit), "-dirty" when the work tree has changes.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+
 .PHONY: build
-build: ## Build the server binary into bin/reach
-	$(GO) build -o $(BIN)/reach ./cmd/reach
+build: ## Build the server binary into bin/reach, stamped with VERSION (git describe) and the commit
+	$(GO) build -buildvcs=auto -ldflags '-X github.com/reachhq/reach/internal/buildinfo.version=$(VERSION)' -o $(BIN)/reach ./cmd/reach
 
 .PHONY: run
 run: ## Run the server: go run ./cmd/reach serve ARGS (SQLite by default, no setup needed)

@@ -14,10 +14,12 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/internal/apidoc"
+	"github.com/reachhq/reach/internal/buildinfo"
 )
 
-// HTTPHandler returns the HTTP side: the JSON gateway under /v1/, /healthz, /readyz and
-// /metrics. The gateway talks to the gRPC server over an in-memory connection, so every
+// HTTPHandler returns the HTTP side: the JSON gateway under /v1/, /healthz, /readyz,
+// /metrics, and the API's description at /openapi.json and /docs. The gateway talks to the gRPC server over an in-memory connection, so every
 // JSON call passes the same interceptors (auth, logging, metrics, recovery) as gRPC.
 func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) {
 	lis := bufconn.Listen(1 << 20)
@@ -70,6 +72,16 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 	})
 	mux.HandleFunc("GET /readyz", s.serveReady)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	// The API's description, public like the routes above: the OpenAPI document with this
+	// build's version, and the reference page rendered from it.
+	docs, err := apidoc.New(buildinfo.Read().Version)
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	mux.Handle("GET /openapi.json", docs.Spec())
+	mux.Handle("GET /docs", docs.Page())
+	mux.Handle("GET /docs/", docs.Assets())
 	// The body limit wraps every route, so it holds before the gateway decodes, before
 	// authentication and before a notification is parsed.
 	return limitBodies(s.limits.MaxBodyBytes, mux, s.edge.tooLarge), func() { conn.Close(); lis.Close() }, nil

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -120,6 +122,11 @@ func TestHealthAndReflection(t *testing.T) {
 	resp, raw := e.httpRaw("", "GET", "/metrics", "", nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(raw), "grpc_server_handled_total") {
 		t.Errorf("/metrics: %d", resp.StatusCode)
+	}
+	// The build that answers: under go test, no version and no commit were recorded.
+	build := fmt.Sprintf(`reach_build_info{goversion=%q,revision="unknown",version="dev"} 1`, runtime.Version())
+	if !strings.Contains(string(raw), build) {
+		t.Errorf("/metrics lacks %s", build)
 	}
 
 	// gRPC health turns SERVING once the store answered; no key needed.

@@ -23,6 +23,7 @@ import (
 
 	"github.com/reachhq/reach/appconn"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/internal/buildinfo"
 	"github.com/reachhq/reach/internal/replay"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/internal/webhookurl"
@@ -78,7 +79,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	limits := cfg.Limits.withDefaults()
 	reg := prometheus.NewRegistry()
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
-	reg.MustRegister(metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildinfo.Collector())
 	registerIngestMetrics(reg, st)
 	d.cache = newReadCache(cfg.KeyCacheFor)
 	auth := &authenticator{keys: st, cache: d.cache, now: d.now}

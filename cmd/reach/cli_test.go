@@ -3,8 +3,10 @@ package main
 import (
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -12,10 +14,37 @@ import (
 func TestVersion(t *testing.T) {
 	t.Parallel()
 	r := mustReach(t, nil, "version")
-	re := regexp.MustCompile(`^reach ` + regexp.QuoteMeta(testVersion) + `( [0-9a-f]{7,})? go1\.[0-9]+\S*\n$`)
+	// The test binary is built with -buildvcs=auto in the checkout, so Go records the
+	// commit and its time where it can (see checkoutCommit); "unknown" where it cannot.
+	re := regexp.MustCompile(`^reach ` + regexp.QuoteMeta(testVersion) + `\n` +
+		`commit:      ([0-9a-f]{40}(\+dirty)?|unknown)\n` +
+		`commit time: (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ|unknown)\n` +
+		`go:          ` + regexp.QuoteMeta(runtime.Version()) + `\n$`)
 	if !re.MatchString(r.stdout) {
 		t.Fatalf("version output %q does not match %s", r.stdout, re)
 	}
+	if want, ok := checkoutCommit(t); ok && !strings.Contains(r.stdout, "commit:      "+want) {
+		t.Fatalf("version output %q does not name the checkout's commit %s", r.stdout, want)
+	}
+}
+
+// checkoutCommit is the commit of the checkout the test binary was built in, when Go can
+// record it: git must be installed and .git a directory (Go does not recognize a git
+// worktree, whose .git is a file).
+func checkoutCommit(t *testing.T) (string, bool) {
+	t.Helper()
+	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		return "", false
+	}
+	if fi, err := os.Stat(filepath.Join(strings.TrimSpace(string(top)), ".git")); err != nil || !fi.IsDir() {
+		return "", false
+	}
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatalf("git rev-parse HEAD: %v", err)
+	}
+	return strings.TrimSpace(string(head)), true
 }
 
 var tokenRE = regexp.MustCompile(`^rk_([a-z0-9]+)_(\S+)$`)

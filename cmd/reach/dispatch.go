@@ -19,6 +19,7 @@ import (
 	"github.com/reachhq/reach/broadcast"
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/gauges"
+	"github.com/reachhq/reach/internal/buildinfo"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/webhooks"
@@ -118,7 +119,7 @@ func dispatchCmd() *cobra.Command {
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
 			serveAdmin(ctx, al, log)
 			reg := prometheus.NewRegistry()
-			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildinfo.Collector())
 			ln, err := net.Listen("tcp", httpAddr)
 			if err != nil {
 				return fmt.Errorf("listen http %s: %w", httpAddr, err)

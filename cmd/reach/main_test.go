@@ -23,7 +23,8 @@ import (
 	"time"
 )
 
-// testVersion is injected with -ldflags -X main.version=… so `reach version` can be checked.
+// testVersion is injected with -ldflags -X (as a release build does) so `reach version` can be
+// checked; -buildvcs=auto records the commit even where GOFLAGS says -buildvcs=false.
 const testVersion = "v0.0.0-clitest"
 
 // Generous limits: the tests must pass on a loaded 2-core machine.
@@ -49,7 +50,7 @@ func buildAndRun(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	reachBin = filepath.Join(dir, "reach")
-	build := exec.Command("go", "build", "-ldflags=-X main.version="+testVersion, "-o", reachBin, ".")
+	build := exec.Command("go", "build", "-buildvcs=auto", "-ldflags=-X github.com/reachhq/reach/internal/buildinfo.version="+testVersion, "-o", reachBin, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "reach cli tests: go build:", err)
@@ -165,7 +166,13 @@ type serveProc struct {
 // process is killed (if still running) when the test ends.
 func startServe(t *testing.T, env []string, args ...string) *serveProc {
 	t.Helper()
-	cmd := exec.Command(reachBin, append([]string{"serve"}, args...)...)
+	return startReach(t, env, "serve", args...)
+}
+
+// startReach starts the long-running `reach sub args…` (serve, dispatch) like startServe.
+func startReach(t *testing.T, env []string, sub string, args ...string) *serveProc {
+	t.Helper()
+	cmd := exec.Command(reachBin, append([]string{sub}, args...)...)
 	cmd.Env = childEnv(env...)
 	cmd.Dir = t.TempDir()
 	p := &serveProc{t: t, cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{}), dir: cmd.Dir}
@@ -200,7 +207,7 @@ func startServe(t *testing.T, env []string, args ...string) *serveProc {
 			<-p.done
 		}
 		if t.Failed() {
-			t.Logf("reach serve (pid %d) stderr:\n%s", cmd.Process.Pid, p.stderr.String())
+			t.Logf("reach %s (pid %d) stderr:\n%s", sub, cmd.Process.Pid, p.stderr.String())
 		}
 	})
 	return p
