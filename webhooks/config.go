@@ -13,6 +13,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/reachhq/reach/internal/tracing"
 )
 
 // Config tunes the relay and the deliverer; the zero value is the production default.
@@ -35,6 +37,8 @@ type Config struct {
 	Poll time.Duration
 	// AllowPrivate admits endpoints on loopback and private addresses (and plain http).
 	AllowPrivate bool
+	// Tracing traces each call to an endpoint as a client span (the zero value: none).
+	Tracing tracing.Tracing
 	// Now is the clock (tests); nil is time.Now.
 	Now func() time.Time
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -19,8 +18,6 @@ import (
 	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/broadcast"
 	"github.com/reachhq/reach/delivery"
-	"github.com/reachhq/reach/internal/secrets"
-	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/webhooks"
 )
 
@@ -55,7 +52,8 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 
 // start runs a dispatcher and the webhook poster over st until ctx is done; the returned
 // function waits for both. ep are the Alipay gateways it may call.
-func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets.KeyRing, ep *appconn.Endpoints, log *slog.Logger, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
+func (f *dispatchFlags) start(ctx context.Context, r running, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
+	st, log := r.st, r.log
 	if err := f.cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -66,10 +64,12 @@ func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets
 	if f.hooks.DisableAfter <= 0 || f.hooks.Timeout <= 0 || f.hooks.Concurrency <= 0 {
 		return nil, nil, errors.New("--webhook-disable-after, --webhook-timeout and --webhook-concurrency must be positive")
 	}
-	d := delivery.New(f.cfg, st, appconn.New(st, ring, log, appconn.WithEndpoints(ep)), log, reg)
+	cfg := f.cfg
+	cfg.Tracing = r.tracing
+	d := delivery.New(cfg, st, appconn.New(st, r.ring, log, appconn.WithEndpoints(r.endpoints), appconn.WithTracing(r.tracing)), log, reg)
 	hooks := f.hooks
-	hooks.Replica, hooks.Retries = d.Replica(), retries
-	poster := webhooks.New(hooks, st, ring, log)
+	hooks.Replica, hooks.Retries, hooks.Tracing = d.Replica(), retries, r.tracing
+	poster := webhooks.New(hooks, st, r.ring, log)
 	// Broadcasts are enqueued where messages are dispatched, under the same replica name.
 	b := broadcast.New(broadcast.Config{Owner: d.Replica(), Lease: f.cfg.Lease, Batch: f.broadcastBatch}, st, log, d.Wake)
 	var wg sync.WaitGroup
@@ -119,7 +119,7 @@ func dispatchCmd() *cobra.Command {
 				return err
 			}
 			defer closeRun()
-			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
+			ctx, log := r.ctx, r.log
 			serveAdmin(ctx, al, log)
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -136,7 +136,7 @@ func dispatchCmd() *cobra.Command {
 					log.Error("metrics listener failed", "error", err)
 				}
 			}()
-			_, wait, err := disp.start(ctx, st, ring, r.endpoints, log, reg)
+			_, wait, err := disp.start(ctx, r, reg)
 			if err != nil {
 				return err
 			}

@@ -32,34 +32,51 @@ func notScrape(r *http.Request) bool {
 	return true
 }
 
-// SetRoute names the route template of the request in ctx's HTTP span ("/v1/messages",
-// "/v1/{parent=messages/*}/events"), for routes the ServeMux pattern does not tell: the
-// JSON gateway routes everything under /v1/ itself. The span is named after it when the
-// handler returns.
+// SetRoute names the span of the HTTP request r after its route template
+// ("POST /v1/messages", "GET /v1/{parent=messages/*}/events") and records the template as
+// http.route. The JSON gateway calls it, since only it knows the route of a /v1/ call.
 func SetRoute(r *http.Request, route string) {
 	if l, ok := otelhttp.LabelerFromContext(r.Context()); ok {
 		l.Add(attribute.String(routeAttr, route))
 	}
-	trace.SpanFromContext(r.Context()).SetAttributes(attribute.String(routeAttr, route))
+	span := trace.SpanFromContext(r.Context())
+	span.SetName(r.Method + " " + route)
+	span.SetAttributes(attribute.String(routeAttr, route))
 }
 
-// spanName is "METHOD route": the route the gateway set (SetRoute), else the ServeMux
-// pattern (known once the mux has routed), else the method alone. Never the path itself,
-// which holds ids and would make every span name different.
-func spanName(_ string, r *http.Request) string {
-	if l, ok := otelhttp.LabelerFromContext(r.Context()); ok {
-		for _, a := range l.Get() {
-			if a.Key == routeAttr {
-				return r.Method + " " + a.Value.AsString()
-			}
-		}
+// Routes names the HTTP span of every request mux routes after the ServeMux pattern it
+// matched ("POST /v1/notify/{tenant}/{channel}"), unless a handler named it more exactly
+// (SetRoute). Off, it returns mux as it is.
+func (t Tracing) Routes(mux http.Handler) http.Handler {
+	if !t.Enabled() {
+		return mux
 	}
-	if r.Pattern != "" {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r) // a ServeMux sets r.Pattern on the request it is given
+		if r.Pattern == "" || hasRoute(r) {
+			return
+		}
 		p := r.Pattern
 		if i := strings.IndexByte(p, ' '); i >= 0 {
-			p = p[i+1:] // "POST /v1/notify/{tenant}/{channel}" already names the method
+			p = p[i+1:] // "POST /v1/notify/…" names the method already
 		}
-		return r.Method + " " + p
-	}
-	return r.Method
+		SetRoute(r, p)
+	})
 }
+
+func hasRoute(r *http.Request) bool {
+	l, ok := otelhttp.LabelerFromContext(r.Context())
+	if !ok {
+		return false
+	}
+	for _, a := range l.Get() {
+		if a.Key == routeAttr {
+			return true
+		}
+	}
+	return false
+}
+
+// spanName is the method alone until the route is known: never the path itself, which
+// holds ids and would make every span name different.
+func spanName(_ string, r *http.Request) string { return r.Method }
