@@ -53,7 +53,7 @@ func (t Tracing) Routes(mux http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mux.ServeHTTP(w, r) // a ServeMux sets r.Pattern on the request it is given
-		if r.Pattern == "" || hasRoute(r) {
+		if r.Pattern == "" || route(r) != "" {
 			return
 		}
 		p := r.Pattern
@@ -64,19 +64,24 @@ func (t Tracing) Routes(mux http.Handler) http.Handler {
 	})
 }
 
-func hasRoute(r *http.Request) bool {
-	l, ok := otelhttp.LabelerFromContext(r.Context())
-	if !ok {
-		return false
-	}
-	for _, a := range l.Get() {
-		if a.Key == routeAttr {
-			return true
+// route is the route SetRoute recorded for r, "" when none.
+func route(r *http.Request) string {
+	if l, ok := otelhttp.LabelerFromContext(r.Context()); ok {
+		for _, a := range l.Get() {
+			if a.Key == routeAttr {
+				return a.Value.AsString()
+			}
 		}
 	}
-	return false
+	return ""
 }
 
-// spanName is the method alone until the route is known: never the path itself, which
-// holds ids and would make every span name different.
-func spanName(_ string, r *http.Request) string { return r.Method }
+// spanName is "METHOD route" once the route is known (otelhttp asks again after the
+// handler when the ServeMux set a pattern), the method alone before: never the path
+// itself, which holds ids and would make every span name different.
+func spanName(_ string, r *http.Request) string {
+	if rt := route(r); rt != "" {
+		return r.Method + " " + rt
+	}
+	return r.Method
+}
