@@ -20,6 +20,7 @@ import (
 	"github.com/reachhq/reach/clients/rsakey"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/internal/secrets"
+	"github.com/reachhq/reach/internal/tracing"
 	"github.com/reachhq/reach/store"
 )
 
@@ -43,6 +44,8 @@ type Connector struct {
 	endpoints *Endpoints
 	// HTTP is the client adapters use; nil means each adapter's default.
 	HTTP *http.Client
+	// tracing traces HTTP's calls (off: none).
+	tracing tracing.Tracing
 }
 
 // Option configures a Connector.
@@ -58,6 +61,12 @@ func WithEndpoints(e *Endpoints) Option {
 	}
 }
 
+// WithTracing traces every call to Alipay the connector's adapters make: a client span
+// under the span of the work that made it (an API call, a dispatcher's attempt).
+func WithTracing(t tracing.Tracing) Option {
+	return func(c *Connector) { c.tracing = t }
+}
+
 // New returns a connector over st; keys opens the channels' secrets. Its adapters share
 // one HTTP client (HTTPClient), which calls only the allowed endpoints.
 func New(st store.Store, keys *secrets.KeyRing, log *slog.Logger, opts ...Option) *Connector {
@@ -66,6 +75,8 @@ func New(st store.Store, keys *secrets.KeyRing, log *slog.Logger, opts ...Option
 		o(c)
 	}
 	c.HTTP = HTTPClient(c.endpoints)
+	// Outside the allowlist guard, so a call the guard refuses is a failed span too.
+	c.HTTP.Transport = c.tracing.Transport(c.HTTP.Transport)
 	return c
 }
 

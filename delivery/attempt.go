@@ -34,6 +34,8 @@ type attempt struct {
 	reserved bool
 	// refreshed is set once the recipient's Alipay+ token was renewed during the attempt.
 	refreshed bool
+	// traceID is the attempt span's trace, recorded on the attempt's events.
+	traceID string
 }
 
 // deliver takes a claimed message through one attempt and hands the outcome to the
@@ -43,7 +45,9 @@ func (d *Dispatcher) deliver(c *store.Claimed, l *lane) {
 	ctx, cancel := context.WithTimeout(context.Background(), d.cfg.CallTimeout+writeTimeout)
 	defer cancel()
 	a := &attempt{d: d, c: c, lane: l, now: d.now()}
+	ctx, span := a.startSpan(ctx)
 	out := a.run(ctx)
+	a.endSpan(span, out)
 	d.ledger.Delete(store.MessageRef{TenantID: c.TenantID, ID: c.ID}) // a hint the attempt did not use
 	d.results <- &result{out: out, product: a.product()}
 }
@@ -67,7 +71,7 @@ func (a *attempt) run(ctx context.Context) *store.Outcome {
 	case errors.Is(err, store.ErrNotFound):
 		return a.fail(store.ReasonChannelDeleted)
 	case err != nil:
-		return a.later("could not read the channel: "+err.Error(), a.d.cfg.RateLimitDelay)
+		return a.later(ctx, "could not read the channel: "+err.Error(), a.d.cfg.RateLimitDelay)
 	}
 	a.ch = ch
 	a.lane.setPolicy(a.maxInFlight(), a.perSecond())
@@ -79,7 +83,7 @@ func (a *attempt) run(ctx context.Context) *store.Outcome {
 	case errors.Is(err, store.ErrNotFound):
 		return a.fail(store.ReasonTemplateDeleted)
 	case err != nil:
-		return a.later("could not read the template: "+err.Error(), a.d.cfg.RateLimitDelay)
+		return a.later(ctx, "could not read the template: "+err.Error(), a.d.cfg.RateLimitDelay)
 	case a.tpl.State == "INVALID":
 		return a.fail(fmt.Sprintf("not sent: template %s is INVALID (%s)", a.tpl.ID, a.tpl.StateReason))
 	}
@@ -160,7 +164,7 @@ func (a *attempt) call(ctx context.Context, msg *adapter.Message) *store.Outcome
 		}
 		return a.call(ctx, msg)
 	}
-	return a.answered(err, latency)
+	return a.answered(ctx, err, latency)
 }
 
 func (a *attempt) maxInFlight() int {

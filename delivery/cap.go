@@ -32,7 +32,7 @@ func (a *attempt) checkCap(ctx context.Context) *store.Outcome {
 	ok, err := a.d.store.TakeCapPlace(ctx, key, a.c.ID, start, c.Max)
 	switch {
 	case err != nil:
-		return a.later("could not count the message against the frequency cap: "+err.Error(), a.d.cfg.RateLimitDelay)
+		return a.later(ctx, "could not count the message against the frequency cap: "+err.Error(), a.d.cfg.RateLimitDelay)
 	case ok:
 		return nil
 	case !c.Delay:

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/reachhq/reach/internal/tracing"
 )
 
 // Config tunes a dispatcher; zero fields take the defaults below.
@@ -44,6 +46,9 @@ type Config struct {
 	// CacheFor is how long a channel or template read is reused: a change made through the
 	// API reaches the dispatcher within this time.
 	CacheFor time.Duration
+	// Tracing traces each attempt and its call to Alipay (the zero value: no spans). The
+	// connector's HTTP client should trace with the same (appconn.WithTracing).
+	Tracing tracing.Tracing
 	// Now is the dispatcher's clock (due times, leases, quiet hours); nil is the system
 	// clock. Tests move it to cross quiet hours without waiting.
 	Now func() time.Time

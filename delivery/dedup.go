@@ -31,7 +31,7 @@ func (a *attempt) checkDuplicate(ctx context.Context) *store.Outcome {
 	dup, at, err := a.d.store.ClaimContent(ctx, key, hash, a.c.ID, a.now, window)
 	switch {
 	case err != nil:
-		return a.later("could not check the content against earlier sends: "+err.Error(), a.d.cfg.RateLimitDelay)
+		return a.later(ctx, "could not check the content against earlier sends: "+err.Error(), a.d.cfg.RateLimitDelay)
 	case dup != "":
 		return a.fail(fmt.Sprintf("not sent: the same content went to this recipient at %s (message %s), within the channel's dedup window of %s",
 			at.Format(time.RFC3339), dup, window))

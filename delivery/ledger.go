@@ -29,7 +29,7 @@ func (a *attempt) checkLedger(ctx context.Context) *store.Outcome {
 		ok, err := a.d.store.ReserveSend(ctx, key, m.ID)
 		switch {
 		case err != nil:
-			return a.later("could not reserve a one-time acceptance: "+err.Error(), a.d.cfg.RateLimitDelay)
+			return a.later(ctx, "could not reserve a one-time acceptance: "+err.Error(), a.d.cfg.RateLimitDelay)
 		case !ok:
 			return a.fail(reasonNoAcceptance)
 		}
@@ -45,7 +45,7 @@ func (a *attempt) checkLedger(ctx context.Context) *store.Outcome {
 		case errors.Is(err, store.ErrNotFound):
 			row = nil
 		case err != nil:
-			return a.giveBack(a.later("could not read the ledger: "+err.Error(), a.d.cfg.RateLimitDelay))
+			return a.giveBack(a.later(ctx, "could not read the ledger: "+err.Error(), a.d.cfg.RateLimitDelay))
 		}
 	}
 	a.row = row
@@ -83,9 +83,9 @@ func (a *attempt) renewToken(ctx context.Context) *store.Outcome {
 	case row != nil && row.State == "EXPIRED":
 		return a.fail("not sent: the recipient's authorization expired: " + row.StateReason)
 	case err != nil:
-		return a.later("could not renew the recipient's access token: "+alipayerr.Public(err), a.d.cfg.RateLimitDelay)
+		return a.later(ctx, "could not renew the recipient's access token: "+alipayerr.Public(err), a.d.cfg.RateLimitDelay)
 	case row == nil:
-		return a.later("another dispatcher is renewing the recipient's access token", a.d.cfg.RateLimitDelay)
+		return a.later(ctx, "another dispatcher is renewing the recipient's access token", a.d.cfg.RateLimitDelay)
 	}
 	a.row = row
 	return nil

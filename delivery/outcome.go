@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -63,11 +64,11 @@ func (a *attempt) fail(reason string) *store.Outcome {
 
 // later puts the message back without counting an attempt (the store or the token
 // renewal could not be read); it is tried again after delay.
-func (a *attempt) later(reason string, delay time.Duration) *store.Outcome {
+func (a *attempt) later(ctx context.Context, reason string, delay time.Duration) *store.Outcome {
 	o := a.outcome("", reason, false, "deferred")
 	o.State, o.DueTime = waiting(o.Attempts), a.due(delay)
 	o.StateReason = cmp.Or(a.c.StateReason, reason)
-	a.d.log.Warn("message deferred", "message", a.c.ID, "reason", reason)
+	a.d.log.WarnContext(ctx, "message deferred", "message", a.c.ID, "reason", reason)
 	return o
 }
 
@@ -109,10 +110,10 @@ func (a *attempt) sent(res *adapter.SendResult, latency time.Duration) *store.Ou
 
 // answered applies a failed call's answer (§3 of the delivery issue; rules/ for what it
 // does to the records around the message).
-func (a *attempt) answered(err error, latency time.Duration) *store.Outcome {
+func (a *attempt) answered(ctx context.Context, err error, latency time.Duration) *store.Outcome {
 	// Tenants read only alipayerr.Public of it (last_error, reasons); the whole of it,
 	// the transport's words included, is for the operator.
-	a.d.log.Info("alipay call failed", "message", a.c.ID, "channel", a.c.ChannelID, "error", err)
+	a.d.log.InfoContext(ctx, "alipay call failed", "message", a.c.ID, "channel", a.c.ChannelID, "error", err)
 	ae := storeError(err)
 	class := alipayerr.ClassOf(err)
 	maybe := !rules.Definite(err)

@@ -16,6 +16,7 @@ import (
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/internal/apidoc"
 	"github.com/reachhq/reach/internal/buildinfo"
+	"github.com/reachhq/reach/internal/tracing"
 )
 
 // HTTPHandler returns the HTTP side: the JSON gateway under /v1/, /healthz, /readyz,
@@ -24,15 +25,15 @@ import (
 func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) {
 	lis := bufconn.Listen(1 << 20)
 	go func() { _ = s.grpc.Serve(lis) }()
-	conn, err := grpc.NewClient("passthrough:///reach-in-process",
+	conn, err := grpc.NewClient("passthrough:///reach-in-process", append(s.cfg.Tracing.GRPCClientOptions(),
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		// The server's own limit, checked before a too-large message is sent at all.
-		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(s.limits.MaxMessageBytes)))
+		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(s.limits.MaxMessageBytes)))...)
 	if err != nil {
 		return nil, nil, err
 	}
-	gw := runtime.NewServeMux(
+	gw := runtime.NewServeMux(append(s.gatewayTracing(),
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, gatewayMarshaler),
 		runtime.WithErrorHandler(s.edge.gatewayError),
 		runtime.WithRoutingErrorHandler(s.edge.routingError),
@@ -48,7 +49,7 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 			}
 			return runtime.DefaultHeaderMatcher(k)
 		}),
-	)
+	)...)
 	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
 		reachv1.RegisterChannelServiceHandler,
 		reachv1.RegisterTemplateServiceHandler,
@@ -83,8 +84,26 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 	mux.Handle("GET /docs", docs.Page())
 	mux.Handle("GET /docs/", docs.Assets())
 	// The body limit wraps every route, so it holds before the gateway decodes, before
-	// authentication and before a notification is parsed.
-	return limitBodies(s.limits.MaxBodyBytes, mux, s.edge.tooLarge), func() { conn.Close(); lis.Close() }, nil
+	// authentication and before a notification is parsed. Tracing wraps it, so a request
+	// refused for its size is in a trace too.
+	h := s.cfg.Tracing.Handler(limitBodies(s.limits.MaxBodyBytes, s.cfg.Tracing.Routes(mux), s.edge.tooLarge))
+	return h, func() { conn.Close(); lis.Close() }, nil
+}
+
+// gatewayTracing names a traced JSON call's HTTP span after the gateway route it took
+// ("POST /v1/messages"), which only the gateway knows: the ServeMux sees "/v1/".
+func (s *Server) gatewayTracing() []runtime.ServeMuxOption {
+	if !s.cfg.Tracing.Enabled() {
+		return nil
+	}
+	return []runtime.ServeMuxOption{runtime.WithMiddlewares(func(next runtime.HandlerFunc) runtime.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+			if p, ok := runtime.HTTPPattern(r.Context()); ok {
+				tracing.SetRoute(r, p.String())
+			}
+			next(w, r, params)
+		}
+	})}
 }
 
 // gatewayMarshaler reads and writes the gateway's JSON: protobuf JSON names, unknown fields

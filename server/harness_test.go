@@ -76,14 +76,6 @@ func startTestEnvConfig(t *testing.T, dsn string, cfg Config) *testEnv {
 	return e
 }
 
-// startServer opens the store dsn (migrating it) and serves it on loopback listeners. stop
-// shuts everything down; it may be called more than once.
-func startServer(tb testing.TB, dsn string) (st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
-	tb.Helper()
-	_, st, conn, baseURL, stop = startServerWithSrv(tb, dsn)
-	return st, conn, baseURL, stop
-}
-
 // startServerWithSrv is startServer that also returns the *Server it runs.
 func startServerWithSrv(tb testing.TB, dsn string) (srv *Server, st store.Store, conn *grpc.ClientConn, baseURL string, stop func()) {
 	tb.Helper()

@@ -33,7 +33,9 @@ type callInfoKey struct{}
 // recovery → request id → logging → metrics → auth → validation → error mapping → handler.
 // Recovery is outermost so a panic anywhere becomes INTERNAL; error mapping is innermost so
 // logging and metrics see the final codes. The JSON gateway reaches the handlers through an
-// in-process gRPC connection, so it passes through this same chain.
+// in-process gRPC connection, so it passes through this same chain. Tracing is not in the
+// chain: it is a stats handler (Config.Tracing), whose span covers the whole call, so the
+// context every interceptor logs with already holds the call's trace id.
 func interceptors(log *slog.Logger, metrics *grpcprom.ServerMetrics, auth *authenticator) []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
 		recovery.UnaryServerInterceptor(recovered(log)),

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/internal/tracing"
 	"github.com/reachhq/reach/store"
 )
 
@@ -168,7 +169,8 @@ func (s *messageService) transition(ctx context.Context, name string, allowed fu
 			expire := now.Add(defaultExpiry)
 			rec.ExpireTime = &expire
 		}
-		ev := &store.MessageEvent{Time: now, Kind: kind, State: to, Description: reason, Attempt: rec.Attempts}
+		ev := &store.MessageEvent{Time: now, Kind: kind, State: to, Description: reason, Attempt: rec.Attempts,
+			TraceID: tracing.TraceID(ctx)}
 		if err := s.store.UpdateMessage(ctx, rec, ev); err != nil {
 			return fmt.Errorf("message %q: %w", name, err)
 		}
@@ -196,9 +198,12 @@ func (s *messageService) ListMessageEvents(ctx context.Context, req *reachv1.Lis
 		return nil, listErr(err, "")
 	}
 	out := &reachv1.ListMessageEventsResponse{NextPageToken: next}
-	if pg.Token == "" { // the first step is the message's creation, told by the message itself
+	// The first step is the message's creation, told by the message itself. Its trace is
+	// the message's for good: a re-drive's attempts continue it too (the REQUEUED event
+	// names the re-driving call's trace), so one message is one trace.
+	if pg.Token == "" {
 		out.Events = append(out.Events, &reachv1.MessageEvent{Time: ts(m.CreateTime), State: reachv1.MessageState_MESSAGE_STATE_QUEUED,
-			Kind: store.EventQueued, Description: "accepted and queued"})
+			Kind: store.EventQueued, Description: "accepted and queued", TraceId: tracing.TraceIDOf(m.TraceParent)})
 	}
 	for _, e := range evs {
 		out.Events = append(out.Events, eventToProto(e))

@@ -126,7 +126,7 @@ func eventToProto(e *store.MessageEvent) *reachv1.MessageEvent {
 	out := &reachv1.MessageEvent{
 		Time: ts(e.Time), State: reachv1.MessageState(reachv1.MessageState_value["MESSAGE_STATE_"+e.State]),
 		Description: e.Description, AlipayError: alipayErrorToProto(e.Error), Attempt: int32(e.Attempt),
-		Kind: e.Kind, Replica: e.Replica,
+		Kind: e.Kind, Replica: e.Replica, TraceId: e.TraceID,
 	}
 	if e.Latency > 0 {
 		out.Latency = durationpb.New(e.Latency)

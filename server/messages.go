@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/internal/tracing"
 	"github.com/reachhq/reach/policy"
 	"github.com/reachhq/reach/store"
 )
@@ -159,7 +160,9 @@ func errRequestReused(requestID string) error {
 // create stores msgs under the idempotency key and resolves a replay.
 func (s *messageService) create(ctx context.Context, requestID, hash string, guard store.SendGuard, drafts []draft) ([]*reachv1.Message, bool, error) {
 	msgs := make([]*store.Message, len(drafts))
+	traceParent := tracing.TraceParent(ctx) // "" when untraced: nothing more to store
 	for i, d := range drafts {
+		d.rec.TraceParent = traceParent
 		msgs[i] = d.rec
 	}
 	created, existing, existingHash, err := s.store.CreateGuardedMessages(ctx, tenantOf(ctx), requestID, hash, guard, msgs)

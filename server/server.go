@@ -26,6 +26,7 @@ import (
 	"github.com/reachhq/reach/internal/buildinfo"
 	"github.com/reachhq/reach/internal/replay"
 	"github.com/reachhq/reach/internal/secrets"
+	"github.com/reachhq/reach/internal/tracing"
 	"github.com/reachhq/reach/internal/webhookurl"
 	"github.com/reachhq/reach/store"
 )
@@ -51,6 +52,9 @@ type Config struct {
 	NotifyMaxAge time.Duration
 	// Webhooks is the rule for webhook endpoint URLs (the zero value: https, public hosts).
 	Webhooks webhookurl.Policy
+	// Tracing traces every gRPC and HTTP call and the calls to Alipay they make; the zero
+	// value traces nothing and adds nothing to a call.
+	Tracing tracing.Tracing
 }
 
 // notifySweepEvery is how often expired notification records are deleted.
@@ -73,7 +77,7 @@ type Server struct {
 func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *Server {
 	// Times are kept to the microsecond, as every database stores them, so a response
 	// shows exactly what a later read returns.
-	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log, appconn.WithEndpoints(cfg.AlipayEndpoints)), log: log, queued: cfg.OnQueued, stop: make(chan struct{}), now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	d := &deps{store: st, keys: keys, conn: appconn.New(st, keys, log, appconn.WithEndpoints(cfg.AlipayEndpoints), appconn.WithTracing(cfg.Tracing)), log: log, queued: cfg.OnQueued, stop: make(chan struct{}), now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	d.webhooks = cfg.Webhooks
 	d.replay = replay.New(st, cfg.NotifyMaxAge, func() time.Time { return d.now() })
 	limits := cfg.Limits.withDefaults()
@@ -83,7 +87,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	registerIngestMetrics(reg, st)
 	d.cache = newReadCache(cfg.KeyCacheFor)
 	auth := &authenticator{keys: st, cache: d.cache, now: d.now}
-	gs := grpc.NewServer(
+	gs := grpc.NewServer(append(cfg.Tracing.GRPCServerOptions(),
 		grpc.ChainUnaryInterceptor(interceptors(log, metrics, auth)...),
 		grpc.ChainStreamInterceptor(streamInterceptors(log, metrics, auth)...),
 		grpc.MaxRecvMsgSize(limits.MaxMessageBytes),
@@ -95,7 +99,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 		// stack each time: stack growth was 9 % of SendMessage's CPU in profiles. Calls
 		// beyond the workers still get goroutines of their own.
 		grpc.NumStreamWorkers(streamWorkers),
-	)
+	)...)
 	hs := health.NewServer()
 	// Registered through decodeInChain, so a request that cannot be decoded still passes
 	// the interceptors (logged, counted) and answers INVALID_ARGUMENT.

@@ -109,6 +109,8 @@ type MessageEvent struct {
 	Replica     string // the dispatcher that did it ("" for the API)
 	Error       *AlipayError
 	Latency     time.Duration // how long Alipay took, for attempts
+	// TraceID is the trace of the work that wrote the event (32 hex digits; "" when untraced).
+	TraceID string
 	// Revision is the message's revision once the event happened (set by the store), so
 	// a reader of events out of order can tell which is the latest.
 	Revision int64

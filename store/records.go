@@ -219,6 +219,9 @@ type Message struct {
 	Reserved bool
 	// BroadcastID is the broadcast that enqueued the message ("" for ordinary sends).
 	BroadcastID string
+	// TraceParent is the W3C traceparent of the API call that queued the message ("" when
+	// that call was not traced): its attempts, re-driven ones too, continue that trace.
+	TraceParent string
 	Revision    int64
 	CreateTime  time.Time
 	UpdateTime  time.Time

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/reachhq/reach/internal/tracing"
 )
 
 // Config tunes the relay and the deliverer; the zero value is the production default.
@@ -37,6 +38,8 @@ type Config struct {
 	Poll time.Duration
 	// AllowPrivate admits endpoints on loopback and private addresses (and plain http).
 	AllowPrivate bool
+	// Tracing traces each call to an endpoint as a client span (the zero value: none).
+	Tracing tracing.Tracing
 	// Now is the clock (tests); nil is time.Now.
 	Now func() time.Time
 	// Metrics is where the poster registers its metrics; nil registers none.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -20,8 +19,6 @@ import (
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/gauges"
 	"github.com/reachhq/reach/internal/buildinfo"
-	"github.com/reachhq/reach/internal/secrets"
-	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/webhooks"
 )
 
@@ -56,7 +53,8 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 
 // start runs a dispatcher and the webhook poster over st until ctx is done; the returned
 // function waits for both. ep are the Alipay gateways it may call.
-func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets.KeyRing, ep *appconn.Endpoints, log *slog.Logger, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
+func (f *dispatchFlags) start(ctx context.Context, r running, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
+	st, log := r.st, r.log
 	if err := f.cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -67,13 +65,15 @@ func (f *dispatchFlags) start(ctx context.Context, st store.Store, ring *secrets
 	if f.hooks.DisableAfter <= 0 || f.hooks.Timeout <= 0 || f.hooks.Concurrency <= 0 {
 		return nil, nil, errors.New("--webhook-disable-after, --webhook-timeout and --webhook-concurrency must be positive")
 	}
-	d := delivery.New(f.cfg, st, appconn.New(st, ring, log, appconn.WithEndpoints(ep)), log, reg)
+	cfg := f.cfg
+	cfg.Tracing = r.tracing
+	d := delivery.New(cfg, st, appconn.New(st, r.ring, log, appconn.WithEndpoints(r.endpoints), appconn.WithTracing(r.tracing)), log, reg)
 	hooks := f.hooks
-	hooks.Replica, hooks.Retries, hooks.Metrics = d.Replica(), retries, reg
+	hooks.Replica, hooks.Retries, hooks.Metrics, hooks.Tracing = d.Replica(), retries, reg, r.tracing
 	// Every process that dispatches exports the database's view too (the same values on
 	// every replica), so any one of them is enough to alert on the queue's age.
 	reg.MustRegister(gauges.New(st, log))
-	poster := webhooks.New(hooks, st, ring, log)
+	poster := webhooks.New(hooks, st, r.ring, log)
 	// Broadcasts are enqueued where messages are dispatched, under the same replica name.
 	b := broadcast.New(broadcast.Config{Owner: d.Replica(), Lease: f.cfg.Lease, Batch: f.broadcastBatch}, st, log, d.Wake)
 	var wg sync.WaitGroup
@@ -116,7 +116,7 @@ func dispatchCmd() *cobra.Command {
 				return err
 			}
 			defer closeRun()
-			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
+			ctx, log := r.ctx, r.log
 			serveAdmin(ctx, al, log)
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildinfo.Collector())
@@ -133,7 +133,7 @@ func dispatchCmd() *cobra.Command {
 					log.Error("metrics listener failed", "error", err)
 				}
 			}()
-			_, wait, err := disp.start(ctx, st, ring, r.endpoints, log, reg)
+			_, wait, err := disp.start(ctx, r, reg)
 			if err != nil {
 				return err
 			}

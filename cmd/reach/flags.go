@@ -11,11 +11,14 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/reachhq/reach/appconn"
+	"github.com/reachhq/reach/internal/buildinfo"
 	"github.com/reachhq/reach/internal/secrets"
+	"github.com/reachhq/reach/internal/tracing"
 	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/store/backend"
 	"github.com/reachhq/reach/store/sqlite"
@@ -122,6 +125,7 @@ type runFlags struct {
 	keys                keyFlags
 	alipay              alipayFlags
 	logFormat, logLevel string
+	otlpEndpoint        string
 }
 
 func (f *runFlags) register(cmd *cobra.Command) {
@@ -130,6 +134,8 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	f.alipay.register(cmd)
 	cmd.Flags().StringVar(&f.logFormat, "log-format", "text", "log format: text or json (env REACH_LOG_FORMAT)")
 	cmd.Flags().StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error (env REACH_LOG_LEVEL)")
+	cmd.Flags().StringVar(&f.otlpEndpoint, "otlp-endpoint", "", "base URL of an OTLP collector to send traces to, e.g. http://127.0.0.1:4318; "+
+		"empty: tracing is on only when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set (env REACH_OTLP_ENDPOINT)")
 }
 
 // running is what a long-running command has once it has started.
@@ -140,6 +146,8 @@ type running struct {
 	ring *secrets.KeyRing
 	// endpoints are the Alipay gateways this process may call.
 	endpoints *appconn.Endpoints
+	// tracing is where spans go (the zero value when tracing is not configured).
+	tracing tracing.Tracing
 }
 
 // start opens the log, the store and the key ring; createKeys lets an SQLite database get
@@ -152,16 +160,35 @@ func (f *runFlags) start(cmd *cobra.Command, createKeys bool) (r running, close 
 	if r.endpoints, err = f.alipay.endpoints(); err != nil {
 		return r, nil, err
 	}
+	var stopTracing func(context.Context) error
+	r.tracing, stopTracing, err = tracing.Setup(cmd.Context(), tracing.Options{Endpoint: f.otlpEndpoint, Version: buildinfo.Read().Version, Log: r.log})
+	if err != nil {
+		return r, nil, fmt.Errorf("tracing: %w", err)
+	}
+	if r.tracing.Enabled() {
+		r.log = slog.New(tracing.LogHandler(r.log.Handler()))
+		r.log.Info("tracing on: spans are exported over OTLP")
+	}
+	// Last of all: the spans of the work stopped before are flushed to the collector.
+	flush := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(ctx); err != nil {
+			r.log.Warn("tracing: flushing spans", "error", err)
+		}
+	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 	r.ctx = ctx
 	if r.st, err = f.db.open(ctx, isSQLite(f.db.database)); err != nil {
 		stop()
+		flush()
 		return r, nil, err
 	}
 	if r.ring, err = f.keys.load(f.db.database, r.log, createKeys); err != nil {
 		r.st.Close()
 		stop()
+		flush()
 		return r, nil, err
 	}
-	return r, func() { r.st.Close(); stop() }, nil
+	return r, func() { r.st.Close(); stop(); flush() }, nil
 }

@@ -51,6 +51,7 @@ func serveCmd() *cobra.Command {
 			ctx, st, ring, log := r.ctx, r.st, r.ring, r.log
 			serveAdmin(ctx, al, log)
 			cfg.AlipayEndpoints = r.endpoints
+			cfg.Tracing = r.tracing
 			cfg.Webhooks.AllowPrivate = disp.hooks.AllowPrivate // one rule for the API and the poster
 			if !dispatch {
 				return server.New(cfg, st, ring, log).ServeListeners(ctx, gl, hl)
@@ -60,7 +61,7 @@ func serveCmd() *cobra.Command {
 			cfg.OnQueued = func() { d.Wake() }
 			srv := server.New(cfg, st, ring, log)
 			dctx, stopDispatch := context.WithCancel(ctx)
-			d, wait, err := disp.start(dctx, st, ring, r.endpoints, log, srv.Registry())
+			d, wait, err := disp.start(dctx, r, srv.Registry())
 			if err != nil {
 				stopDispatch()
 				return err

@@ -1507,6 +1507,15 @@ export interface components {
             replica?: string;
             /** @description How long Alipay took to answer, for attempts. */
             latency?: string;
+            /**
+             * @description Output only. The OpenTelemetry trace id (32 hex digits) of the work that wrote the
+             *     event: the API call for QUEUED, CANCELLED and REQUEUED, the dispatcher's attempt for
+             *     the others, which continues the trace of the call that queued the message, so
+             *     QUEUED and a message's attempts share one trace id. Empty when tracing is off (see
+             *     the README, Tracing), or for steps no traced work took (EXPIRED by the sweep, a
+             *     broadcast's QUEUED).
+             */
+            readonly traceId?: string;
         };
         /**
          * @description MessageState is where a message is in its life.

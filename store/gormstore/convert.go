@@ -104,7 +104,7 @@ func messageToRow(m *store.Message) *messageRow {
 		SendTime: ts(m.SendTime), ExpireTime: ts(m.ExpireTime), Attempts: m.Attempts,
 		DueTime: ts(nonZero(m.DueTime)), LeaseOwner: m.LeaseOwner, LeaseExpire: ts(m.LeaseExpireTime),
 		SentTime: ts(m.SentTime), ExternalID: m.ExternalID, LastError: errorJSON(m.LastError), Reserved: m.Reserved,
-		BroadcastID: nonEmpty(m.BroadcastID), Revision: m.Revision, CreateTime: m.CreateTime, UpdateTime: m.UpdateTime}
+		BroadcastID: nonEmpty(m.BroadcastID), TraceParent: nonEmpty(m.TraceParent), Revision: m.Revision, CreateTime: m.CreateTime, UpdateTime: m.UpdateTime}
 }
 
 func (r *messageRow) record() *store.Message {
@@ -117,6 +117,9 @@ func (r *messageRow) record() *store.Message {
 		Revision: r.Revision, CreateTime: r.CreateTime.UTC(), UpdateTime: r.UpdateTime.UTC()}
 	if r.BroadcastID != nil {
 		m.BroadcastID = *r.BroadcastID
+	}
+	if r.TraceParent != nil {
+		m.TraceParent = *r.TraceParent
 	}
 	if r.DueTime != nil {
 		m.DueTime = r.DueTime.UTC()
@@ -163,7 +166,7 @@ func errorOf(s *string) *store.AlipayError {
 func eventToRow(e *store.MessageEvent) *eventRow {
 	r := &eventRow{TenantID: e.TenantID, MessageID: e.MessageID, Time: e.Time.UTC().Truncate(time.Microsecond),
 		Kind: e.Kind, State: e.State, Description: e.Description, Attempt: e.Attempt, Replica: e.Replica,
-		LatencyUS: e.Latency.Microseconds(), Revision: e.Revision}
+		LatencyUS: e.Latency.Microseconds(), Revision: e.Revision, TraceID: nonEmpty(e.TraceID)}
 	if r.Time.IsZero() {
 		r.Time = now()
 	}
@@ -177,6 +180,9 @@ func (r *eventRow) record() *store.MessageEvent {
 	e := &store.MessageEvent{ID: r.ID, TenantID: r.TenantID, MessageID: r.MessageID, Time: r.Time.UTC(),
 		Kind: r.Kind, State: r.State, Description: r.Description, Attempt: r.Attempt, Replica: r.Replica,
 		Latency: time.Duration(r.LatencyUS) * time.Microsecond, Revision: r.Revision}
+	if r.TraceID != nil {
+		e.TraceID = *r.TraceID
+	}
 	if r.Code != "" || r.Msg != "" || r.SubCode != "" || r.SubMsg != "" {
 		e.Error = &store.AlipayError{Code: r.Code, Msg: r.Msg, SubCode: r.SubCode, SubMsg: r.SubMsg}
 	}

@@ -114,6 +114,7 @@ type messageRow struct {
 	LastError     *string    `gorm:"column:last_error"` // JSON of store.AlipayError
 	Reserved      bool       `gorm:"column:reserved"`
 	BroadcastID   *string    `gorm:"column:broadcast_id"` // NULL for ordinary sends
+	TraceParent   *string    `gorm:"column:trace_parent"` // NULL when the call was not traced
 	Revision      int64      `gorm:"column:revision"`
 	CreateTime    time.Time  `gorm:"column:create_time"`
 	UpdateTime    time.Time  `gorm:"column:update_time"`
@@ -138,6 +139,7 @@ type eventRow struct {
 	SubMsg      string    `gorm:"column:sub_msg"`
 	LatencyUS   int64     `gorm:"column:latency_us"`
 	Revision    int64     `gorm:"column:revision"`
+	TraceID     *string   `gorm:"column:trace_id"` // NULL when untraced
 }
 
 func (eventRow) TableName() string { return "message_events" }

@@ -48,6 +48,7 @@ type feedRow struct {
 	SubMsg        string    `gorm:"column:sub_msg"`
 	LatencyUS     int64     `gorm:"column:latency_us"`
 	Revision      int64     `gorm:"column:revision"`
+	TraceID       *string   `gorm:"column:trace_id"`
 	ChannelID     string    `gorm:"column:channel_id"`
 	TemplateID    string    `gorm:"column:template_id"`
 	RequestID     string    `gorm:"column:request_id"`
@@ -58,7 +59,7 @@ type feedRow struct {
 func (r *feedRow) record() *store.FeedEvent {
 	e := eventRow{ID: r.ID, TenantID: r.TenantID, MessageID: r.MessageID, Time: r.Time, Kind: r.Kind, State: r.State,
 		Description: r.Description, Attempt: r.Attempt, Replica: r.Replica, Code: r.Code, Msg: r.Msg, SubCode: r.SubCode,
-		SubMsg: r.SubMsg, LatencyUS: r.LatencyUS, Revision: r.Revision}
+		SubMsg: r.SubMsg, LatencyUS: r.LatencyUS, Revision: r.Revision, TraceID: r.TraceID}
 	return &store.FeedEvent{MessageEvent: *e.record(), ChannelID: r.ChannelID, TemplateID: r.TemplateID,
 		RequestID: r.RequestID, Recipient: store.UserRef{Kind: r.RecipientKind, ID: r.RecipientID}}
 }
@@ -78,7 +79,7 @@ func feedWhere(col string, after int64, gaps [][2]int64) (string, []any) {
 func (s *Store) ReadMessageFeed(ctx context.Context, tenantID string, after int64, gaps [][2]int64, limit int) ([]*store.FeedEvent, error) {
 	where, args := feedWhere("e.id", after, gaps)
 	q := s.db.WithContext(ctx).Table("message_events e").
-		Select("e.id, e.tenant_id, e.message_id, e.event_time, e.kind, e.state, e.description, e.attempt, e.replica, e.code, e.msg, e.sub_code, e.sub_msg, e.latency_us, e.revision, m.channel_id, m.template_id, m.request_id, m.recipient_kind, m.recipient_id").
+		Select("e.id, e.tenant_id, e.message_id, e.event_time, e.kind, e.state, e.description, e.attempt, e.replica, e.code, e.msg, e.sub_code, e.sub_msg, e.latency_us, e.revision, e.trace_id, m.channel_id, m.template_id, m.request_id, m.recipient_kind, m.recipient_id").
 		Joins("JOIN messages m ON m.tenant_id = e.tenant_id AND m.id = e.message_id").
 		Where(where, args...)
 	if tenantID != "" {

@@ -28,6 +28,7 @@ func RunGroupCommit(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("FailureInASharedCommit", func(t *testing.T) { testGroupFailure(t, open(t)) })
 	t.Run("StaleGuardInASharedCommit", func(t *testing.T) { testGroupStale(t, open(t)) })
 	t.Run("RecordedBeforeTheCommit", func(t *testing.T) { testGroupRecordedBefore(t, open(t)) })
+	t.Run("TraceContextInASharedCommit", func(t *testing.T) { testGroupTraceContext(t, open(t)) })
 }
 
 // Request ids recorded by earlier transactions, arriving in one shared commit with new

@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"CompleteDeliveries", testCompleteDeliveries},
 		{"MessageEventsPaging", testMessageEventsPaging},
+		{"TraceContext", testTraceContext},
 		{"ReserveSend", testReserveSend},
 		{"ExpireMessages", testExpireMessages},
 		{"SendSlots", testSendSlots},

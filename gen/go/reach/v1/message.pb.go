@@ -1440,7 +1440,14 @@ type MessageEvent struct {
 	// The dispatcher replica that did it; empty for the API.
 	Replica string `protobuf:"bytes,7,opt,name=replica,proto3" json:"replica,omitempty"`
 	// How long Alipay took to answer, for attempts.
-	Latency       *durationpb.Duration `protobuf:"bytes,8,opt,name=latency,proto3" json:"latency,omitempty"`
+	Latency *durationpb.Duration `protobuf:"bytes,8,opt,name=latency,proto3" json:"latency,omitempty"`
+	// Output only. The OpenTelemetry trace id (32 hex digits) of the work that wrote the
+	// event: the API call for QUEUED, CANCELLED and REQUEUED, the dispatcher's attempt for
+	// the others, which continues the trace of the call that queued the message, so
+	// QUEUED and a message's attempts share one trace id. Empty when tracing is off (see
+	// the README, Tracing), or for steps no traced work took (EXPIRED by the sweep, a
+	// broadcast's QUEUED).
+	TraceId       string `protobuf:"bytes,9,opt,name=trace_id,json=traceId,proto3" json:"trace_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1529,6 +1536,13 @@ func (x *MessageEvent) GetLatency() *durationpb.Duration {
 		return x.Latency
 	}
 	return nil
+}
+
+func (x *MessageEvent) GetTraceId() string {
+	if x != nil {
+		return x.TraceId
+	}
+	return ""
 }
 
 // Response of MessageService.ListMessageEvents.
@@ -1872,7 +1886,7 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"\xc5\x02\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"\xe0\x02\n" +
 	"\fMessageEvent\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12,\n" +
 	"\x05state\x18\x02 \x01(\x0e2\x16.reach.v1.MessageStateR\x05state\x12 \n" +
@@ -1881,7 +1895,8 @@ const file_reach_v1_message_proto_rawDesc = "" +
 	"\aattempt\x18\x05 \x01(\x05R\aattempt\x12\x12\n" +
 	"\x04kind\x18\x06 \x01(\tR\x04kind\x12\x18\n" +
 	"\areplica\x18\a \x01(\tR\areplica\x123\n" +
-	"\alatency\x18\b \x01(\v2\x19.google.protobuf.DurationR\alatency\"s\n" +
+	"\alatency\x18\b \x01(\v2\x19.google.protobuf.DurationR\alatency\x12\x19\n" +
+	"\btrace_id\x18\t \x01(\tR\atraceId\"s\n" +
 	"\x19ListMessageEventsResponse\x12.\n" +
 	"\x06events\x18\x01 \x03(\v2\x16.reach.v1.MessageEventR\x06events\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"F\n" +

@@ -217,7 +217,7 @@ class Message(_message.Message):
     def __init__(self, name: _Optional[str] = ..., channel: _Optional[str] = ..., template: _Optional[str] = ..., recipient: _Optional[_Union[_common_pb2.User, _Mapping]] = ..., data: _Optional[_Mapping[str, str]] = ..., colors: _Optional[_Mapping[str, str]] = ..., localizations: _Optional[_Iterable[_Union[LocalizedData, _Mapping]]] = ..., page: _Optional[str] = ..., life_account: _Optional[_Union[LifeAccountMessageOptions, _Mapping]] = ..., request_id: _Optional[str] = ..., state: _Optional[_Union[MessageState, str]] = ..., state_reason: _Optional[str] = ..., last_error: _Optional[_Union[_common_pb2.AlipayError, _Mapping]] = ..., attempts: _Optional[int] = ..., send_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., sent_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., external_id: _Optional[str] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., category: _Optional[_Union[MessageCategory, str]] = ..., broadcast: _Optional[str] = ...) -> None: ...
 
 class MessageEvent(_message.Message):
-    __slots__ = ["alipay_error", "attempt", "description", "kind", "latency", "replica", "state", "time"]
+    __slots__ = ["alipay_error", "attempt", "description", "kind", "latency", "replica", "state", "time", "trace_id"]
     ALIPAY_ERROR_FIELD_NUMBER: _ClassVar[int]
     ATTEMPT_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -226,6 +226,7 @@ class MessageEvent(_message.Message):
     REPLICA_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     alipay_error: _common_pb2.AlipayError
     attempt: int
     description: str
@@ -234,7 +235,8 @@ class MessageEvent(_message.Message):
     replica: str
     state: MessageState
     time: _timestamp_pb2.Timestamp
-    def __init__(self, time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[MessageState, str]] = ..., description: _Optional[str] = ..., alipay_error: _Optional[_Union[_common_pb2.AlipayError, _Mapping]] = ..., attempt: _Optional[int] = ..., kind: _Optional[str] = ..., replica: _Optional[str] = ..., latency: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    trace_id: str
+    def __init__(self, time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[MessageState, str]] = ..., description: _Optional[str] = ..., alipay_error: _Optional[_Union[_common_pb2.AlipayError, _Mapping]] = ..., attempt: _Optional[int] = ..., kind: _Optional[str] = ..., replica: _Optional[str] = ..., latency: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., trace_id: _Optional[str] = ...) -> None: ...
 
 class Recipient(_message.Message):
     __slots__ = ["data", "user"]
