@@ -149,7 +149,11 @@ func TestWebhooksEveryStateChange(t *testing.T) {
 		return []string{"REACH_DATABASE=" + dsn, "REACH_SECRET_KEYS=" + ring, "REACH_REPLICA=" + replica, "REACH_POLL=50ms",
 			"REACH_LOG_LEVEL=warn", "REACH_ALIPAY_ALLOW_LOOPBACK=true", "REACH_WEBHOOK_ALLOW_PRIVATE=true",
 			"REACH_BACKOFF=100ms", "REACH_BACKOFF_MAX=500ms", "REACH_MAX_ATTEMPTS=8", "REACH_LEASE=6s", "REACH_CALL_TIMEOUT=3s",
-			"REACH_WEBHOOK_RETRIES=100ms,200ms,300ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms"}
+			"REACH_WEBHOOK_RETRIES=100ms,200ms,300ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms",
+			// The deliveries the killed replica had claimed come back when their lease ends,
+			// (concurrency/per-endpoint + 2) × timeout: 90 s at the default 15 s, longer than
+			// the minute this test waits; 2 s makes it 12 s.
+			"REACH_WEBHOOK_TIMEOUT=2s"}
 	}
 	procs := []*serveProc{serveReady(t, env("r0")), serveReady(t, env("r1"))}
 	api := newAPI(t, procs[1], admin)
