@@ -74,6 +74,9 @@ type WebhookDeliveryStore interface {
 	// disables the endpoint with a reason; disabled reports that. ErrStale when owner no
 	// longer holds d.
 	RecordWebhookAttempt(ctx context.Context, owner string, d *WebhookDelivery, a *WebhookAttempt, disableAfter time.Duration) (disabled bool, err error)
+	// ExtendWebhookLeases moves the lease expiry of ds to until, for those owner still
+	// holds (PENDING and leased by owner), and returns how many it moved.
+	ExtendWebhookLeases(ctx context.Context, owner string, ds []*WebhookDelivery, until time.Time) (int, error)
 	// ReleaseWebhookDeliveries gives back deliveries owner claimed and did not try.
 	ReleaseWebhookDeliveries(ctx context.Context, owner string, ds []*WebhookDelivery) error
 	// ListWebhookDeliveries lists an endpoint's deliveries, newest event first.

@@ -30,6 +30,11 @@ type Config struct {
 	DisableAfter time.Duration
 	// Timeout bounds one call (default 15 s).
 	Timeout time.Duration
+	// Lease is how long a claimed delivery stays this replica's without renewal (default
+	// 1 min). The deliverer renews what it holds every third of it, however long a call
+	// waits for its endpoint's turn, so a replica that dies gives its deliveries up to
+	// another within one lease.
+	Lease time.Duration
 	// Concurrency is how many calls this replica makes at once (default 16);
 	// PerEndpoint how many of those may go to one endpoint (default 4).
 	Concurrency, PerEndpoint int
@@ -56,6 +61,7 @@ func (c Config) withDefaults() Config {
 	}
 	c.DisableAfter = cmp.Or(c.DisableAfter, 5*24*time.Hour)
 	c.Timeout = cmp.Or(c.Timeout, 15*time.Second)
+	c.Lease = cmp.Or(c.Lease, time.Minute)
 	c.Concurrency = cmp.Or(c.Concurrency, 16)
 	c.PerEndpoint = cmp.Or(c.PerEndpoint, 4)
 	c.Poll = cmp.Or(c.Poll, 250*time.Millisecond)
@@ -83,10 +89,4 @@ func ParseRetries(s string) ([]time.Duration, error) {
 		return nil, errors.New("webhook retry schedule is empty")
 	}
 	return out, nil
-}
-
-// lease is how long a claimed delivery is this replica's: room for a call to wait its turn
-// behind the endpoint's other calls and then run.
-func (c Config) lease() time.Duration {
-	return time.Duration(c.Concurrency/max(c.PerEndpoint, 1)+2) * c.Timeout
 }

@@ -27,7 +27,8 @@ type deliverer struct {
 	wake   chan struct{}
 
 	mu         sync.Mutex
-	byEndpoint map[string]chan struct{} // per-endpoint call slots
+	byEndpoint map[string]chan struct{}          // per-endpoint call slots
+	held       map[string]*store.WebhookDelivery // claimed and not yet recorded, by key
 
 	metrics *metrics
 }
@@ -38,21 +39,25 @@ func (d *deliverer) run(ctx context.Context) {
 	slots := make(chan struct{}, d.cfg.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	renewing, stopRenewing := context.WithCancel(ctx)
+	defer stopRenewing()
+	wg.Go(func() { d.renewLeases(renewing) })
 	for ctx.Err() == nil {
 		free := cap(slots) - len(slots)
 		var claimed []*store.WebhookDelivery
 		if free > 0 {
 			var err error
-			claimed, err = d.store.ClaimWebhookDeliveries(ctx, d.cfg.Replica, d.cfg.Now(), d.cfg.lease(), free)
+			claimed, err = d.store.ClaimWebhookDeliveries(ctx, d.cfg.Replica, d.cfg.Now(), d.cfg.Lease, free)
 			if err != nil && ctx.Err() == nil {
 				d.log.WarnContext(ctx, "claim webhook deliveries", "error", err)
 			}
 		}
 		for _, del := range claimed {
 			slots <- struct{}{}
+			d.hold(del)
 			wg.Add(1)
 			go func() {
-				defer func() { <-slots; wg.Done() }()
+				defer func() { d.letGo(del); <-slots; wg.Done() }()
 				d.deliver(ctx, del)
 			}()
 		}
@@ -63,6 +68,55 @@ func (d *deliverer) run(ctx context.Context) {
 		case <-ctx.Done():
 		case <-d.wake:
 		case <-time.After(d.cfg.Poll):
+		}
+	}
+}
+
+func heldKey(del *store.WebhookDelivery) string {
+	return del.TenantID + "/" + del.WebhookID + "/" + del.EventID
+}
+
+func (d *deliverer) hold(del *store.WebhookDelivery) {
+	d.mu.Lock()
+	d.held[heldKey(del)] = del
+	d.mu.Unlock()
+}
+
+// letGo forgets del once its try is recorded or given back. The same event may have been
+// claimed again meanwhile (given back, then due): that newer claim stays held.
+func (d *deliverer) letGo(del *store.WebhookDelivery) {
+	d.mu.Lock()
+	if d.held[heldKey(del)] == del {
+		delete(d.held, heldKey(del))
+	}
+	d.mu.Unlock()
+}
+
+// renewLeases extends the leases of every delivery this replica holds, every third of a
+// lease, until ctx ends. A claimed delivery may wait long for its endpoint's turn (the
+// endpoint's calls run a few at a time, each up to the timeout); renewing keeps it ours
+// meanwhile, where one long lease would also keep a dead replica's deliveries from the
+// others for as long.
+func (d *deliverer) renewLeases(ctx context.Context) {
+	tick := time.NewTicker(d.cfg.Lease / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		d.mu.Lock()
+		held := make([]*store.WebhookDelivery, 0, len(d.held))
+		for _, del := range d.held {
+			held = append(held, del)
+		}
+		d.mu.Unlock()
+		if len(held) == 0 {
+			continue
+		}
+		if _, err := d.store.ExtendWebhookLeases(ctx, d.cfg.Replica, held, d.cfg.Now().Add(d.cfg.Lease)); err != nil && ctx.Err() == nil {
+			d.log.WarnContext(ctx, "renew webhook delivery leases", "held", len(held), "error", err)
 		}
 	}
 }

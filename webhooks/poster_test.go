@@ -236,3 +236,83 @@ func TestParseRetries(t *testing.T) {
 		}
 	}
 }
+
+// slowEndpoint answers 204 once release is closed, and counts the calls it got.
+type slowEndpoint struct {
+	release chan struct{}
+	mu      sync.Mutex
+	calls   int
+}
+
+func (e *slowEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	e.calls++
+	e.mu.Unlock()
+	select {
+	case <-e.release:
+	case <-r.Context().Done():
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (e *slowEndpoint) count() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.calls
+}
+
+// TestLeaseRenewedWhileCallRuns: a call that lasts many leases keeps its delivery; another
+// replica cannot take it over while the replica that holds it is alive.
+func TestLeaseRenewedWhileCallRuns(t *testing.T) {
+	ctx := context.Background()
+	st, _, err := backend.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "reach.db"), backend.Options{AutoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ring, err := secrets.Parse(ringText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, err := st.EnsureTenant(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow := &slowEndpoint{release: make(chan struct{})}
+	srv := httptest.NewServer(slow)
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(slow.release) })
+	secret, _ := stdwebhook.NewSecret()
+	hook(t, st, ring, tn.ID, "slow", srv.URL, []string{"channel.auth_failed"}, secret, "")
+
+	const lease = 300 * time.Millisecond
+	p := New(Config{Replica: "p1", Lease: lease, Timeout: time.Minute, Poll: 20 * time.Millisecond, AllowPrivate: true},
+		st, ring, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	pctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { p.Run(pctx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+	waitFor(t, "the first relay step", func() bool {
+		state, ok, _ := st.LeaseWebhookRelay(ctx, "p1", time.Now(), time.Now().Add(time.Minute))
+		return ok && state != ""
+	})
+	ch := &store.Channel{TenantID: tn.ID, ID: "ch1", DisplayName: "Shop", Type: "ALIPAY_MINI_PROGRAM", State: "ENABLED", Config: []byte(`{}`), Secrets: []byte{1}}
+	if err := st.CreateChannel(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	ch.State, ch.StateReason = "AUTH_FAILED", "Alipay: invalid-signature"
+	if err := st.UpdateChannel(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the call to start", func() bool { return slow.count() == 1 })
+
+	// Five leases long, another replica looks for due deliveries: it finds none.
+	for end := time.Now().Add(5 * lease); time.Now().Before(end); time.Sleep(lease / 4) {
+		if got, err := st.ClaimWebhookDeliveries(ctx, "p2", time.Now(), time.Minute, 10); err != nil || len(got) != 0 {
+			t.Fatalf("another replica claimed %d deliveries (error %v) while p1's call ran", len(got), err)
+		}
+	}
+	if slow.count() != 1 {
+		t.Fatalf("the endpoint got %d calls, want the one still running", slow.count())
+	}
+}

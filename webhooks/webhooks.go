@@ -23,7 +23,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *P
 	client := webhookurl.NewClient(webhookurl.Policy{AllowPrivate: cfg.AllowPrivate}, cfg.Timeout)
 	client.Transport = cfg.Tracing.Transport(client.Transport)
 	d := &deliverer{cfg: cfg, store: st, keys: keys, log: log, wake: make(chan struct{}, 1),
-		client: client, byEndpoint: map[string]chan struct{}{}, metrics: newMetrics(cfg.Metrics)}
+		client: client, byEndpoint: map[string]chan struct{}{}, held: map[string]*store.WebhookDelivery{}, metrics: newMetrics(cfg.Metrics)}
 	p := &Poster{del: d}
 	p.relay = &relay{cfg: cfg, store: st, log: log, queued: p.Wake}
 	return p

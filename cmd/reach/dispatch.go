@@ -70,6 +70,7 @@ func (f *dispatchFlags) start(ctx context.Context, r running, reg prometheus.Reg
 	d := delivery.New(cfg, st, appconn.New(st, r.ring, log, appconn.WithEndpoints(r.endpoints), appconn.WithTracing(r.tracing)), log, reg)
 	hooks := f.hooks
 	hooks.Replica, hooks.Retries, hooks.Metrics, hooks.Tracing = d.Replica(), retries, reg, r.tracing
+	hooks.Lease = f.cfg.Lease // one take-over time after a crash, for messages and webhook deliveries
 	// Every process that dispatches exports the database's view too (the same values on
 	// every replica), so any one of them is enough to alert on the queue's age.
 	reg.MustRegister(gauges.New(st, log))

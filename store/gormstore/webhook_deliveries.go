@@ -229,6 +229,29 @@ func (s *Store) RecordWebhookAttempt(ctx context.Context, owner string, d *store
 	return disabled, nil
 }
 
+// ExtendWebhookLeases renews owner's leases on ds. A replica holds at most its call
+// concurrency, so one statement a delivery is cheap at one renewal a third of a lease.
+func (s *Store) ExtendWebhookLeases(ctx context.Context, owner string, ds []*store.WebhookDelivery, until time.Time) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		n = 0
+		for _, d := range ds {
+			res := tx.Model(&deliveryRow{}).
+				Where("tenant_id = ? AND webhook_id = ? AND event_id = ? AND lease_owner = ? AND state = ?", d.TenantID, d.WebhookID, d.EventID, owner, store.DeliveryPending).
+				Update("lease_expire_time", until.UTC().Truncate(time.Microsecond))
+			if res.Error != nil {
+				return res.Error
+			}
+			n += int(res.RowsAffected)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, s.fail("extend webhook leases", err)
+	}
+	return n, nil
+}
+
 // ReleaseWebhookDeliveries clears owner's leases on ds.
 func (s *Store) ReleaseWebhookDeliveries(ctx context.Context, owner string, ds []*store.WebhookDelivery) error {
 	return s.fail("release webhook deliveries", s.inTx(ctx, func(tx *gorm.DB) error {

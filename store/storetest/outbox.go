@@ -178,6 +178,22 @@ func testWebhookDeliveries(t *testing.T, s store.Store) {
 	if more, _ := s.ClaimWebhookDeliveries(ctx, "d3", now, time.Minute, 10); len(more) != 0 {
 		t.Fatalf("claimed again while leased, or a disabled endpoint's: %+v", more)
 	}
+	// A renewed lease outlives its first expiry; only the owner renews.
+	n, err := s.ExtendWebhookLeases(ctx, "d2", second, now.Add(10*time.Minute))
+	must(t, err)
+	wantEqual(t, "leases renewed by their owner", n, 1)
+	n, err = s.ExtendWebhookLeases(ctx, "d3", append(first, second...), now.Add(time.Hour))
+	must(t, err)
+	wantEqual(t, "leases renewed by another replica", n, 0)
+	if more, _ := s.ClaimWebhookDeliveries(ctx, "d3", now.Add(2*time.Minute), time.Minute, 10); len(more) != 1 || more[0].EventID != first[0].EventID {
+		t.Fatalf("after the first lease ran out, want only the unrenewed delivery taken over: %+v", more)
+	} else {
+		// Back to d1, as the rest of this test expects.
+		must(t, s.ReleaseWebhookDeliveries(ctx, "d3", more))
+		first, err = s.ClaimWebhookDeliveries(ctx, "d1", now.Add(2*time.Minute), time.Minute, 1)
+		must(t, err)
+		wantEqual(t, "claimed back", len(first), 1)
+	}
 
 	// A failure: retried later, the endpoint's streak starts.
 	d := first[0]
