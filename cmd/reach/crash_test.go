@@ -16,6 +16,7 @@ import (
 	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/clients/alipaysim"
 	"github.com/reachhq/reach/delivery/deliverytest"
+	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/store/backend"
@@ -75,6 +76,12 @@ func crashWorld(t *testing.T, dsn, ring string) (*deliverytest.World, []delivery
 		c.MaxRecords = 1 << 20
 		c.AccessTokenTTL = alipaysim.Duration(24 * time.Hour)
 	})
+	// The default pace (50 sends a second a channel) would make a 20,000-message run last
+	// over two minutes a database, most of it waiting; lifted, the run is as fast as the
+	// machine, and the kills still land while every channel has messages in flight.
+	for _, ch := range []string{"life", "mini", "plus"} {
+		w.Policy(ch, &reachv1.DeliveryPolicy{MaxSendsPerSecond: 5000, MaxInFlight: 32})
+	}
 	var targets []deliverytest.Send
 	for i := range crashUsers {
 		w.Follow(deliverytest.UserID(i))
