@@ -19,7 +19,7 @@ import (
 
 func main() {
 	var o options
-	flag.IntVar(&o.messages, "messages", 3000, "messages per throughput run")
+	flag.IntVar(&o.messages, "messages", 10000, "messages per throughput run (enough that starting and draining the pipeline weigh little)")
 	flag.IntVar(&o.repeats, "repeats", 3, "repeats of each measurement")
 	flag.StringVar(&o.postgres, "postgres", benchkit.EnvOr("REACH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL to measure on (empty: SQLite only)")
 	flag.IntVar(&o.queued, "queued", 1_000_000, "messages queued for the memory measurement (0: skip it)")
