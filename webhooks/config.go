@@ -61,7 +61,9 @@ func (c Config) withDefaults() Config {
 	}
 	c.DisableAfter = cmp.Or(c.DisableAfter, 5*24*time.Hour)
 	c.Timeout = cmp.Or(c.Timeout, 15*time.Second)
-	c.Lease = cmp.Or(c.Lease, time.Minute)
+	if c.Lease <= 0 {
+		c.Lease = time.Minute
+	}
 	c.Concurrency = cmp.Or(c.Concurrency, 16)
 	c.PerEndpoint = cmp.Or(c.PerEndpoint, 4)
 	c.Poll = cmp.Or(c.Poll, 250*time.Millisecond)
