@@ -84,6 +84,13 @@ func (c *Console) Handler() http.Handler {
 		w.Header().Set("Location", "console/")
 		w.WriteHeader(http.StatusMovedPermanently)
 	})
-	mux.Handle("GET /console/", c.assets)
+	mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeMessage(w, http.StatusMethodNotAllowed, "the console's pages are read with GET")
+			return
+		}
+		c.assets.ServeHTTP(w, r)
+	})
 	return mux
 }

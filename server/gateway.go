@@ -75,8 +75,9 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 	// after is the gateway's own authentication.
 	mux.Handle("/v1/", con.Bearer(withCallTimeout(s.limits.callTimeout(), gw)))
 	mux.Handle("GET /v1/messages:watch", con.Bearer(longLived(gw)))
-	mux.Handle("/console/", con.Handler())
-	mux.Handle("/console", con.Handler())
+	pages := con.Handler()
+	mux.Handle("/console/", pages)
+	mux.Handle("/console", pages)
 	mux.HandleFunc("POST /v1/notify/{tenant}/{channel}", s.serveNotify)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
