@@ -1,5 +1,6 @@
 // Webhook endpoints: create one (its signing secret is shown once), enable or disable it,
 // and see each event's delivery and every attempt.
+import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { api, id, unwrap } from "../api";
 import { when } from "../format";
@@ -133,16 +134,16 @@ function WebhookDetail({ webhookId }: { webhookId: string }) {
             <thead><tr><th scope="col">Event</th><th scope="col">State</th><th scope="col">Tries</th><th scope="col">Last answer</th><th scope="col">Queued</th></tr></thead>
             <tbody>
               {ds.map((d) => (
-                <>
-                  <tr key={d.name}>
+                <Fragment key={d.name}>
+                  <tr>
                     <td><button type="button" class="link" aria-expanded={open === d.name} onClick={() => setOpen(open === d.name ? "" : d.name ?? "")}>{d.eventType}</button><div class="sub mono">{id(d.name)}</div></td>
                     <td><Badge value={d.state} />{d.nextAttemptTime && <div class="sub">next {when(d.nextAttemptTime)}</div>}</td>
                     <td>{d.attempts ?? 0}</td>
                     <td>{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—"}{d.lastError && <div class="sub reason">{d.lastError}</div>}</td>
                     <td>{when(d.createTime)}</td>
                   </tr>
-                  {open === d.name && <tr key={d.name + "-a"}><td colSpan={5}><Attempts webhookId={webhookId} delivery={id(d.name)} /></td></tr>}
-                </>
+                  {open === d.name && <tr><td colSpan={5}><Attempts webhookId={webhookId} delivery={id(d.name)} /></td></tr>}
+                </Fragment>
               ))}
             </tbody>
           </table>
