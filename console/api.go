@@ -87,6 +87,8 @@ func (c *Console) resolve(w http.ResponseWriter, r *http.Request, key string) (I
 	id, err := c.check(r.Context(), key)
 	switch {
 	case errors.Is(err, ErrBadKey):
+		// Who tried is worth a line; the key never is.
+		c.log.Info("console: API key refused", "path", r.URL.Path, "remote", r.RemoteAddr)
 		clearCookie(w, r)
 		writeMessage(w, http.StatusUnauthorized, "This API key was refused: it is unknown, revoked or mistyped. Check it and try again.")
 		return Identity{}, false

@@ -73,7 +73,7 @@ test("a template imported by pasting; a bad paste is answered at the field", asy
   const content = page.getByLabel("Text copied from Alipay (模板内容)");
   await content.fill("this is not a template");
   await page.getByRole("button", { name: "Import template" }).click();
-  const fieldError = page.locator(".field.invalid .field-error");
+  const fieldError = page.locator(".field.invalid .field-error").first();
   await fieldError.waitFor();
   assert.equal(await content.getAttribute("aria-invalid"), "true");
   assert.ok((await fieldError.innerText()).length > 0);
@@ -118,7 +118,7 @@ test("a message sent through the API reaches SENT live, and its timeline opens",
   await shot(page, "messages");
   await row.getByRole("link", { name: messageId }).click();
   const timeline = page.getByRole("list", { name: "Timeline" });
-  await timeline.getByText("ATTEMPT").waitFor();
+  await timeline.getByText("ATTEMPT").first().waitFor();
   assert.match(await timeline.innerText(), /QUEUED[\s\S]*ATTEMPT/);
   assert.match(await page.locator(".head .badge").innerText(), /Sent/);
   await checkA11y(page, "the message page");

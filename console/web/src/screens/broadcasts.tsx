@@ -7,6 +7,7 @@ import { useCan } from "../identity";
 import { go, href } from "../router";
 import { Confirm } from "../ui/dialog";
 import { Select, Text } from "../ui/fields";
+import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading } from "../ui/feedback";
 import { fieldErrors, useAction, useLoad } from "../ui/hooks";
 import { useChannels } from "./channel_picker";
@@ -49,9 +50,7 @@ function BroadcastList() {
       {list.loading && !list.data ? <Loading /> : rows.length === 0 ? (
         <Empty title="No broadcasts yet.">{send ? <p>Start one with <strong>New broadcast</strong>: pick a template and fill in its keywords.</p> : <p>Senders and admins start broadcasts.</p>}</Empty>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Broadcasts</caption>
+        <TableWrap label="Broadcasts">
             <thead><tr><th scope="col">Broadcast</th><th scope="col">Template</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col">Starts</th></tr></thead>
             <tbody>
               {rows.map((b) => (
@@ -64,8 +63,7 @@ function BroadcastList() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </TableWrap>
       )}
     </section>
   );

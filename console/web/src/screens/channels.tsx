@@ -3,6 +3,7 @@ import { api, id, unwrap } from "../api";
 import { channelType, when } from "../format";
 import { useCan } from "../identity";
 import { href } from "../router";
+import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading } from "../ui/feedback";
 import { useLoad } from "../ui/hooks";
 
@@ -25,9 +26,7 @@ export function Channels() {
             : <p>An admin of this tenant creates channels; ask one to add your Alipay app.</p>}
         </Empty>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Channels</caption>
+        <TableWrap label="Channels">
             <thead><tr><th scope="col">Channel</th><th scope="col">Product</th><th scope="col">State</th><th scope="col">Reason</th><th scope="col">Verified</th></tr></thead>
             <tbody>
               {channels.map((c) => (
@@ -40,8 +39,7 @@ export function Channels() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </TableWrap>
       )}
     </section>
   );

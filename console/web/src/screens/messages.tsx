@@ -4,6 +4,7 @@ import { api, id, unwrap, type Schemas } from "../api";
 import { state, timeZone, user, when } from "../format";
 import { href } from "../router";
 import { Check, Select, Text } from "../ui/fields";
+import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading } from "../ui/feedback";
 import { useLoad } from "../ui/hooks";
 import { watchMessages, type WatchState } from "../watch";
@@ -103,9 +104,7 @@ export function Messages() {
 
 function MessageTable({ messages }: { messages: Message[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="sr-only">Messages</caption>
+    <TableWrap label="Messages">
         <thead><tr><th scope="col">Message</th><th scope="col">Template</th><th scope="col">Recipient</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Sent</th></tr></thead>
         <tbody>
           {messages.map((m) => (
@@ -119,7 +118,6 @@ function MessageTable({ messages }: { messages: Message[] }) {
             </tr>
           ))}
         </tbody>
-      </table>
-    </div>
+      </TableWrap>
   );
 }

@@ -5,6 +5,7 @@ import { api, id, unwrap, type Schemas } from "../api";
 import { state, user, when } from "../format";
 import { useCan } from "../identity";
 import { Area, Select, Text } from "../ui/fields";
+import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading, Notice } from "../ui/feedback";
 import { fieldErrors, useAction, useLoad } from "../ui/hooks";
 import { ChannelPicker } from "./channel_picker";
@@ -73,9 +74,7 @@ function Ledger({ ch }: { ch: Schemas["v1Channel"] }) {
           {filter ? <p>Clear a field and filter again.</p> : mini ? <p>Record the result of <code>my.requestSubscribeMessage</code> from your mini program (the API's <code>recordSubscribeResult</code>, or the button above).</p> : <p>Rows appear as users follow or authorize.</p>}
         </Empty>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Subscriptions</caption>
+        <TableWrap label="Subscriptions">
             <thead><tr><th scope="col">User</th><th scope="col">Kind</th><th scope="col">Template</th><th scope="col">State</th><th scope="col">Sends left</th><th scope="col">Updated</th></tr></thead>
             <tbody>
               {rows.map((s) => (
@@ -89,8 +88,7 @@ function Ledger({ ch }: { ch: Schemas["v1Channel"] }) {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </TableWrap>
       )}
     </section>
   );

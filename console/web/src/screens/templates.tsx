@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { api, id, unwrap, type Schemas } from "../api";
 import { state, when } from "../format";
 import { useCan } from "../identity";
+import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading, Notice } from "../ui/feedback";
 import { useAction, useLoad } from "../ui/hooks";
 import { ChannelPicker } from "./channel_picker";
@@ -58,9 +59,7 @@ function ChannelTemplates({ ch }: { ch: Schemas["v1Channel"] }) {
           {manage ? <p>Copy a template's text from the Alipay console and use <strong>Import by pasting</strong>.</p> : <p>An admin imports templates from the Alipay console.</p>}
         </Empty>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Templates of {ch.displayName}</caption>
+        <TableWrap label={`Templates of ${ch.displayName}`}>
             <thead><tr><th scope="col">Template</th><th scope="col">Alipay id</th><th scope="col">Keywords</th><th scope="col">State</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
             <tbody>
               {templates.map((t) => (
@@ -73,8 +72,7 @@ function ChannelTemplates({ ch }: { ch: Schemas["v1Channel"] }) {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </TableWrap>
       )}
     </section>
   );

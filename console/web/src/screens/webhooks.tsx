@@ -8,6 +8,7 @@ import { useCan } from "../identity";
 import { go, href } from "../router";
 import { Confirm } from "../ui/dialog";
 import { Check, Text } from "../ui/fields";
+import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading, Notice } from "../ui/feedback";
 import { fieldErrors, useAction, useLoad } from "../ui/hooks";
 
@@ -39,9 +40,7 @@ function WebhookList() {
           {manage ? <p>Add one to hear about sent and failed messages without polling: <strong>New webhook</strong>.</p> : <p>An admin adds endpoints.</p>}
         </Empty>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Webhook endpoints</caption>
+        <TableWrap label="Webhook endpoints">
             <thead><tr><th scope="col">Endpoint</th><th scope="col">Events</th><th scope="col">State</th><th scope="col">Created</th></tr></thead>
             <tbody>
               {hooks.map((w) => (
@@ -53,8 +52,7 @@ function WebhookList() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </TableWrap>
       )}
     </section>
   );
@@ -128,9 +126,7 @@ function WebhookDetail({ webhookId }: { webhookId: string }) {
       <h2>Deliveries</h2>
       <ErrorBanner error={deliveries.error} />
       {ds.length === 0 ? <Empty title="Nothing delivered yet."><p>Deliveries appear when an event of the kinds above happens.</p></Empty> : (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Deliveries</caption>
+        <TableWrap label="Deliveries">
             <thead><tr><th scope="col">Event</th><th scope="col">State</th><th scope="col">Tries</th><th scope="col">Last answer</th><th scope="col">Queued</th></tr></thead>
             <tbody>
               {ds.map((d) => (
@@ -146,8 +142,7 @@ function WebhookDetail({ webhookId }: { webhookId: string }) {
                 </Fragment>
               ))}
             </tbody>
-          </table>
-        </div>
+          </TableWrap>
       )}
       <Confirm open={confirm} title="Delete this endpoint?" confirm="Delete endpoint" danger onClose={() => setConfirm(false)}
         onConfirm={() => { setConfirm(false); act.run(() => unwrap(api.DELETE("/v1/webhooks/{webhook}", path))).then((r) => { if (r) go("webhooks"); }); }}>

@@ -1,6 +1,6 @@
 // A confirmation in a modal <dialog>: the browser handles focus and Escape.
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useId, useRef } from "preact/hooks";
 
 export function Confirm(p: {
   open: boolean;
@@ -13,6 +13,7 @@ export function Confirm(p: {
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -20,8 +21,8 @@ export function Confirm(p: {
     if (!p.open && d.open) d.close();
   }, [p.open]);
   return (
-    <dialog ref={ref} aria-labelledby="dialog-title" onClose={p.onClose}>
-      <h2 id="dialog-title">{p.title}</h2>
+    <dialog ref={ref} aria-labelledby={titleId} onClose={p.onClose}>
+      <h2 id={titleId}>{p.title}</h2>
       {p.children}
       <div class="actions">
         <button type="button" onClick={p.onClose}>Keep it</button>
