@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { adminKey, checkA11y, context, gatewayURL, launch, reach, shot, signIn, testKey, viewerKey } from "./harness.js";
+import { adminKey, checkA11y, context, gatewayURL, launch, problems, reach, shot, signIn, testKey, viewerKey } from "./harness.js";
 
 let browser: Browser;
 let page: Page;
@@ -182,4 +182,8 @@ test("signing out ends the session", async () => {
   await page.getByLabel("API key").waitFor();
   const r = await page.request.get("/console/api/session", { headers: { "X-Reach-Console": "1" } });
   assert.equal(r.status(), 401);
+});
+
+test("no Content-Security-Policy violation and no uncaught error on any page", () => {
+  assert.deepEqual(problems, []);
 });

@@ -39,7 +39,19 @@ export async function launch(): Promise<Browser> {
 // A context with a fixed time zone and locale, so screenshots show the same kind of times
 // whatever machine makes them.
 export async function context(browser: Browser, width = 1280, height = 860): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width, height }, timezoneId: "Asia/Shanghai", locale: "en-US", baseURL: reachURL });
+  const ctx = await browser.newContext({ viewport: { width, height }, timezoneId: "Asia/Shanghai", locale: "en-US", baseURL: reachURL });
+  ctx.on("page", watchProblems);
+  return ctx;
+}
+
+// problems collects what the page should never do: break its Content-Security-Policy or
+// throw an uncaught error. A test reads it at the end.
+export const problems: string[] = [];
+
+export function watchProblems(page: Page): Page {
+  page.on("console", (m) => { if (/Content.Security.Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
+  return page;
 }
 
 export async function signIn(page: Page, key: string): Promise<void> {
