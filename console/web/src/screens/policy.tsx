@@ -60,7 +60,11 @@ function PolicyForm(p: { channelId: string; pol: Policy; onSaved: (c: Schemas["v
       ...(quiet ? { quietHours: { start: qStart, end: qEnd, timeZone: qZone } } : {}),
       ...(cap ? { frequencyCap: { maxMessages: num(capMax), window: capWindow } } : {}),
     };
-    const r = await act.run(() => unwrap(api.PATCH("/v1/channels/{channel}", { params: { path: { channel: p.channelId } }, body: { deliveryPolicy } })));
+    // The whole policy is replaced (update_mask=delivery_policy), so a section turned off
+    // is cleared. The gateway reads update_mask from the query, but the OpenAPI document
+    // leaves it out (it would make the mask from the body's every leaf), hence the cast.
+    const query = { update_mask: "delivery_policy" } as unknown as never;
+    const r = await act.run(() => unwrap(api.PATCH("/v1/channels/{channel}", { params: { path: { channel: p.channelId }, query }, body: { deliveryPolicy } })));
     if (r?.channel) { p.onSaved(r.channel); p.onDone(); }
   }
   const d = "delivery_policy.";
