@@ -6,7 +6,7 @@ import { href } from "../router";
 import { Check, Select, Text } from "../ui/fields";
 import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading } from "../ui/feedback";
-import { useLoad } from "../ui/hooks";
+import { useAction, useLoad } from "../ui/hooks";
 import { watchMessages, type WatchState } from "../watch";
 import { useChannels } from "./channel_picker";
 
@@ -33,9 +33,25 @@ export function Messages() {
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [live, setLive] = useState(true);
-  const [applied, setApplied] = useState({ list: "", watch: "", narrow: false });
+  // A link from a channel's page opens the list filtered to that channel.
+  const [applied, setApplied] = useState(() => {
+    const c = initialChannel();
+    const f = c ? `channel = ${q("channels/" + c)}` : "";
+    return { list: f, watch: f, narrow: false };
+  });
   const [wstate, setWstate] = useState<{ s: WatchState; why?: string }>({ s: "connecting" });
-  const list = useLoad(() => unwrap(api.GET("/v1/messages", { params: { query: { pageSize: 100, filter: applied.list || undefined } } })), [applied.list]);
+  // The API lists oldest first; the screen shows newest first: each page is reversed, and a
+  // later page (newer messages) goes on top.
+  const page = async (pageToken?: string): Promise<{ messages: Message[]; nextPageToken?: string }> => {
+    const r = await unwrap(api.GET("/v1/messages", { params: { query: { pageSize: 100, filter: applied.list || undefined, pageToken } } }));
+    return { messages: (r.messages ?? []).reverse(), nextPageToken: r.nextPageToken };
+  };
+  const list = useLoad(() => page(), [applied.list]);
+  const more = useAction();
+  const loadNewer = () => more.run(async () => {
+    const r = await page(list.data?.nextPageToken);
+    list.setData((cur) => ({ messages: [...r.messages, ...(cur?.messages ?? [])], nextPageToken: r.nextPageToken }));
+  });
   const messages = list.data?.messages ?? [];
   const templates = useLoad(async () => channel
     ? (await unwrap(api.GET("/v1/channels/{channel}/templates", { params: { path: { channel }, query: { pageSize: 500 } } }))).templates ?? []
@@ -97,7 +113,13 @@ export function Messages() {
           {applied.list ? <p>Widen the filter: clear a field and filter again.</p> : <p>Send one through the API (<code>POST /v1/messages:send</code>); with live updates on it appears here as it happens.</p>}
         </Empty>
       ) : <MessageTable messages={messages} />}
-      {list.data?.nextPageToken && <p class="hint">Showing the newest 100; narrow the filter to see others.</p>}
+      <ErrorBanner error={more.error} />
+      {list.data?.nextPageToken && (
+        <p class="actions left">
+          <button type="button" onClick={loadNewer} disabled={more.busy}>Load newer messages</button>
+          <span class="hint">The list starts with the oldest matching messages; narrow it with "Created from".</span>
+        </p>
+      )}
     </section>
   );
 }
