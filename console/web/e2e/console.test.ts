@@ -46,7 +46,7 @@ test("an admin signs in; the key stays out of the page's reach", async () => {
 });
 
 test("creating a channel by pasting its keys makes it ENABLED", async () => {
-  await page.getByRole("link", { name: "New channel" }).click();
+  await page.getByRole("link", { name: "New channel" }).first().click();
   await page.getByLabel("Alipay product").selectOption("CHANNEL_TYPE_ALIPAY_MINI_PROGRAM");
   await page.getByLabel("Display name").fill("Acme mini program");
   await page.getByLabel("Channel id").fill(channelId);
@@ -107,6 +107,7 @@ test("a message sent through the API reaches SENT live, and its timeline opens",
   assert.equal(rec.error, undefined, JSON.stringify(rec.error));
   const sent = await reach.POST("/v1/messages:send", {
     body: { requestId: "order-1001-paid", template: `channels/${channelId}/templates/${templateId}`, recipient: { userId },
+      page: "pages/orders/detail?id=1001",
       data: { keyword1: "¥100.00", keyword2: "2026-12-06 10:00" } },
   });
   assert.equal(sent.error, undefined, JSON.stringify(sent.error));
@@ -140,9 +141,11 @@ test("subscriptions, webhooks and broadcasts open with what to do next", async (
   await page.getByLabel("Template", { exact: true }).selectOption(`channels/${channelId}/templates/${templateId}`);
   await page.getByLabel(/^keyword1/).fill("¥5 off");
   await page.getByLabel(/^keyword2/).fill("this week");
+  await page.getByLabel(/^Page to open/).fill("pages/index/index");
   await page.getByRole("button", { name: "Start broadcast" }).click();
   await page.locator(".head .badge", { hasText: /Completed|Running|Scheduled/ }).waitFor();
   await page.locator(".head .badge", { hasText: "Completed" }).waitFor({ timeout: 20_000 });
+  assert.match(await page.locator(".progress").first().innerText(), /1 sent/);
   await checkA11y(page, "a broadcast");
   await shot(page, "broadcast");
 });
@@ -163,6 +166,7 @@ test("a viewer sees no button that would fail", async () => {
   await signIn(viewer, viewerKey);
   await viewer.getByRole("cell", { name: /Acme mini program/ }).waitFor();
   assert.equal(await viewer.getByRole("link", { name: "New channel" }).count(), 0, "the create button is shown to a viewer");
+  assert.equal(await viewer.getByRole("button", { name: "New channel" }).count(), 0, "the create button is shown to a viewer");
   await viewer.goto(`/console/#/channels/${channelId}`);
   await viewer.getByRole("heading", { name: "Acme mini program" }).waitFor();
   for (const name of ["Verify with Alipay", "Disable…", "Rotate credentials…", "Delete…", "Edit policy"]) {

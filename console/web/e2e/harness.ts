@@ -41,6 +41,8 @@ export async function launch(): Promise<Browser> {
 export async function context(browser: Browser, width = 1280, height = 860): Promise<BrowserContext> {
   const ctx = await browser.newContext({ viewport: { width, height }, timezoneId: "Asia/Shanghai", locale: "en-US", baseURL: reachURL });
   ctx.on("page", watchProblems);
+  // A step that has not happened in 15 s will not happen: fail then, not after 30.
+  ctx.setDefaultTimeout(15_000);
   return ctx;
 }
 

@@ -54,7 +54,7 @@ function Shell({ who, onSignOut }: { who: Identity; onSignOut: () => void }) {
       <header class="top">
         <a class="brand" href={href("channels")}>Reach <span>console</span></a>
         <div class="who">
-          <span title={"key " + who.key_id}>tenant <strong>{who.tenant_id}</strong></span>
+          <span class="tenant" title={`tenant ${who.tenant_id}, key ${who.key_id}`}>tenant <strong>{who.tenant_id}</strong></span>
           <span class={"role role-" + who.role}>{who.role}</span>
           <button type="button" onClick={onSignOut}>Sign out</button>
         </div>

@@ -77,6 +77,7 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
   const [category, setCategory] = useState<Category>("MESSAGE_CATEGORY_MARKETING");
   const [start, setStart] = useState("");
   const [requestId, setRequestId] = useState("");
+  const [page, setPage] = useState("");
   const templates = useLoad(async () => channel ? (await unwrap(api.GET("/v1/channels/{channel}/templates", { params: { path: { channel }, query: { pageSize: 500 } } }))).templates ?? [] : [], [channel]);
   const tpl = templates.data?.find((t) => t.name === template);
   useEffect(() => setData({}), [template]);
@@ -85,7 +86,7 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
   async function submit(e: Event) {
     e.preventDefault();
     const r = await act.run(() => unwrap(api.POST("/v1/broadcasts", {
-      body: { requestId: requestId || undefined, broadcast: { template, data, category, startTime: start ? new Date(start).toISOString() : undefined } },
+      body: { requestId: requestId || undefined, broadcast: { template, data, category, page: page || undefined, startTime: start ? new Date(start).toISOString() : undefined } },
     })));
     if (r?.broadcast) onDone(r.broadcast);
   }
@@ -101,6 +102,8 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
         <Text key={k.key} name={`data[${k.key}]`} label={`${k.key}${k.label ? ` (${k.label})` : ""}`} required value={data[k.key ?? ""] ?? ""}
           onInput={(v) => setData({ ...data, [k.key ?? ""]: v })} errors={errors} />
       ))}
+      <Text name="page" label="Page to open (mini program page or Alipay+ redirect URL)" value={page} onInput={setPage} errors={errors}
+        placeholder="pages/index/index" hint="Empty: the template's default page. Mini program messages need one or the other." />
       <Select<Category> name="category" label="Category" value={category} onChange={setCategory}
         options={[["MESSAGE_CATEGORY_MARKETING", "Marketing (waits out quiet hours)"], ["MESSAGE_CATEGORY_TRANSACTIONAL", "Transactional"]]} />
       <Text name="start_time" label="Start (your time; empty: now)" type="datetime-local" value={start} onInput={setStart} errors={errors} />

@@ -63,6 +63,7 @@ export function CreateForm({ ch, onDone }: Props) {
   const [displayName, setDisplayName] = useState("");
   const [templateId, setTemplateId] = useState("");
   const [kw, setKw] = useState("keyword1: \nkeyword2: ");
+  const [page, setPage] = useState("");
   const [subType, setSubType] = useState<SubType>("SUBSCRIPTION_TYPE_ONE_TIME");
   const act = useAction();
   const errors = fieldErrors(act.error);
@@ -73,7 +74,8 @@ export function CreateForm({ ch, onDone }: Props) {
     e.preventDefault();
     const r = await act.run(() => unwrap(api.POST("/v1/channels/{channel}/templates", {
       params: { path: { channel: id(ch.name) }, query: { templateId: templateId || undefined } },
-      body: { externalId, displayName, keywords: keywords(kw), subscriptionType: isMini(ch) ? subType : undefined },
+      body: { externalId, displayName, keywords: keywords(kw), subscriptionType: isMini(ch) ? subType : undefined,
+        miniProgram: isMini(ch) && page ? { page } : undefined },
     })));
     onDone(r?.template);
   }
@@ -86,6 +88,7 @@ export function CreateForm({ ch, onDone }: Props) {
       <Text name="template_id" label="Id in Reach" value={templateId} onInput={setTemplateId} errors={errors} />
       <Area name="keywords" label="Keywords, one per line: key: label" mono rows={5} value={kw} onInput={setKw} errors={shown} hint="In Alipay's order, for example keyword1: 订单号." />
       {isMini(ch) && <Select<SubType> name="subscription_type" label="Subscription type" value={subType} onChange={setSubType} options={subTypes} errors={errors} />}
+      {isMini(ch) && <Text name="mini_program.page" label="Default page opened from the message" value={page} onInput={setPage} errors={errors} placeholder="pages/index/index" />}
       <div class="actions"><button class="primary" type="submit" disabled={act.busy}>Create template</button></div>
     </form>
   );

@@ -9,10 +9,15 @@ export function ErrorBanner({ error, shown = [] }: { error: unknown; shown?: str
   const e = error instanceof Error ? error : new Error(String(error));
   const api = e instanceof ApiError ? e : undefined;
   // Violations of fields the form shows are shown there; the rest are listed here.
-  const rest = Object.entries(api?.fields ?? {}).filter(([f]) => !shown.includes(f));
+  const fields = Object.entries(api?.fields ?? {});
+  const rest = fields.filter(([f]) => !shown.includes(f));
+  // When every objection is shown at its field, the banner only points there.
+  const message = fields.length > 0 && rest.length === 0
+    ? (fields.length === 1 ? "Reach did not accept this: see the field marked below." : "Reach did not accept this: see the fields marked below.")
+    : e.message;
   return (
     <div class="banner error" role="alert">
-      <p>{e.message}</p>
+      <p>{message}</p>
       {api?.alipay && <p class="mono">{api.alipay}</p>}
       {rest.length > 0 && (
         <ul>{rest.map(([f, d]) => <li key={f}><strong>{fieldNames[f] ?? f}</strong>: {d}</li>)}</ul>
