@@ -218,7 +218,7 @@ test-clients: tools build ## The TypeScript (gen/ts) and Python (gen/python) cli
 	./scripts/test-clients.sh $(BIN)/reach
 
 .PHONY: test-console
-test-console: tools build ## The operator console end to end: Playwright drives Debian's Chromium against reach serve and the Alipay simulator (axe checks, screenshots into docs/screenshots)
+test-console: tools console build ## The operator console end to end: Playwright drives Debian's Chromium against reach serve and the Alipay simulator (axe checks, screenshots into docs/screenshots)
 	./scripts/test-console.sh $(BIN)/reach
 
 .PHONY: bench
