@@ -57,7 +57,7 @@ test("creating a channel by pasting its keys makes it ENABLED", async () => {
   await checkA11y(page, "the new channel form");
   await shot(page, "channel-new");
   await page.getByRole("button", { name: "Create channel" }).click();
-  await page.getByRole("heading", { name: "Acme mini program" }).waitFor();
+  await page.getByRole("heading", { name: "Acme mini program" }).waitFor({ timeout: 30_000 });
   assert.equal(await page.locator(".head .badge").innerText(), "Enabled");
   assert.match(await page.getByTestId("notify-url").innerText(), new RegExp(`/v1/notify/.+/${channelId}$`));
   await checkA11y(page, "the channel page");
@@ -114,7 +114,8 @@ test("a message sent through the API reaches SENT live, and its timeline opens",
   const messageId = sent.data!.message!.name!.replace("messages/", "");
   // No reload: the row arrives through the watch stream and turns Sent.
   const row = page.locator(`tr[data-message="${messageId}"]`);
-  await row.locator(".badge", { hasText: "Sent" }).waitFor({ timeout: 15_000 });
+  // Generous: under make test this runs beside go test on two cores.
+  await row.locator(".badge", { hasText: "Sent" }).waitFor({ timeout: 30_000 });
   await checkA11y(page, "the message list");
   await shot(page, "messages");
   await row.getByRole("link", { name: messageId }).click();
@@ -144,7 +145,7 @@ test("subscriptions, webhooks and broadcasts open with what to do next", async (
   await page.getByLabel(/^Page to open/).fill("pages/index/index");
   await page.getByRole("button", { name: "Start broadcast" }).click();
   await page.locator(".head .badge", { hasText: /Completed|Running|Scheduled/ }).waitFor();
-  await page.locator(".head .badge", { hasText: "Completed" }).waitFor({ timeout: 20_000 });
+  await page.locator(".head .badge", { hasText: "Completed" }).waitFor({ timeout: 45_000 });
   assert.match(await page.locator(".progress").first().innerText(), /1 sent/);
   await checkA11y(page, "a broadcast");
   await shot(page, "broadcast");

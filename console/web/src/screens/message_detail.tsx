@@ -47,7 +47,7 @@ export function MessageDetail({ id: messageId }: { id: string }) {
       <ErrorBanner error={act.error} />
       {send && (
         <div class="actions left">
-          {m.state === "MESSAGE_STATE_QUEUED" && <button type="button" onClick={() => setConfirm(true)} disabled={act.busy}>Cancel message…</button>}
+          {(m.state === "MESSAGE_STATE_QUEUED" || m.state === "MESSAGE_STATE_SENDING") && <button type="button" onClick={() => setConfirm(true)} disabled={act.busy}>Cancel message…</button>}
           {(m.state === "MESSAGE_STATE_FAILED" || m.state === "MESSAGE_STATE_EXPIRED") && <button type="button" onClick={retry} disabled={act.busy}>Re-drive (send again)</button>}
         </div>
       )}
