@@ -67,6 +67,33 @@ test("creating a channel by pasting its keys makes it ENABLED", async () => {
   await shot(page, "channels");
 });
 
+test("an admin steers the channel: disable, enable, delivery policy, rotate", async () => {
+  await page.goto(`/console/#/channels/${channelId}`);
+  const badge = page.locator(".head .badge");
+  await page.getByRole("button", { name: "Disable…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Disable this channel?" });
+  await dialog.getByLabel("Reason").fill("maintenance");
+  await dialog.getByRole("button", { name: "Disable" }).click();
+  await badge.filter({ hasText: "Disabled" }).waitFor();
+  await page.getByRole("button", { name: "Enable" }).click();
+  await badge.filter({ hasText: "Enabled" }).waitFor({ timeout: 30_000 });
+  // The policy form replaces the whole policy; quiet hours come back as saved.
+  await page.getByRole("button", { name: "Edit policy" }).click();
+  await page.getByLabel("Quiet hours for marketing messages").check();
+  await page.getByLabel("From (HH:MM)").fill("22:00");
+  await page.getByLabel("Until (HH:MM)").fill("08:00");
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.getByText("Delivery policy saved.").waitFor();
+  assert.match(await page.locator("section[aria-labelledby=policy-title]").innerText(), /22:00–08:00 Asia\/Shanghai/);
+  // Rotating: only the private key is sent (the mask follows the body), then verified.
+  await page.getByRole("button", { name: "Rotate credentials…" }).click();
+  await page.getByLabel("App private key (应用私钥, PEM)").fill(testKey("mini_private.pem"));
+  await page.getByRole("button", { name: "Save and verify" }).click();
+  await page.getByText("Credentials replaced and checked with Alipay.").waitFor({ timeout: 30_000 });
+  assert.equal(await badge.innerText(), "Enabled");
+  await checkA11y(page, "the channel page after changes");
+});
+
 test("a template imported by pasting; a bad paste is answered at the field", async () => {
   await page.goto(`/console/#/templates/${channelId}`);
   await page.getByRole("button", { name: "Import by pasting" }).click();
@@ -134,7 +161,13 @@ test("subscriptions, webhooks and broadcasts open with what to do next", async (
   await shot(page, "subscriptions");
   await page.goto("/console/#/webhooks");
   await page.getByText("No webhook endpoints yet.").waitFor();
-  await checkA11y(page, "the webhooks");
+  // An endpoint on loopback is refused (no private addresses here): the form says so at the URL.
+  await page.getByRole("button", { name: "New webhook" }).click();
+  await page.getByLabel("URL (https)").fill("http://127.0.0.1:1/hook");
+  await page.getByRole("button", { name: "Create endpoint" }).click();
+  await page.locator(".field.invalid .field-error").first().waitFor();
+  assert.equal(await page.getByLabel("URL (https)").getAttribute("aria-invalid"), "true");
+  await checkA11y(page, "the webhook form with an error");
   await page.goto("/console/#/broadcasts");
   await page.getByText("No broadcasts yet.").waitFor();
   await page.getByRole("button", { name: "New broadcast" }).click();
