@@ -105,7 +105,7 @@ test("a template imported by pasting; a bad paste is answered at the field", asy
   assert.equal(await content.getAttribute("aria-invalid"), "true");
   assert.ok((await fieldError.innerText()).length > 0);
   await checkA11y(page, "the import form with an error");
-  await shot(page, "template-import-error");
+  await shot(page, "template-import-error", false);
   await content.fill("交易金额：{{keyword1.DATA}}\n交易时间：{{keyword2.DATA}}\n");
   await page.getByLabel("Alipay template id (模板ID)").fill(templateExternalId);
   await page.getByLabel("Display name").fill("Payment received");
