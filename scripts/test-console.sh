@@ -3,8 +3,8 @@
 #
 # Starts the Alipay simulator (its example config and test keys) and `reach serve` on a
 # throwaway SQLite database, both on free loopback ports, with loopback Alipay allowed
-# (REACH_ALIPAY_ALLOW_LOOPBACK) and the simulator as the only Alipay host; creates an admin
-# and a viewer API key; then runs the Playwright tests of console/web/e2e, which drive
+# (REACH_ALIPAY_ALLOW_LOOPBACK) and the simulator as the only Alipay host; creates an admin,
+# a sender and a viewer API key; then runs the Playwright tests of console/web/e2e, which drive
 # Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) through the console: sign-in, a
 # channel that becomes ENABLED, a template imported by pasting, a message watched live to
 # SENT and its timeline, a viewer without the create button, a wrong key refused; axe
@@ -68,10 +68,11 @@ pids+=($!)
 serving="$(wait_log "$tmp/reach.log" 'msg=serving')"
 http_addr="$(grep -o 'http=[^ ]*' <<<"$serving")" && http_addr="${http_addr#http=}"
 admin_key="$("$reach" keys create --database "$db" --tenant acme --role admin 2>>"$tmp/keys.log" | tail -n 1)"
+sender_key="$("$reach" keys create --database "$db" --tenant acme --role sender 2>>"$tmp/keys.log" | tail -n 1)"
 viewer_key="$("$reach" keys create --database "$db" --tenant acme --role viewer 2>>"$tmp/keys.log" | tail -n 1)"
 echo "test-console: simulator $gateway, Reach http://$http_addr/console/"
 
-export REACH_URL="http://$http_addr" REACH_ADMIN_KEY="$admin_key" REACH_VIEWER_KEY="$viewer_key"
+export REACH_URL="http://$http_addr" REACH_ADMIN_KEY="$admin_key" REACH_SENDER_KEY="$sender_key" REACH_VIEWER_KEY="$viewer_key"
 export ALIPAY_GATEWAY_URL="$gateway" ALIPAY_TESTDATA="$testdata" CHROMIUM="$chromium"
 export SCREENSHOTS="$root/docs/screenshots"
 mkdir -p "$SCREENSHOTS"

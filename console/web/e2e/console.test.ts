@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { adminKey, checkA11y, context, gatewayURL, launch, problems, reach, shot, signIn, testKey, viewerKey } from "./harness.js";
+import { adminKey, checkA11y, context, gatewayURL, launch, problems, reach, senderKey, shot, signIn, testKey, viewerKey } from "./harness.js";
 
 let browser: Browser;
 let page: Page;
@@ -211,6 +211,21 @@ test("a viewer sees no button that would fail", async () => {
   assert.equal(await viewer.getByRole("button", { name: "Import by pasting" }).count(), 0);
   await checkA11y(viewer, "the viewer's templates");
   await viewer.context().close();
+});
+
+test("a sender may send and broadcast, not manage channels", async () => {
+  const sender = await (await context(browser)).newPage();
+  await signIn(sender, senderKey);
+  await sender.getByRole("cell", { name: /Acme mini program/ }).waitFor();
+  assert.equal(await sender.getByRole("link", { name: "New channel" }).count(), 0);
+  await sender.goto("/console/#/broadcasts");
+  await sender.getByRole("button", { name: "New broadcast" }).waitFor();
+  await sender.goto(`/console/#/subscriptions/${channelId}`);
+  await sender.getByRole("button", { name: "Record a subscribe result" }).waitFor();
+  await sender.goto(`/console/#/templates/${channelId}`);
+  await sender.getByRole("cell", { name: /Payment received/ }).waitFor();
+  assert.equal(await sender.getByRole("button", { name: "Import by pasting" }).count(), 0);
+  await sender.context().close();
 });
 
 test("signing out ends the session", async () => {

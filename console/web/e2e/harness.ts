@@ -17,6 +17,7 @@ function env(name: string): string {
 
 export const reachURL = env("REACH_URL");
 export const adminKey = env("REACH_ADMIN_KEY");
+export const senderKey = env("REACH_SENDER_KEY");
 export const viewerKey = env("REACH_VIEWER_KEY");
 export const gatewayURL = env("ALIPAY_GATEWAY_URL");
 const testdata = env("ALIPAY_TESTDATA");
