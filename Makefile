@@ -20,6 +20,8 @@ BIN         := $(CURDIR)/bin
 NPM_BIN     := $(CURDIR)/tools/npm/node_modules/.bin
 BUF         := $(NPM_BIN)/buf
 STATICCHECK := $(BIN)/staticcheck
+CONSOLE_WEB  := console/web
+CONSOLE_DEPS := $(CONSOLE_WEB)/node_modules/.console-deps
 TOOLS       := protoc-gen-go protoc-gen-go-grpc protoc-gen-grpc-gateway protoc-gen-openapiv2 staticcheck
 TOOL_BINS   := $(addprefix bin/,$(TOOLS))
 
@@ -62,7 +64,7 @@ help: ## List the targets (default)
 # ---------------------------------------------------------------- tools
 
 .PHONY: tools
-tools: $(TOOL_BINS) $(BUF) debian-tools ## Install the npm tools (buf, TypeScript generators), build the protoc plugins and staticcheck into bin/, apt-install protoc for Python
+tools: $(TOOL_BINS) $(BUF) $(CONSOLE_DEPS) debian-tools ## Install the npm tools (buf, TypeScript generators) and the console's, build the protoc plugins and staticcheck into bin/, apt-install protoc for Python and Chromium
 
 # One `go build` for all of them; rebuilt only when tools/go.mod or go.sum change.
 $(TOOL_BINS) &: tools/go.mod tools/go.sum
@@ -76,6 +78,13 @@ $(BUF): tools/npm/package.json tools/npm/package-lock.json
 	@echo "installing the npm tools (buf's prebuilt release binary, the TypeScript client's generators)"
 	npm ci --prefix tools/npm --no-audit --no-fund --loglevel=error
 	@touch $(BUF)
+
+# The console's npm packages (Vite, Preact, playwright-core, axe), exactly as locked;
+# reinstalled only when the lock changes.
+$(CONSOLE_DEPS): $(CONSOLE_WEB)/package.json $(CONSOLE_WEB)/package-lock.json
+	@echo "installing the console's npm packages (console/web)"
+	npm ci --prefix $(CONSOLE_WEB) --no-audit --no-fund --loglevel=error
+	@touch $(CONSOLE_DEPS)
 
 # Debian's protoc 3.21, grpc_python_plugin and the Python runtime: installed when
 # missing (apt-get, as root), otherwise the script says what to install and fails.
@@ -110,18 +119,24 @@ generate: tools ## Format the protos (buf format -w), regenerate gen/ (Go, OpenA
 	node -p 'require("./$(SWAGGER_UI_SRC)/package.json").version' > $(SWAGGER_UI_DIR)/VERSION
 
 .PHONY: check-generated
-check-generated: generate ## Regenerate and fail if gen/ or the copied Swagger UI then differ from git HEAD (changed or untracked files)
+check-generated: generate console ## Regenerate gen/ and rebuild the console; fail if gen/, the copied Swagger UI or console/dist then differ from git HEAD (changed or untracked files)
 	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "check-generated: not a git work tree" >&2; exit 1; }
-	@status="$$(git status --porcelain --untracked-files=all -- gen/ $(SWAGGER_UI_DIR))"; \
+	@status="$$(git status --porcelain --untracked-files=all -- gen/ $(SWAGGER_UI_DIR) console/dist)"; \
 	if [ -n "$$status" ]; then \
-		echo "check-generated: gen/ or $(SWAGGER_UI_DIR) is not what make generate makes (or is not committed)." >&2; \
-		echo "Run 'make generate' and commit them. Changed files:" >&2; \
+		echo "check-generated: gen/, $(SWAGGER_UI_DIR) or console/dist is not what make generate and make console make (or is not committed)." >&2; \
+		echo "Run 'make generate console' and commit them. Changed files:" >&2; \
 		echo "$$status" >&2; \
-		git --no-pager diff --stat -- gen/ $(SWAGGER_UI_DIR) >&2 || true; \
+		git --no-pager diff --stat -- gen/ $(SWAGGER_UI_DIR) console/dist >&2 || true; \
 		git --no-pager diff -- gen/ | head -n 400 >&2 || true; \
 		exit 1; \
 	fi
-	@echo "check-generated: gen/ and $(SWAGGER_UI_DIR) are up to date"
+	@echo "check-generated: gen/, $(SWAGGER_UI_DIR) and console/dist are up to date"
+
+# ---------------------------------------------------------------- console
+
+.PHONY: console
+console: $(CONSOLE_DEPS) ## Build the operator console (console/web → console/dist, committed and embedded in the binary): tsc, then vite build
+	npm --prefix $(CONSOLE_WEB) run --silent build
 
 # ---------------------------------------------------------------- lint
 
@@ -174,19 +189,19 @@ demo: ## See Reach work: go run ./cmd/reach demo ARGS (in-process Alipay simulat
 	$(GO) run ./cmd/reach demo $(ARGS)
 
 .PHONY: test
-test: lint check-generated ## lint, check-generated, go test -count=1 ./... (needs PostgreSQL and MariaDB, see REACH_TEST_*), then the README walk-through, the TypeScript and Python clients and check-ops
+test: lint check-generated ## lint, check-generated, go test -count=1 ./... (needs PostgreSQL and MariaDB, see REACH_TEST_*), then the README walk-through, the TypeScript and Python clients, the console's browser tests and check-ops
 	@# The walk-through, the clients and check-ops run beside go test: its longest package
 	@# (cmd/reach, minutes of real processes) leaves a core idle. Their output is printed
 	@# after go test's, and either failing fails the target.
 	@mkdir -p $(BIN)
 	@echo "== go test: compiling and running every package (the first run on a machine downloads modules and compiles for a few minutes)"
-	@echo "== meanwhile: the README walk-through, the TypeScript and Python clients, check-ops (output in bin/test-extra.log)"
-	@( $(MAKE) --no-print-directory test-walkthrough test-clients check-ops >$(BIN)/test-extra.log 2>&1; echo $$? >$(BIN)/test-extra.rc ) & \
+	@echo "== meanwhile: the README walk-through, the TypeScript and Python clients, the console in Chromium, check-ops (output in bin/test-extra.log)"
+	@( $(MAKE) --no-print-directory test-walkthrough test-clients test-console check-ops >$(BIN)/test-extra.log 2>&1; echo $$? >$(BIN)/test-extra.rc ) & \
 	status=0; $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(GOTESTFLAGS) ./... || status=$$?; \
 	wait; \
-	echo "== the README walk-through, the clients and check-ops:"; cat $(BIN)/test-extra.log; \
+	echo "== the README walk-through, the clients, the console and check-ops:"; cat $(BIN)/test-extra.log; \
 	extra=$$(cat $(BIN)/test-extra.rc); \
-	if [ "$$extra" != 0 ]; then echo "make test: the walk-through, the clients or check-ops failed (exit $$extra)" >&2; fi; \
+	if [ "$$extra" != 0 ]; then echo "make test: the walk-through, the clients, the console or check-ops failed (exit $$extra)" >&2; fi; \
 	[ "$$status" = 0 ] && [ "$$extra" = 0 ]
 
 .PHONY: test-walkthrough
@@ -201,6 +216,10 @@ test-go: ## Only go test -count=1 ./... (no lint, no regeneration)
 .PHONY: test-clients
 test-clients: tools build ## The TypeScript (gen/ts) and Python (gen/python) clients' examples against reach serve and the Alipay simulator
 	./scripts/test-clients.sh $(BIN)/reach
+
+.PHONY: test-console
+test-console: tools console build ## The operator console end to end: Playwright drives Debian's Chromium against reach serve and the Alipay simulator (axe checks, screenshots into docs/screenshots)
+	./scripts/test-console.sh $(BIN)/reach
 
 .PHONY: bench
 bench: ## Run the benchmarks only: go test -bench . -benchmem ./... (BENCHFLAGS for more)

@@ -4,7 +4,11 @@
 #   protobuf-compiler-grpc  grpc_python_plugin, which writes the *_pb2_grpc.py stubs
 #   python3-grpcio, python3-protobuf   the runtime of /usr/bin/python3 (make test-clients)
 # and, where it can be installed, promtool (package prometheus) for `make check-ops`, which
-# skips it when missing unless CI=true. The package would start a Prometheus server on
+# skips it when missing unless CI=true, and Chromium (package chromium, with the small
+# fonts-wqy-microhei so the console's Chinese labels render) for `make test-console`, whose
+# Playwright tests drive Debian's /usr/bin/chromium: Playwright's own browser download
+# cannot run on machines that reach only the package registries. test-console skips
+# without it unless CI=true. The package would start a Prometheus server on
 # :9090 (Reach's gRPC port); a policy-rc.d keeps its service from starting.
 # Debian's packages rather than PyPI's: this machine reaches Debian's archive and npm but
 # not PyPI, and one apt install gives every developer and CI the same protoc.
@@ -39,15 +43,29 @@ apt_install() {
 	return $status
 }
 
+# The console's browser tests: Chromium and a CJK font.
+browser_missing() {
+	local m=()
+	[ -x /usr/bin/chromium ] || m+=(chromium)
+	fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk' || m+=(fonts-wqy-microhei)
+	echo "${m[@]}"
+}
+
 need="$(missing)"
-if [ -n "$need" ] || ! command -v promtool >/dev/null 2>&1; then
+browser="$(browser_missing)"
+if [ -n "$need" ] || [ -n "$browser" ] || ! command -v promtool >/dev/null 2>&1; then
 	if can_install; then
 		command -v promtool >/dev/null 2>&1 || need="$need prometheus"
-		echo "installing Debian packages (Python client, promtool): $need (a minute on a fresh machine)"
+		need="$need $browser"
+		echo "installing Debian packages (Python client, promtool, Chromium): $need (a minute or two on a fresh machine)"
 		# shellcheck disable=SC2086 # one word per package
 		apt_install $need
 		need="$(missing)"
 	fi
+fi
+if [ -n "$(browser_missing)" ]; then
+	echo "make tools: Chromium is missing, so make test-console will skip (fail under CI=true);" >&2
+	echo "  install it with:  sudo apt-get install --no-install-recommends chromium fonts-wqy-microhei" >&2
 fi
 if [ -n "$need" ]; then
 	echo "make tools: missing Debian packages for the Python client: $need" >&2

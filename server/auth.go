@@ -90,23 +90,39 @@ func (a *authenticator) authenticate(ctx context.Context, method string) (princi
 	if err != nil {
 		return principal{}, err
 	}
-	id, secret, err := apikey.Parse(token)
-	if err != nil {
-		return principal{}, status.Error(codes.Unauthenticated, "malformed API key")
-	}
-	k, err := a.cache.apiKey(ctx, a.keys, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return principal{}, status.Error(codes.Unauthenticated, "unknown or revoked API key")
-	}
+	k, err := a.resolve(ctx, token)
 	if err != nil {
 		return principal{}, err
-	}
-	if k.RevokeTime != nil || !apikey.Verify(secret, k.Hash) {
-		return principal{}, status.Error(codes.Unauthenticated, "unknown or revoked API key")
 	}
 	if !allowed(k.Role, method) {
 		return principal{}, status.Errorf(codes.PermissionDenied, "role %q may not call %s", k.Role, method[strings.LastIndexByte(method, '/')+1:])
 	}
+	a.touch(ctx, k)
+	return principal{TenantID: k.TenantID, KeyID: k.ID, Role: k.Role}, nil
+}
+
+// resolve returns the stored key of an API key token, or UNAUTHENTICATED when it is
+// malformed, unknown or revoked. The console's sign-in asks the same question.
+func (a *authenticator) resolve(ctx context.Context, token string) (*store.APIKey, error) {
+	id, secret, err := apikey.Parse(token)
+	if err != nil {
+		return nil, status.Error(codes.Unauthenticated, "malformed API key")
+	}
+	k, err := a.cache.apiKey(ctx, a.keys, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, status.Error(codes.Unauthenticated, "unknown or revoked API key")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.RevokeTime != nil || !apikey.Verify(secret, k.Hash) {
+		return nil, status.Error(codes.Unauthenticated, "unknown or revoked API key")
+	}
+	return k, nil
+}
+
+// touch records that k was used.
+func (a *authenticator) touch(ctx context.Context, k *store.APIKey) {
 	// Record use at most once a minute per key and replica, so reads don't turn into writes.
 	now := a.now()
 	last := k.LastUsed
@@ -118,7 +134,6 @@ func (a *authenticator) authenticate(ctx context.Context, method string) (princi
 		a.touched.Store(k.ID, now)
 		_ = a.keys.TouchAPIKey(ctx, k.ID, now) // best effort: never fail a call over bookkeeping
 	}
-	return principal{TenantID: k.TenantID, KeyID: k.ID, Role: k.Role}, nil
 }
 
 // bearerToken reads "authorization: Bearer <key>" from gRPC metadata (the gateway forwards

@@ -20,7 +20,8 @@ import (
 )
 
 // HTTPHandler returns the HTTP side: the JSON gateway under /v1/, /healthz, /readyz,
-// /metrics, and the API's description at /openapi.json and /docs. The gateway talks to the gRPC server over an in-memory connection, so every
+// /metrics, the API's description at /openapi.json and /docs, and the operator console
+// under /console/. The gateway talks to the gRPC server over an in-memory connection, so every
 // JSON call passes the same interceptors (auth, logging, metrics, recovery) as gRPC.
 func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) {
 	lis := bufconn.Listen(1 << 20)
@@ -64,9 +65,19 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 		}
 	}
 	s.edge.mux = gw
+	con, err := s.console()
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", withCallTimeout(s.limits.callTimeout(), gw))
-	mux.Handle("GET /v1/messages:watch", longLived(gw))
+	// The console's session becomes an API key here, in front of the gateway; everything
+	// after is the gateway's own authentication.
+	mux.Handle("/v1/", con.Bearer(withCallTimeout(s.limits.callTimeout(), gw)))
+	mux.Handle("GET /v1/messages:watch", con.Bearer(longLived(gw)))
+	pages := con.Handler()
+	mux.Handle("/console/", pages)
+	mux.Handle("/console", pages)
 	mux.HandleFunc("POST /v1/notify/{tenant}/{channel}", s.serveNotify)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))

@@ -71,6 +71,7 @@ type Server struct {
 	registry *prometheus.Registry
 	limits   Limits
 	edge     *edgeErrors
+	auth     *authenticator
 }
 
 // New builds a server over st; keys seals channel secrets.
@@ -121,7 +122,7 @@ func New(cfg Config, st store.Store, keys *secrets.KeyRing, log *slog.Logger) *S
 	metrics.InitializeMetrics(gs)
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	return &Server{cfg: cfg, log: log, store: st, deps: d, grpc: gs, health: hs, registry: reg,
-		limits: limits, edge: newEdgeErrors(log, limits, reg)}
+		limits: limits, edge: newEdgeErrors(log, limits, reg), auth: auth}
 }
 
 // streamWorkers is how many goroutines serve gRPC calls before more are started.

@@ -1,0 +1,145 @@
+// Messages: filter them, and watch them change live (the watch API) without reloading.
+import { useEffect, useState } from "preact/hooks";
+import { api, id, unwrap, type Schemas } from "../api";
+import { state, timeZone, user, when } from "../format";
+import { href } from "../router";
+import { Check, Select, Text } from "../ui/fields";
+import { TableWrap } from "../ui/table";
+import { Badge, Empty, ErrorBanner, Loading } from "../ui/feedback";
+import { useAction, useLoad } from "../ui/hooks";
+import { watchMessages, type WatchState } from "../watch";
+import { useChannels } from "./channel_picker";
+
+type Message = Schemas["v1Message"];
+type State = Schemas["v1MessageState"] | "";
+
+const states = ["QUEUED", "SENDING", "SENT", "FAILED", "CANCELLED", "EXPIRED"] as const;
+const q = (s: string) => JSON.stringify(s);
+
+function initialChannel(): string {
+  const query = location.hash.split("?")[1] ?? "";
+  return new URLSearchParams(query).get("channel") ?? "";
+}
+
+// rfc3339 reads a datetime-local value as the operator's local time.
+const rfc3339 = (local: string) => (local ? new Date(local).toISOString() : "");
+
+export function Messages() {
+  const channels = useChannels();
+  const [st, setSt] = useState<State>("");
+  const [channel, setChannel] = useState(initialChannel);
+  const [template, setTemplate] = useState("");
+  const [recipient, setRecipient] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [live, setLive] = useState(true);
+  // A link from a channel's page opens the list filtered to that channel.
+  const [applied, setApplied] = useState(() => {
+    const c = initialChannel();
+    const f = c ? `channel = ${q("channels/" + c)}` : "";
+    return { list: f, watch: f, narrow: false };
+  });
+  const [wstate, setWstate] = useState<{ s: WatchState; why?: string }>({ s: "connecting" });
+  // The API lists oldest first; the screen shows newest first: each page is reversed, and a
+  // later page (newer messages) goes on top.
+  const page = async (pageToken?: string): Promise<{ messages: Message[]; nextPageToken?: string }> => {
+    const r = await unwrap(api.GET("/v1/messages", { params: { query: { pageSize: 100, filter: applied.list || undefined, pageToken } } }));
+    return { messages: (r.messages ?? []).reverse(), nextPageToken: r.nextPageToken };
+  };
+  const list = useLoad(() => page(), [applied.list]);
+  const more = useAction();
+  const loadNewer = () => more.run(async () => {
+    const r = await page(list.data?.nextPageToken);
+    list.setData((cur) => ({ messages: [...r.messages, ...(cur?.messages ?? [])], nextPageToken: r.nextPageToken }));
+  });
+  const messages = list.data?.messages ?? [];
+  const templates = useLoad(async () => channel
+    ? (await unwrap(api.GET("/v1/channels/{channel}/templates", { params: { path: { channel }, query: { pageSize: 500 } } }))).templates ?? []
+    : [], [channel]);
+
+  useEffect(() => {
+    if (!live) return;
+    return watchMessages(applied.watch, async (ev) => {
+      // The event says what changed; the message itself has the rest (sent time, error).
+      const m = await unwrap(api.GET("/v1/messages/{message}", { params: { path: { message: id(ev.message) } } })).catch(() => undefined);
+      if (!m?.message) return;
+      list.setData((cur) => {
+        const rows = cur?.messages ?? [];
+        const i = rows.findIndex((r) => r.name === m.message!.name);
+        if (i >= 0) return { ...cur, messages: rows.map((r, j) => (j === i ? m.message! : r)) };
+        // A new message matches the watch's filter; recipient and time are not in it.
+        return applied.narrow ? cur : { ...cur, messages: [m.message!, ...rows] };
+      });
+    }, (s, why) => setWstate({ s, why }));
+  }, [live, applied.watch, applied.narrow]);
+
+  function apply(e: Event) {
+    e.preventDefault();
+    const common: string[] = [];
+    if (channel) common.push(`channel = ${q("channels/" + channel)}`);
+    if (template) common.push(`template = ${q(template)}`);
+    if (st) common.push(`state = ${st.replace("MESSAGE_STATE_", "")}`);
+    const only: string[] = [];
+    const r = recipient.trim();
+    if (r) only.push(r.startsWith("2088") ? `user_id = ${q(r)}` : `open_id = ${q(r)}`);
+    if (from) only.push(`create_time >= ${q(rfc3339(from))}`);
+    if (to) only.push(`create_time < ${q(rfc3339(to))}`);
+    setApplied({ list: [...common, ...only].join(" AND "), watch: common.join(" AND "), narrow: only.length > 0 });
+  }
+
+  return (
+    <section>
+      <div class="head">
+        <h1>Messages</h1>
+        <div class="live">
+          <Check name="live" label="Live updates" checked={live} onChange={setLive} />
+          {live && <span class={"dot " + wstate.s} role="status" aria-live="polite">{wstate.s === "live" ? "live" : wstate.s === "connecting" ? "connecting…" : `reconnecting${wstate.why ? ": " + wstate.why : ""}`}</span>}
+        </div>
+      </div>
+      <form class="filters" onSubmit={apply} aria-label="Filter messages">
+        <Select<State> name="state" label="State" value={st} onChange={setSt} options={[["", "any"], ...states.map((s): [State, string] => [`MESSAGE_STATE_${s}`, state(`MESSAGE_STATE_${s}`)])]} />
+        <Select name="channel" label="Channel" value={channel} onChange={(v) => { setChannel(v); setTemplate(""); }}
+          options={[["", "any"], ...(channels.data ?? []).map((c): [string, string] => [id(c.name), c.displayName || id(c.name)])]} />
+        <Select name="template" label="Template" value={template} onChange={setTemplate}
+          options={[["", channel ? "any" : "any (pick a channel to choose)"], ...(templates.data ?? []).map((t): [string, string] => [t.name ?? "", t.displayName ?? id(t.name)])]} />
+        <Text name="recipient" label="Recipient (2088… or open id)" value={recipient} onInput={setRecipient} />
+        <Text name="from" label={`Created from (${timeZone})`} type="datetime-local" value={from} onInput={setFrom} />
+        <Text name="to" label="Created before" type="datetime-local" value={to} onInput={setTo} />
+        <button type="submit">Filter</button>
+      </form>
+      <ErrorBanner error={list.error} />
+      {list.loading && !list.data ? <Loading /> : messages.length === 0 ? (
+        <Empty title={applied.list ? "No message matches this filter." : "No messages yet."}>
+          {applied.list ? <p>Widen the filter: clear a field and filter again.</p> : <p>Send one through the API (<code>POST /v1/messages:send</code>); with live updates on it appears here as it happens.</p>}
+        </Empty>
+      ) : <MessageTable messages={messages} />}
+      <ErrorBanner error={more.error} />
+      {list.data?.nextPageToken && (
+        <p class="actions left">
+          <button type="button" onClick={loadNewer} disabled={more.busy}>Load newer messages</button>
+          <span class="hint">The list starts with the oldest matching messages; narrow it with "Created from".</span>
+        </p>
+      )}
+    </section>
+  );
+}
+
+function MessageTable({ messages }: { messages: Message[] }) {
+  return (
+    <TableWrap label="Messages">
+        <thead><tr><th scope="col">Message</th><th scope="col">Template</th><th scope="col">Recipient</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Sent</th></tr></thead>
+        <tbody>
+          {messages.map((m) => (
+            <tr key={m.name} data-message={id(m.name)}>
+              <td><a class="mono" href={href("messages", id(m.name))}>{id(m.name)}</a>{m.requestId && <div class="sub mono">{m.requestId}</div>}</td>
+              <td class="mono">{m.template?.replace(/^channels\//, "")}</td>
+              <td class="mono">{user(m.recipient)}</td>
+              <td><Badge value={m.state} />{m.stateReason && m.state !== "MESSAGE_STATE_SENT" && <div class="sub reason">{m.stateReason}</div>}</td>
+              <td>{when(m.createTime)}</td>
+              <td>{when(m.sentTime)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </TableWrap>
+  );
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make test-console: the operator console in a real browser.
+#
+# Starts the Alipay simulator (its example config and test keys) and `reach serve` on a
+# throwaway SQLite database, both on free loopback ports, with loopback Alipay allowed
+# (REACH_ALIPAY_ALLOW_LOOPBACK) and the simulator as the only Alipay host; creates an admin,
+# a sender and a viewer API key; then runs the Playwright tests of console/web/e2e, which drive
+# Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) through the console: sign-in, a
+# channel that becomes ENABLED, a template imported by pasting, a message watched live to
+# SENT and its timeline, a viewer without the create button, a wrong key refused; axe
+# checks every screen; screenshots go to docs/screenshots/.
+#
+# Without Chromium the tests are skipped, unless CI=true: then that is a failure.
+# Usage: scripts/test-console.sh [path/to/reach]   (default bin/reach; make builds it)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$PWD"
+reach="${1:-bin/reach}"
+case "$reach" in /*) ;; *) reach="$root/$reach" ;; esac
+testdata="$root/clients/alipaysim/testdata"
+chromium="${CHROMIUM:-/usr/bin/chromium}"
+
+if [ ! -x "$chromium" ]; then
+	if [ "${CI:-}" = "true" ]; then
+		echo "test-console: $chromium not found; it is required when CI=true (make tools installs Debian's chromium)" >&2
+		exit 1
+	fi
+	echo "test-console: SKIPPED: $chromium not found (Debian: apt-get install --no-install-recommends chromium fonts-wqy-microhei; CI=true makes this a failure)"
+	exit 0
+fi
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/reach-console.XXXXXX")"
+pids=()
+cleanup() {
+	local rc=$?
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+	if [ "$rc" -ne 0 ]; then
+		for log in "$tmp"/*.log; do
+			[ -s "$log" ] && { echo "--- $(basename "$log") (last 30 lines)" >&2; tail -n 30 "$log" >&2; }
+		done
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# wait_log FILE PATTERN: the first line of FILE matching PATTERN, within 30 s.
+wait_log() {
+	local line
+	for _ in $(seq 1 300); do
+		if line="$(grep -m1 -- "$2" "$1")"; then echo "$line"; return 0; fi
+		sleep 0.1
+	done
+	echo "test-console: no '$2' in $(basename "$1") within 30 s" >&2
+	return 1
+}
+
+"$reach" alipay-sim --config "$testdata/sim.json" --addr 127.0.0.1:0 >"$tmp/sim.log" 2>&1 &
+pids+=($!)
+gateway="$(wait_log "$tmp/sim.log" 'alipay simulator listening' | grep -o 'gateway=[^ ]*')"
+gateway="${gateway#gateway=}"
+sim_host="${gateway#http://}" && sim_host="${sim_host%%/*}"
+
+db="sqlite:$tmp/reach.db"
+REACH_ALIPAY_ALLOW_LOOPBACK=true "$reach" serve --database "$db" --grpc-addr 127.0.0.1:0 --http-addr 127.0.0.1:0 \
+	--alipay-hosts "$sim_host" >"$tmp/reach.log" 2>&1 &
+pids+=($!)
+serving="$(wait_log "$tmp/reach.log" 'msg=serving')"
+http_addr="$(grep -o 'http=[^ ]*' <<<"$serving")" && http_addr="${http_addr#http=}"
+admin_key="$("$reach" keys create --database "$db" --tenant acme --role admin 2>>"$tmp/keys.log" | tail -n 1)"
+sender_key="$("$reach" keys create --database "$db" --tenant acme --role sender 2>>"$tmp/keys.log" | tail -n 1)"
+viewer_key="$("$reach" keys create --database "$db" --tenant acme --role viewer 2>>"$tmp/keys.log" | tail -n 1)"
+echo "test-console: simulator $gateway, Reach http://$http_addr/console/"
+
+export REACH_URL="http://$http_addr" REACH_ADMIN_KEY="$admin_key" REACH_SENDER_KEY="$sender_key" REACH_VIEWER_KEY="$viewer_key"
+export ALIPAY_GATEWAY_URL="$gateway" ALIPAY_TESTDATA="$testdata" CHROMIUM="$chromium"
+export SCREENSHOTS="$root/docs/screenshots"
+mkdir -p "$SCREENSHOTS"
+npm --prefix console/web run --silent e2e
