@@ -218,8 +218,12 @@ test-clients: tools build ## The TypeScript (gen/ts) and Python (gen/python) cli
 	./scripts/test-clients.sh $(BIN)/reach
 
 .PHONY: test-console
-test-console: tools console build ## The operator console end to end: Playwright drives Debian's Chromium against reach serve and the Alipay simulator (axe checks, screenshots into docs/screenshots)
+test-console: tools console build ## The operator console end to end: Playwright drives Debian's Chromium against reach serve and the Alipay simulator (axe checks, screenshots into bin/screenshots)
 	./scripts/test-console.sh $(BIN)/reach
+
+.PHONY: screenshots
+screenshots: tools console build ## Refresh the README's console screenshots (docs/screenshots) with a run of the browser tests
+	SCREENSHOTS=$(CURDIR)/docs/screenshots ./scripts/test-console.sh $(BIN)/reach
 
 .PHONY: bench
 bench: ## Run the benchmarks only: go test -bench . -benchmem ./... (BENCHFLAGS for more)

@@ -72,7 +72,7 @@ export async function checkA11y(page: Page, what: string): Promise<void> {
     `accessibility of ${what}`);
 }
 
-// shot writes docs/screenshots/NAME.png of the page from its top (or, with atTop false,
+// shot writes $SCREENSHOTS/NAME.png (bin/screenshots, or docs/screenshots for the README) of the page from its top (or, with atTop false,
 // of the part the last step scrolled to).
 export async function shot(page: Page, name: string, atTop = true): Promise<void> {
   if (atTop) await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
