@@ -17,47 +17,9 @@ case "$reach" in /*) ;; *) reach="$root/$reach" ;; esac
 npm_bin="$root/tools/npm/node_modules/.bin"
 testdata="$root/clients/alipaysim/testdata"
 
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/reach-clients.XXXXXX")"
-pids=()
-cleanup() {
-	local rc=$?
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-	if [ "$rc" -ne 0 ]; then
-		for log in "$tmp"/*.log; do
-			[ -s "$log" ] && { echo "--- $(basename "$log") (last 20 lines)" >&2; tail -n 20 "$log" >&2; }
-		done
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# wait_log FILE PATTERN: the first line of FILE matching PATTERN, within 30 s.
-wait_log() {
-	local line
-	for _ in $(seq 1 300); do
-		if line="$(grep -m1 -- "$2" "$1")"; then echo "$line"; return 0; fi
-		sleep 0.1
-	done
-	echo "test-clients: no '$2' in $(basename "$1") within 30 s" >&2
-	return 1
-}
-
-# The simulator and Reach listen on port 0; each logs the address it got.
-"$reach" alipay-sim --config "$testdata/sim.json" --addr 127.0.0.1:0 >"$tmp/sim.log" 2>&1 &
-pids+=($!)
-gateway="$(wait_log "$tmp/sim.log" 'alipay simulator listening' | grep -o 'gateway=[^ ]*')"
-gateway="${gateway#gateway=}"                     # http://127.0.0.1:PORT/gateway.do
-sim_host="${gateway#http://}" && sim_host="${sim_host%%/*}"
-
-db="sqlite:$tmp/reach.db"
-# Alipay is the simulator only: its host:port is the whole allowlist, loopback allowed.
-"$reach" serve --database "$db" --grpc-addr 127.0.0.1:0 --http-addr 127.0.0.1:0 \
-	--alipay-hosts "$sim_host" --alipay-allow-loopback >"$tmp/reach.log" 2>&1 &
-pids+=($!)
-serving="$(wait_log "$tmp/reach.log" 'msg=serving')"
-grpc_addr="$(grep -o 'grpc=[^ ]*' <<<"$serving")" && grpc_addr="${grpc_addr#grpc=}"
-http_addr="$(grep -o 'http=[^ ]*' <<<"$serving")" && http_addr="${http_addr#http=}"
+# shellcheck source=scripts/lib/world.sh
+. "$root/scripts/lib/world.sh"
+start_world clients
 api_key="$("$reach" keys create --database "$db" --tenant acme --role admin 2>>"$tmp/keys.log" | tail -n 1)"
 echo "test-clients: simulator $gateway, Reach gRPC $grpc_addr, HTTP $http_addr"
 

@@ -29,44 +29,9 @@ if [ ! -x "$chromium" ]; then
 	exit 0
 fi
 
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/reach-console.XXXXXX")"
-pids=()
-cleanup() {
-	local rc=$?
-	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-	if [ "$rc" -ne 0 ]; then
-		for log in "$tmp"/*.log; do
-			[ -s "$log" ] && { echo "--- $(basename "$log") (last 30 lines)" >&2; tail -n 30 "$log" >&2; }
-		done
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# wait_log FILE PATTERN: the first line of FILE matching PATTERN, within 30 s.
-wait_log() {
-	local line
-	for _ in $(seq 1 300); do
-		if line="$(grep -m1 -- "$2" "$1")"; then echo "$line"; return 0; fi
-		sleep 0.1
-	done
-	echo "test-console: no '$2' in $(basename "$1") within 30 s" >&2
-	return 1
-}
-
-"$reach" alipay-sim --config "$testdata/sim.json" --addr 127.0.0.1:0 >"$tmp/sim.log" 2>&1 &
-pids+=($!)
-gateway="$(wait_log "$tmp/sim.log" 'alipay simulator listening' | grep -o 'gateway=[^ ]*')"
-gateway="${gateway#gateway=}"
-sim_host="${gateway#http://}" && sim_host="${sim_host%%/*}"
-
-db="sqlite:$tmp/reach.db"
-REACH_ALIPAY_ALLOW_LOOPBACK=true "$reach" serve --database "$db" --grpc-addr 127.0.0.1:0 --http-addr 127.0.0.1:0 \
-	--alipay-hosts "$sim_host" >"$tmp/reach.log" 2>&1 &
-pids+=($!)
-serving="$(wait_log "$tmp/reach.log" 'msg=serving')"
-http_addr="$(grep -o 'http=[^ ]*' <<<"$serving")" && http_addr="${http_addr#http=}"
+# shellcheck source=scripts/lib/world.sh
+. "$root/scripts/lib/world.sh"
+start_world console
 admin_key="$("$reach" keys create --database "$db" --tenant acme --role admin 2>>"$tmp/keys.log" | tail -n 1)"
 sender_key="$("$reach" keys create --database "$db" --tenant acme --role sender 2>>"$tmp/keys.log" | tail -n 1)"
 viewer_key="$("$reach" keys create --database "$db" --tenant acme --role viewer 2>>"$tmp/keys.log" | tail -n 1)"

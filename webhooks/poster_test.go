@@ -72,6 +72,25 @@ func hook(t *testing.T, st store.Store, ring *secrets.KeyRing, tenant, id, url s
 	}
 }
 
+// newWorld opens a migrated SQLite store with tenant "acme" and the test key ring.
+func newWorld(t *testing.T) (store.Store, *secrets.KeyRing, *store.Tenant) {
+	t.Helper()
+	st, _, err := backend.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "reach.db"), backend.Options{AutoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ring, err := secrets.Parse(ringText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, err := st.EnsureTenant(context.Background(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, ring, tn
+}
+
 func waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -90,19 +109,7 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // not sent.
 func TestPoster(t *testing.T) {
 	ctx := context.Background()
-	st, _, err := backend.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "reach.db"), backend.Options{AutoMigrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ring, err := secrets.Parse(ringText)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := st.EnsureTenant(ctx, "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, ring, tn := newWorld(t)
 	tenant := tn.ID
 	good, bad := &endpoint{status: http.StatusNoContent}, &endpoint{status: http.StatusServiceUnavailable}
 	goodSrv, badSrv := httptest.NewServer(good), httptest.NewServer(bad)
@@ -265,19 +272,7 @@ func (e *slowEndpoint) count() int {
 // replica cannot take it over while the replica that holds it is alive.
 func TestLeaseRenewedWhileCallRuns(t *testing.T) {
 	ctx := context.Background()
-	st, _, err := backend.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "reach.db"), backend.Options{AutoMigrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ring, err := secrets.Parse(ringText)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, err := st.EnsureTenant(ctx, "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, ring, tn := newWorld(t)
 	slow := &slowEndpoint{release: make(chan struct{})}
 	srv := httptest.NewServer(slow)
 	t.Cleanup(srv.Close)

@@ -9,13 +9,14 @@ import (
 	"net/http"
 
 	"github.com/reachhq/reach/gen/openapi"
+	"github.com/reachhq/reach/internal/webasset"
 )
 
 // Docs serves the OpenAPI document and the reference page. Mount Spec at
 // GET /openapi.json, Page at GET /docs and Assets at GET /docs/; none needs an API key.
 type Docs struct {
 	spec   []byte
-	assets map[string]asset
+	assets map[string]*webasset.File
 }
 
 // New prepares the document, its info.version set to version (the build's).

@@ -1,17 +1,14 @@
 package apidoc
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"path"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/reachhq/reach/internal/webasset"
 )
 
 // files are the page (written here) and Swagger UI (copied from its npm package by
@@ -34,34 +31,18 @@ const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe
 	"img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// asset is one file of the page, with an ETag so a browser revalidates instead of
-// downloading Swagger UI's 1.7 MB again, and a gzipped copy made on first request.
-type asset struct {
-	name        string
-	contentType string
-	body        []byte
-	etag        string
-	gzipped     func() []byte
-}
-
-// loadAssets reads and hashes the files once per process; every server shares them.
+// loadAssets reads the files once per process; every server shares them. Swagger UI is
+// 1.7 MB: the ETag lets a browser revalidate instead of downloading it again.
 var loadAssets = sync.OnceValues(readAssets)
 
-func readAssets() (map[string]asset, error) {
-	assets := make(map[string]asset, len(assetFiles)+1)
+func readAssets() (map[string]*webasset.File, error) {
+	assets := make(map[string]*webasset.File, len(assetFiles)+1)
 	add := func(name, file string) error {
 		body, err := files.ReadFile(file)
 		if err != nil {
 			return fmt.Errorf("docs page: %w", err)
 		}
-		sum := sha256.Sum256(body)
-		assets[name] = asset{
-			name:        name,
-			contentType: contentType(name),
-			body:        body,
-			etag:        `"` + hex.EncodeToString(sum[:12]) + `"`,
-			gzipped:     sync.OnceValue(func() []byte { return gzipBytes(body) }),
-		}
+		assets[name] = webasset.New(name, body)
 		return nil
 	}
 	for name, file := range assetFiles {
@@ -70,26 +51,6 @@ func readAssets() (map[string]asset, error) {
 		}
 	}
 	return assets, add("index.html", "page/index.html")
-}
-
-func contentType(name string) string {
-	switch path.Ext(name) {
-	case ".html":
-		return "text/html; charset=utf-8"
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".css":
-		return "text/css; charset=utf-8"
-	}
-	return "application/octet-stream"
-}
-
-func gzipBytes(b []byte) []byte {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	_, _ = zw.Write(b)
-	_ = zw.Close()
-	return buf.Bytes()
 }
 
 // Page serves the reference page at /docs. Its links are relative (docs/…, openapi.json),
@@ -122,29 +83,9 @@ func (d *Docs) Assets() http.Handler {
 	})
 }
 
-// serve writes a with revalidation (ETag, If-None-Match) and, when the client accepts it,
-// gzip.
-func (d *Docs) serve(w http.ResponseWriter, r *http.Request, a asset) {
-	h := w.Header()
-	h.Set("Content-Type", a.contentType)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Add("Vary", "Accept-Encoding")
-	body, etag := a.body, a.etag
-	if acceptsGzip(r) {
-		body, etag = a.gzipped(), strings.TrimSuffix(a.etag, `"`)+`-gzip"`
-		h.Set("Content-Encoding", "gzip")
-	}
-	h.Set("ETag", etag)
-	http.ServeContent(w, r, a.name, time.Time{}, bytes.NewReader(body))
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		coding, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.TrimSpace(coding) == "gzip" && strings.ReplaceAll(q, " ", "") != "q=0" {
-			return true
-		}
-	}
-	return false
+// serve writes a, revalidated every time (no-cache): the page and its scripts change with
+// each release, under the same names.
+func (d *Docs) serve(w http.ResponseWriter, r *http.Request, a *webasset.File) {
+	w.Header().Set("Cache-Control", "no-cache")
+	a.Serve(w, r)
 }
