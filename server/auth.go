@@ -121,6 +121,18 @@ func (a *authenticator) resolve(ctx context.Context, token string) (*store.APIKe
 	return k, nil
 }
 
+// keyStillValid re-checks, for a call that outlives a request (a watch), the key it was
+// authorized with: once the key is revoked, or its tenant deleted (which revokes its
+// keys), the call ends with UNAUTHENTICATED within the key cache's time, as a new call
+// would be refused.
+func (d *deps) keyStillValid(ctx context.Context) error {
+	k, err := d.cache.apiKey(ctx, d.store, callerFrom(ctx).KeyID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && k.RevokeTime != nil) {
+		return status.Error(codes.Unauthenticated, "the API key of this call was revoked")
+	}
+	return err
+}
+
 // touch records that k was used.
 func (a *authenticator) touch(ctx context.Context, k *store.APIKey) {
 	// Record use at most once a minute per key and replica, so reads don't turn into writes.

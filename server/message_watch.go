@@ -42,6 +42,11 @@ func (s *messageService) WatchMessages(req *reachv1.WatchMessagesRequest, stream
 		if err != nil {
 			return err
 		}
+		// A watch lasts hours: a key revoked meanwhile must stop it, before anything more
+		// is sent (at the latest at the next heartbeat when nothing happens).
+		if err := s.keyStillValid(ctx); err != nil {
+			return err
+		}
 		if len(items) == 0 {
 			if err := stream.Send(&reachv1.WatchMessagesResponse{Cursor: fol.Cursor()}); err != nil {
 				return err

@@ -15,6 +15,8 @@ import (
 	"google.golang.org/grpc/status"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
+	"github.com/reachhq/reach/internal/apikey"
+	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/store/storetest"
 )
 
@@ -136,6 +138,47 @@ func TestWatchMessages(t *testing.T) {
 			if code != http.StatusBadRequest {
 				t.Errorf("%s: HTTP %d %v, want 400", c.name, code, body)
 			}
+		}
+	}
+}
+
+// TestWatchEndsWhenItsKeyIsRevoked: a watch keeps no access its key lost. After the key
+// is revoked (and the key cache's time has passed) the stream ends UNAUTHENTICATED and
+// sends no event that happened since.
+func TestWatchEndsWhenItsKeyIsRevoked(t *testing.T) {
+	e := newTestEnv(t)
+	e.watchWorld()
+	viewer := e.key("acme", store.RoleViewer)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+viewer)
+	st, err := reachv1.NewMessageServiceClient(e.conn).WatchMessages(ctx, &reachv1.WatchMessagesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready(t, st)
+	id, _, err := apikey.Parse(viewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.RevokeAPIKey(context.Background(), id, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(testKeyCacheFor + 100*time.Millisecond)
+	// A creation is not in the feed (a message's timeline there starts with its first
+	// change): cancelling it makes an event the watch would otherwise carry.
+	sent := e.send(miniSend("mini", "order", "after-revoke", user(1)))
+	e.cancelMsg(sent.Name)
+	for {
+		r, err := st.Recv()
+		if err != nil {
+			if status.Code(err) != codes.Unauthenticated {
+				t.Fatalf("watch of a revoked key ended with %v, want UNAUTHENTICATED", err)
+			}
+			return
+		}
+		if r.Message != "" {
+			t.Fatalf("a revoked key's watch got %s (sent after the revocation as %s)", r.Message, sent.Name)
 		}
 	}
 }
