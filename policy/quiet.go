@@ -29,25 +29,40 @@ type FieldError struct{ Field, Problem string }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
 
-// ParseQuiet checks and parses quiet hours; nil means none. Errors are *FieldError.
+// FieldErrors are every wrong field of one QuietHours, so a user fixes them in one go.
+type FieldErrors []*FieldError
+
+func (es FieldErrors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ParseQuiet checks and parses quiet hours; nil means none. Errors are FieldErrors, one
+// for each wrong field.
 func ParseQuiet(q *reachv1.QuietHours) (*Quiet, error) {
 	if q == nil {
 		return nil, nil
 	}
+	var bad FieldErrors
 	start, err := clock(q.Start)
 	if err != nil {
-		return nil, &FieldError{"start", err.Error()}
+		bad = append(bad, &FieldError{"start", err.Error()})
 	}
 	end, err := clock(q.End)
 	if err != nil {
-		return nil, &FieldError{"end", err.Error()}
-	}
-	if start == end {
-		return nil, &FieldError{"end", "must differ from start"}
+		bad = append(bad, &FieldError{"end", err.Error()})
+	} else if start == end && len(bad) == 0 {
+		bad = append(bad, &FieldError{"end", "must differ from start"})
 	}
 	loc, err := zone(q.TimeZone)
 	if err != nil {
-		return nil, &FieldError{"time_zone", err.Error()}
+		bad = append(bad, &FieldError{"time_zone", err.Error()})
+	}
+	if len(bad) > 0 {
+		return nil, bad
 	}
 	return &Quiet{start: start, end: end, loc: loc, Fail: q.Action == reachv1.QuietHoursAction_QUIET_HOURS_ACTION_FAIL}, nil
 }

@@ -60,10 +60,16 @@ func TestParseQuietRefuses(t *testing.T) {
 		{&reachv1.QuietHours{Start: "22:00", End: "08:00", TimeZone: "Local"}, "time_zone"},
 	} {
 		_, err := ParseQuiet(c.hours)
-		var fe *FieldError
-		if !errors.As(err, &fe) || fe.Field != c.field {
+		var fes FieldErrors
+		if !errors.As(err, &fes) || len(fes) != 1 || fes[0].Field != c.field {
 			t.Errorf("ParseQuiet(%v) = %v, want an error on %s", c.hours, err, c.field)
 		}
+	}
+	// Every wrong field at once, so a user fixes them in one go.
+	_, err := ParseQuiet(&reachv1.QuietHours{Start: "25:00", End: "8am", TimeZone: "Beijing"})
+	var fes FieldErrors
+	if !errors.As(err, &fes) || len(fes) != 3 || fes[0].Field != "start" || fes[1].Field != "end" || fes[2].Field != "time_zone" {
+		t.Errorf("three wrong fields: %v", err)
 	}
 	if q, err := ParseQuiet(nil); q != nil || err != nil {
 		t.Errorf("no quiet hours: %v, %v", q, err)

@@ -49,10 +49,13 @@ func checkChannel(f *fieldErrors, p string, c *reachv1.Channel, ep *appconn.Endp
 		if dp.Burst < 0 || dp.Burst > 10000 {
 			f.add(p+"delivery_policy.burst", "must be between 0 (default) and 10000")
 		}
-		var qe *policy.FieldError
-		if _, err := policy.ParseQuiet(dp.QuietHours); errors.As(err, &qe) {
-			f.add(p+"delivery_policy.quiet_hours."+qe.Field, qe.Problem)
+		var qes policy.FieldErrors
+		if _, err := policy.ParseQuiet(dp.QuietHours); errors.As(err, &qes) {
+			for _, qe := range qes {
+				f.add(p+"delivery_policy.quiet_hours."+qe.Field, qe.Problem)
+			}
 		}
+		var qe *policy.FieldError
 		if _, err := policy.ParseCap(dp); errors.As(err, &qe) {
 			f.add(p+"delivery_policy."+qe.Field, qe.Problem)
 		}
