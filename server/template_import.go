@@ -59,7 +59,13 @@ func (s *templateService) ImportTemplate(ctx context.Context, req *reachv1.Impor
 			if t.ExternalId != "" { // a missing one is reported above, in import's words
 				f.add(v.Field, v.Description)
 			}
-		case "display_name", "subscription_type":
+		case "display_name":
+			// Left empty with no title in the paste, the name falls back to the template
+			// id: when that is missing too, its error above is the one to fix.
+			if req.DisplayName != "" || t.ExternalId != "" {
+				f.add(v.Field, v.Description)
+			}
+		case "subscription_type":
 			f.add(v.Field, v.Description)
 		default:
 			f.add("content", v.Field+": "+v.Description)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -252,6 +253,13 @@ func TestImportTemplate(t *testing.T) {
 		{"bad parent", &reachv1.ImportTemplateRequest{Parent: "channels/Life", ExternalId: "x", Content: lifeTemplateJSON}, codes.InvalidArgument, []string{"parent"}},
 	} {
 		e.runBoth(imp(x.name, x.req, nil, x.want, x.fields...))
+	}
+	// No title in keyword lines and no id: the missing id is the one error, not the display
+	// name that would have fallen back to it.
+	err := e.call(e.admin(), mImportTemplate, &reachv1.ImportTemplateRequest{Parent: "channels/mini", Content: lines,
+		SubscriptionType: reachv1.SubscriptionType_SUBSCRIPTION_TYPE_LONG_TERM}, &reachv1.ImportTemplateResponse{})
+	if got := grpcViolations(err); !slices.Equal(got, []string{"external_id"}) {
+		t.Errorf("keyword lines without an id: violations %q, want external_id alone", got)
 	}
 	e.runBoth(imp("other tenant's channel", &reachv1.ImportTemplateRequest{Parent: "channels/life", ExternalId: "x", Content: lifeTemplateJSON}, nil, codes.NotFound).
 		withToken(e.key("globex", "admin")))
