@@ -20,6 +20,7 @@ const channelId = "acme-mini";
 const templateId = "order-paid";
 const templateExternalId = "cbc3487d54a648e0b38e334b2b047dd3"; // long-term, accepted by this user in sim.json
 const userId = "2088000000000001";
+const lifeChannelId = "acme-life";
 
 test("a wrong key is refused with a message", async () => {
   await page.goto("/console/");
@@ -182,6 +183,54 @@ test("subscriptions, webhooks and broadcasts open with what to do next", async (
   assert.match(await page.locator(".progress").first().innerText(), /1 sent/);
   await checkA11y(page, "a broadcast");
   await shot(page, "broadcast");
+});
+
+test("a Life Account broadcast asks for the landing page and footer its template lacks", async () => {
+  // The shop's setup through the API: a Life Account channel, a template without a default
+  // landing page, and a follower (the simulator's follower of its Life Account app).
+  const ch = await reach.POST("/v1/channels", {
+    params: { query: { channelId: lifeChannelId } },
+    body: { displayName: "Acme Life Account", type: "CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT",
+      openPlatform: { appId: "2021000000000001", appPrivateKey: testKey("life_private.pem"), alipayPublicKey: testKey("alipay_public.pem"), gatewayUrl: gatewayURL } },
+  });
+  assert.equal(ch.error, undefined, JSON.stringify(ch.error));
+  const tpl = await reach.POST("/v1/channels/{channel}/templates", {
+    params: { path: { channel: lifeChannelId }, query: { templateId: "order-status" } },
+    body: { externalId: "TM9f1a1af9c3d9418bb0f66af22c817f41", displayName: "Order status", keywords: [{ key: "keyword1", label: "订单号" }, { key: "keyword2", label: "状态" }] },
+  });
+  assert.equal(tpl.error, undefined, JSON.stringify(tpl.error));
+  const fol = await reach.POST("/v1/channels/{channel}/subscriptions", { params: { path: { channel: lifeChannelId } }, body: { user: { userId } } });
+  assert.equal(fol.error, undefined, JSON.stringify(fol.error));
+
+  await page.goto("/console/#/broadcasts");
+  await page.getByRole("button", { name: "New broadcast" }).click();
+  await page.getByLabel("Channel", { exact: true }).selectOption(lifeChannelId);
+  await page.getByLabel("Template", { exact: true }).selectOption(`channels/${lifeChannelId}/templates/order-status`);
+  assert.equal(await page.getByLabel(/^Page to open/).count(), 0, "a Life Account broadcast offers a mini program page");
+  await page.getByLabel(/^keyword1/).fill("1001");
+  await page.getByLabel(/^keyword2/).fill("shipped");
+  // Without them Reach objects at both fields, and the banner only points there.
+  await page.getByRole("button", { name: "Start broadcast" }).click();
+  const url = page.getByLabel("Landing page (https URL)");
+  await page.locator(".field.invalid .field-error").first().waitFor();
+  assert.equal(await url.getAttribute("aria-invalid"), "true");
+  assert.equal(await page.getByLabel("Footer link text").getAttribute("aria-invalid"), "true");
+  assert.equal(await page.locator(".banner.error").innerText(), "Reach did not accept this: see the fields marked below.");
+  await checkA11y(page, "the Life Account broadcast form with errors");
+  await url.fill("https://shop.example.com/orders/1001");
+  await page.getByLabel("Footer link text").fill("查看详情");
+  await page.getByRole("button", { name: "Start broadcast" }).click();
+  await page.locator(".head .badge", { hasText: "Completed" }).waitFor({ timeout: 45_000 });
+  assert.match(await page.locator(".progress").first().innerText(), /1 sent/);
+
+  // The template page sets the default landing page for the next time.
+  await page.goto(`/console/#/templates/${lifeChannelId}`);
+  await page.getByRole("button", { name: "Landing page of Order status" }).click();
+  await page.getByLabel("Default landing page (https URL)").fill("https://shop.example.com/orders");
+  await page.getByLabel("Default footer link text").fill("查看订单");
+  await page.getByRole("button", { name: "Save landing page" }).click();
+  await page.getByRole("row", { name: /Order status/ }).getByText("https://shop.example.com/orders").waitFor();
+  await checkA11y(page, "the Life Account templates");
 });
 
 test("at phone width the console stays readable", async () => {

@@ -11,6 +11,7 @@ import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading } from "../ui/feedback";
 import { fieldErrors, useAction, useLoad } from "../ui/hooks";
 import { useChannels } from "./channel_picker";
+import { isLife } from "./template_forms";
 
 type Broadcast = Schemas["v1Broadcast"];
 type Category = Schemas["v1MessageCategory"];
@@ -78,6 +79,9 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
   const [start, setStart] = useState("");
   const [requestId, setRequestId] = useState("");
   const [page, setPage] = useState("");
+  const [url, setUrl] = useState("");
+  const [action, setAction] = useState("");
+  const life = isLife(channels.data?.find((c) => id(c.name) === channel));
   const templates = useLoad(async () => channel ? (await unwrap(api.GET("/v1/channels/{channel}/templates", { params: { path: { channel }, query: { pageSize: 500 } } }))).templates ?? [] : [], [channel]);
   const tpl = templates.data?.find((t) => t.name === template);
   useEffect(() => setData({}), [template]);
@@ -86,14 +90,15 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
   async function submit(e: Event) {
     e.preventDefault();
     const r = await act.run(() => unwrap(api.POST("/v1/broadcasts", {
-      body: { requestId: requestId || undefined, broadcast: { template, data, category, page: page || undefined, startTime: start ? new Date(start).toISOString() : undefined } },
+      body: { requestId: requestId || undefined, broadcast: { template, data, category, page: life ? undefined : page || undefined,
+        lifeAccount: life && (url || action) ? { url: url.trim() || undefined, actionName: action.trim() || undefined } : undefined, startTime: start ? new Date(start).toISOString() : undefined } },
     })));
     if (r?.broadcast) onDone(r.broadcast);
   }
   return (
     <form class="form panel" onSubmit={submit} aria-label="New broadcast">
       <h2>New broadcast</h2>
-      <ErrorBanner error={act.error} shown={Object.keys(errors).filter((f) => f.startsWith("broadcast.") || f.startsWith("template") || f.startsWith("data"))} />
+      <ErrorBanner error={act.error} shown={Object.keys(errors).filter((f) => /^(template|data|page|life_account\.(url|action_name)|start_time|request_id)/.test(f))} />
       <Select name="channel" label="Channel" value={channel} onChange={(v) => { setChannel(v); setTemplate(""); }}
         options={[["", "choose a channel"], ...(channels.data ?? []).map((c): [string, string] => [id(c.name), c.displayName || id(c.name)])]} />
       <Select name="template" label="Template" value={template} onChange={setTemplate} errors={errors}
@@ -102,8 +107,19 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
         <Text key={k.key} name={`data[${k.key}]`} label={`${k.key}${k.label ? ` (${k.label})` : ""}`} required value={data[k.key ?? ""] ?? ""}
           onInput={(v) => setData({ ...data, [k.key ?? ""]: v })} errors={errors} />
       ))}
-      <Text name="page" label="Page to open (mini program page or Alipay+ redirect URL)" value={page} onInput={setPage} errors={errors}
-        placeholder="pages/index/index" hint="Empty: the template's default page. Mini program messages need one or the other." />
+      {life ? (
+        <>
+          <Text name="life_account.url" label="Landing page (https URL)" type="url" value={url} onInput={setUrl} errors={errors}
+            placeholder={tpl?.lifeAccount?.url || "https://shop.example.com/sale"}
+            hint={tpl?.lifeAccount?.url ? `Empty: the template's ${tpl.lifeAccount.url}.` : "Required: this template has no default landing page."} />
+          <Text name="life_account.action_name" label="Footer link text" value={action} onInput={setAction} errors={errors}
+            placeholder={tpl?.lifeAccount?.actionName || "查看详情"}
+            hint={tpl?.lifeAccount?.actionName ? `Empty: the template's “${tpl.lifeAccount.actionName}”.` : "At most 16 characters. Required: this template has none."} />
+        </>
+      ) : (
+        <Text name="page" label="Page to open (mini program page or Alipay+ redirect URL)" value={page} onInput={setPage} errors={errors}
+          placeholder="pages/index/index" hint="Empty: the template's default page. Mini program messages need one or the other." />
+      )}
       <Select<Category> name="category" label="Category" value={category} onChange={setCategory}
         options={[["MESSAGE_CATEGORY_MARKETING", "Marketing (waits out quiet hours)"], ["MESSAGE_CATEGORY_TRANSACTIONAL", "Transactional"]]} />
       <Text name="start_time" label="Start (your time; empty: now)" type="datetime-local" value={start} onInput={setStart} errors={errors} />
