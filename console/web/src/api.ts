@@ -67,7 +67,12 @@ export function toApiError(error: unknown, response: Response): ApiError {
       if (parts.length) alipay = `Alipay: ${parts.join(" · ")}`;
     }
   }
-  const message = st.message || httpWords[response.status] || `The call failed (HTTP ${response.status}).`;
+  // The gateway's JSON parser answers a value it cannot read (a duration "1h", a number
+  // "ten") with protobuf's own words; say it plainly.
+  const unreadable = response.status === 400 && /^proto:|invalid value|syntax error|unexpected token|cannot unmarshal/i.test(st.message ?? "");
+  const message = unreadable
+    ? "Reach could not read a value in this form: check the numbers, times and durations, then try again."
+    : st.message || httpWords[response.status] || `The call failed (HTTP ${response.status}).`;
   if (response.status === 401) onUnauthenticated.forEach((f) => f());
   return new ApiError(message, response.status, fields, alipay);
 }
