@@ -4,23 +4,33 @@ import { ApiError } from "../api";
 import { state, tone } from "../format";
 import { fieldNames } from "./labels";
 
+// The one headline of a refused form; the objections are at their fields.
+export const REFUSED = "Reach did not accept this: see the fields marked below.";
+
+// fieldWords turns a violation's field path into words: "delivery_policy.quiet_hours.start"
+// → "Delivery policy › quiet hours › start".
+export function fieldWords(f: string): string {
+  if (fieldNames[f]) return fieldNames[f];
+  const words = f.split(".").map((p) => p.replace(/\[(\d+)\]/g, (_, n: string) => ` ${Number(n) + 1}`).replace(/\[([^\]]+)\]/g, " $1").replace(/_/g, " "));
+  const out = words.join(" › ");
+  return out.charAt(0).toUpperCase() + out.slice(1);
+}
+
 export function ErrorBanner({ error, shown = [] }: { error: unknown; shown?: string[] }) {
   if (!error) return null;
   const e = error instanceof Error ? error : new Error(String(error));
   const api = e instanceof ApiError ? e : undefined;
-  // Violations of fields the form shows are shown there; the rest are listed here.
+  // Violations of fields the form shows are shown there, never again here; the rest are
+  // listed here in words.
   const fields = Object.entries(api?.fields ?? {});
   const rest = fields.filter(([f]) => !shown.includes(f));
-  // When every objection is shown at its field, the banner only points there.
-  const message = fields.length > 0 && rest.length === 0
-    ? (fields.length === 1 ? "Reach did not accept this: see the field marked below." : "Reach did not accept this: see the fields marked below.")
-    : e.message;
+  const message = fields.length === 0 ? e.message : rest.length < fields.length ? REFUSED : "Reach did not accept this:";
   return (
     <div class="banner error" role="alert">
       <p>{message}</p>
       {api?.alipay && <p class="mono">{api.alipay}</p>}
       {rest.length > 0 && (
-        <ul>{rest.map(([f, d]) => <li key={f}><strong>{fieldNames[f] ?? f}</strong>: {d}</li>)}</ul>
+        <ul>{rest.map(([f, d]) => <li key={f}><strong>{fieldWords(f)}</strong>: {d}</li>)}</ul>
       )}
     </div>
   );
