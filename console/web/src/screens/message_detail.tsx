@@ -10,6 +10,25 @@ import { Badge, ErrorBanner, Loading, Notice } from "../ui/feedback";
 import { useAction, useLoad } from "../ui/hooks";
 import { watchMessages } from "../watch";
 
+// The timeline's steps in words (MessageEvent.kind in proto/reach/v1/message.proto).
+const kinds: Record<string, string> = {
+  QUEUED: "Created",
+  ATTEMPT: "Attempt",
+  HELD: "Held (channel not enabled)",
+  FAILED: "Not sent (no call to Alipay)",
+  EXPIRED: "Expired",
+  CANCELLED: "Cancelled",
+  REQUEUED: "Re-driven",
+  RELEASED: "Released by a stopping dispatcher",
+};
+
+function eventKind(k: string | undefined, st: string | undefined): string {
+  if (!k) return "Step";
+  // An attempt after which the message is queued again: Alipay's answer allows a retry.
+  if (k === "ATTEMPT" && st === "MESSAGE_STATE_QUEUED") return "Attempt, retry scheduled";
+  return kinds[k] ?? k.charAt(0) + k.slice(1).toLowerCase().replace(/_/g, " ");
+}
+
 export function MessageDetail({ id: messageId }: { id: string }) {
   const send = useCan("send");
   const path = { params: { path: { message: messageId } } };
@@ -61,6 +80,7 @@ export function MessageDetail({ id: messageId }: { id: string }) {
         <dt>Data</dt><dd>{Object.entries(m.data ?? {}).map(([k, v]) => <span key={k} class="kw"><code>{k}</code> {v}</span>)}</dd>
         <dt>Attempts</dt><dd>{m.attempts ?? 0}</dd>
         <dt>Created</dt><dd>{when(m.createTime)}</dd>
+        {m.sendTime && <><dt>Scheduled for</dt><dd>{when(m.sendTime)}</dd></>}
         <dt>Sent</dt><dd>{when(m.sentTime)}</dd>
         <dt>Expires</dt><dd>{when(m.expireTime)}</dd>
         {m.broadcast && <><dt>Broadcast</dt><dd><a href={href("broadcasts", m.broadcast.replace("broadcasts/", ""))}>{m.broadcast}</a></dd></>}
@@ -73,7 +93,7 @@ export function MessageDetail({ id: messageId }: { id: string }) {
             <li key={i}>
               <div class="when">{when(e.time)}</div>
               <div class="what">
-                <Badge value={e.state} /> <strong>{e.kind}</strong> {e.description}
+                <Badge value={e.state} /> <strong>{eventKind(e.kind, e.state)}</strong> {e.description}
                 {e.alipayError && <div class="mono alipay">Alipay: {alipayError(e.alipayError)}</div>}
                 <div class="sub">
                   {e.attempt ? `attempt ${e.attempt}` : ""}{e.latency ? ` · ${e.latency}` : ""}{e.replica ? ` · ${e.replica}` : ""}{e.traceId ? ` · trace ${e.traceId}` : ""}

@@ -104,7 +104,7 @@ export function Messages() {
           options={[["", channel ? "any" : "any (pick a channel to choose)"], ...(templates.data ?? []).map((t): [string, string] => [t.name ?? "", t.displayName ?? id(t.name)])]} />
         <Text name="recipient" label="Recipient (2088… or open id)" value={recipient} onInput={setRecipient} />
         <Text name="from" label={`Created from (${timeZone})`} type="datetime-local" value={from} onInput={setFrom} />
-        <Text name="to" label="Created before" type="datetime-local" value={to} onInput={setTo} />
+        <Text name="to" label={`Created before (${timeZone})`} type="datetime-local" value={to} onInput={setTo} />
         <button type="submit">Filter</button>
       </form>
       <ErrorBanner error={list.error} />
@@ -135,7 +135,7 @@ function MessageTable({ messages }: { messages: Message[] }) {
               <td class="mono">{m.template?.replace(/^channels\//, "")}</td>
               <td class="mono">{user(m.recipient)}</td>
               <td><Badge value={m.state} />{m.stateReason && m.state !== "MESSAGE_STATE_SENT" && <div class="sub reason">{m.stateReason}</div>}</td>
-              <td>{when(m.createTime)}</td>
+              <td>{when(m.createTime)}{m.sendTime && <div class="sub">scheduled for {when(m.sendTime)}</div>}</td>
               <td>{when(m.sentTime)}</td>
             </tr>
           ))}
