@@ -83,9 +83,18 @@ test("an admin steers the channel: disable, enable, delivery policy, rotate", as
   await page.getByLabel("Quiet hours for marketing messages").check();
   await page.getByLabel("From (HH:MM)").fill("22:00");
   await page.getByLabel("Until (HH:MM)").fill("08:00");
+  // Durations are typed Go style; one that is not is answered at the field, in words.
+  const dedup = page.getByLabel("De-duplication window");
+  await dedup.fill("an hour");
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.locator(".field.invalid .field-error", { hasText: "Write a duration like 1h" }).waitFor();
+  assert.equal(await dedup.getAttribute("aria-invalid"), "true");
+  await dedup.fill("1h30m");
   await page.getByRole("button", { name: "Save policy" }).click();
   await page.getByText("Delivery policy saved.").waitFor();
-  assert.match(await page.locator("section[aria-labelledby=policy-title]").innerText(), /22:00–08:00 Asia\/Shanghai/);
+  const policy = await page.locator("section[aria-labelledby=policy-title]").innerText();
+  assert.match(policy, /22:00–08:00 Asia\/Shanghai/);
+  assert.match(policy, /De-duplication window\s*1h30m/);
   // Rotating: only the private key is sent (the mask follows the body), then verified.
   await page.getByRole("button", { name: "Rotate credentials…" }).click();
   await page.getByLabel("App private key (应用私钥, PEM)").fill(testKey("mini_private.pem"));
@@ -148,11 +157,24 @@ test("a message sent through the API reaches SENT live, and its timeline opens",
   await shot(page, "messages");
   await row.getByRole("link", { name: messageId }).click();
   const timeline = page.getByRole("list", { name: "Timeline" });
-  await timeline.getByText("ATTEMPT").first().waitFor();
-  assert.match(await timeline.innerText(), /QUEUED[\s\S]*ATTEMPT/);
+  await timeline.getByText("Attempt", { exact: true }).first().waitFor();
+  const steps = await timeline.innerText();
+  assert.match(steps, /Created[\s\S]*Attempt/);
+  assert.doesNotMatch(steps, /QUEUED|ATTEMPT/, "the timeline shows the raw kind");
+  assert.match(await page.locator("dl.facts").innerText(), /Created\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
   assert.match(await page.locator(".head .badge").innerText(), /Sent/);
   await checkA11y(page, "the message page");
   await shot(page, "message");
+  // A message for later shows when it is due, in the operator's time zone.
+  const later = await reach.POST("/v1/messages:send", {
+    body: { requestId: "order-1001-later", template: `channels/${channelId}/templates/${templateId}`, recipient: { userId },
+      page: "pages/orders/detail?id=1001", sendTime: new Date(Date.now() + 30 * 86400_000).toISOString(),
+      data: { keyword1: "¥1.00", keyword2: "next month" } },
+  });
+  assert.equal(later.error, undefined, JSON.stringify(later.error));
+  await page.goto(`/console/#/messages/${later.data!.message!.name!.replace("messages/", "")}`);
+  await page.getByText("Scheduled for").waitFor();
+  assert.match(await page.locator("dl.facts").innerText(), /Scheduled for\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
 });
 
 test("subscriptions, webhooks and broadcasts open with what to do next", async () => {
