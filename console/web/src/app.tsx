@@ -85,7 +85,7 @@ function Screen({ route }: { route: string[] }) {
     case "subscriptions":
       return <Subscriptions channel={a} />;
     case "messages":
-      return a ? <MessageDetail id={a} /> : <Messages />;
+      return a ? <MessageDetail id={a} /> : <Messages key={location.hash.split("?")[1] ?? ""} />;
     case "webhooks":
       return <Webhooks id={a} />;
     case "broadcasts":
