@@ -155,6 +155,13 @@ test("a message sent through the API reaches SENT live, and its timeline opens",
   await row.locator(".badge", { hasText: "Sent" }).waitFor({ timeout: 30_000 });
   await checkA11y(page, "the message list");
   await shot(page, "messages");
+  // The template column names the template; ids stay on one line with the whole id in a tooltip.
+  assert.equal(await row.locator("td").nth(1).innerText(), "Payment received");
+  assert.equal(await row.getByRole("link", { name: messageId }).getAttribute("title"), messageId);
+  // The applied filter is in the URL: opening a message and going Back keeps it.
+  await page.getByLabel("State").selectOption("MESSAGE_STATE_SENT");
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await page.waitForURL(/#\/messages\?state=SENT/);
   await row.getByRole("link", { name: messageId }).click();
   const timeline = page.getByRole("list", { name: "Timeline" });
   await timeline.getByText("Attempt", { exact: true }).first().waitFor();
@@ -165,6 +172,12 @@ test("a message sent through the API reaches SENT live, and its timeline opens",
   assert.match(await page.locator(".head .badge").innerText(), /Sent/);
   await checkA11y(page, "the message page");
   await shot(page, "message");
+  await page.goBack();
+  await row.waitFor();
+  assert.equal(await page.getByLabel("State").inputValue(), "MESSAGE_STATE_SENT");
+  await page.reload();
+  await row.waitFor();
+  assert.equal(await page.getByLabel("State").inputValue(), "MESSAGE_STATE_SENT");
   // A message for later shows when it is due, in the operator's time zone.
   const later = await reach.POST("/v1/messages:send", {
     body: { requestId: "order-1001-later", template: `channels/${channelId}/templates/${templateId}`, recipient: { userId },
@@ -263,6 +276,17 @@ test("at phone width the console stays readable", async () => {
   await shot(phone, "channels-phone");
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
+  // Every section tab is in view, and the message filters start folded away.
+  const nav = phone.getByRole("navigation", { name: "Sections" });
+  for (const name of ["Channels", "Templates", "Subscriptions", "Messages", "Webhooks", "Broadcasts"]) {
+    assert.ok(await nav.getByRole("link", { name }).isVisible(), `${name} is hidden`);
+    const box = (await nav.getByRole("link", { name }).boundingBox())!;
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, `${name} is off screen`);
+  }
+  await nav.getByRole("link", { name: "Messages" }).click();
+  await phone.getByRole("button", { name: /^Filters/ }).click();
+  await phone.getByLabel("State").waitFor();
+  await checkA11y(phone, "the messages at phone width");
   await phone.context().close();
 });
 

@@ -12,6 +12,7 @@ import { Badge, Empty, ErrorBanner, Loading } from "../ui/feedback";
 import { fieldErrors, useAction, useLoad } from "../ui/hooks";
 import { useChannels } from "./channel_picker";
 import { isLife } from "./template_forms";
+import { templateLabel, useTemplateNames } from "./template_names";
 
 type Broadcast = Schemas["v1Broadcast"];
 type Category = Schemas["v1MessageCategory"];
@@ -39,6 +40,7 @@ function BroadcastList() {
   const list = useLoad(() => unwrap(api.GET("/v1/broadcasts", { params: { query: { pageSize: 100 } } })), []);
   const [creating, setCreating] = useState(false);
   const rows = list.data?.broadcasts ?? [];
+  const names = useTemplateNames(rows.map((b) => b.template));
   return (
     <section>
       <div class="head">
@@ -56,8 +58,8 @@ function BroadcastList() {
             <tbody>
               {rows.map((b) => (
                 <tr key={b.name}>
-                  <td><a class="mono" href={href("broadcasts", id(b.name))}>{id(b.name)}</a>{b.requestId && <div class="sub mono">{b.requestId}</div>}</td>
-                  <td class="mono">{b.template?.replace(/^channels\//, "")}</td>
+                  <td><a class="mono id" href={href("broadcasts", id(b.name))} title={id(b.name)}>{id(b.name)}</a>{b.requestId && <div class="sub mono id" title={b.requestId}>{b.requestId}</div>}</td>
+                  <td title={b.template}>{templateLabel(names, b.template)}</td>
                   <td><Badge value={b.state} /></td>
                   <td><Progress b={b} /></td>
                   <td>{when(b.startTime ?? b.createTime)}</td>

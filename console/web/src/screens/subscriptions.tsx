@@ -79,7 +79,7 @@ function Ledger({ ch }: { ch: Schemas["v1Channel"] }) {
             <tbody>
               {rows.map((s) => (
                 <tr key={s.name}>
-                  <td class="mono">{user(s.user)}</td>
+                  <td><span class="mono id" title={user(s.user)}>{user(s.user)}</span></td>
                   <td>{state(s.kind)}{s.type && s.type !== "SUBSCRIPTION_TYPE_UNSPECIFIED" && <div class="sub">{state(s.type)}</div>}</td>
                   <td class="mono">{s.template ? id(s.template) : "—"}</td>
                   <td><Badge value={s.state} />{s.stateReason && <div class="sub reason">{s.stateReason}</div>}</td>
