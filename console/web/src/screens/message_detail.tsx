@@ -7,7 +7,7 @@ import { useCan } from "../identity";
 import { href } from "../router";
 import { Confirm } from "../ui/dialog";
 import { Badge, ErrorBanner, Loading, Notice } from "../ui/feedback";
-import { useAction, useLoad } from "../ui/hooks";
+import { useAction, useFlash, useLoad } from "../ui/hooks";
 import { watchMessages } from "../watch";
 
 // The timeline's steps in words (MessageEvent.kind in proto/reach/v1/message.proto).
@@ -35,7 +35,7 @@ export function MessageDetail({ id: messageId }: { id: string }) {
   const msg = useLoad(() => unwrap(api.GET("/v1/messages/{message}", path)), [messageId]);
   const events = useLoad(() => unwrap(api.GET("/v1/messages/{message}/events", { params: { path: { message: messageId }, query: { pageSize: 1000 } } })), [messageId]);
   const act = useAction();
-  const [done, setDone] = useState("");
+  const [done, setDone] = useFlash();
   const [confirm, setConfirm] = useState(false);
   const m = msg.data?.message;
   const requestId = m?.requestId;

@@ -6,7 +6,7 @@ import { state, when } from "../format";
 import { useCan } from "../identity";
 import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading, Notice } from "../ui/feedback";
-import { fieldErrors, useAction, useLoad } from "../ui/hooks";
+import { fieldErrors, useAction, useFlash, useLoad } from "../ui/hooks";
 import { ChannelPicker } from "./channel_picker";
 import { ClaimForm, CreateForm, ImportForm, LifeDefaults, setLifeDefaults } from "./template_forms";
 
@@ -21,7 +21,7 @@ function ChannelTemplates({ ch }: { ch: Schemas["v1Channel"] }) {
   const manage = useCan("manage");
   const channel = id(ch.name);
   const [panel, setPanel] = useState<Panel>("");
-  const [done, setDone] = useState("");
+  const [done, setDone] = useFlash();
   const [editing, setEditing] = useState<Template | undefined>(undefined);
   const list = useLoad(() => unwrap(api.GET("/v1/channels/{channel}/templates", { params: { path: { channel }, query: { pageSize: 500 } } })), [channel]);
   const act = useAction();
