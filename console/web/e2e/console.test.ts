@@ -42,6 +42,8 @@ test("an admin signs in; the key stays out of the page's reach", async () => {
   for (const v of visible) assert.ok(!v.includes(adminKey), "the key is readable by scripts");
   assert.ok(!visible[0]!.includes("reach_console"), "the session cookie is readable by scripts");
   await page.getByText("No channels yet.").waitFor();
+  // The header names the tenant the key belongs to.
+  assert.equal(await page.locator(".tenant strong").innerText(), "acme");
   await shot(page, "channels-empty");
   await checkA11y(page, "the empty channel list");
 });
@@ -102,6 +104,10 @@ test("an admin steers the channel: disable, enable, delivery policy, rotate", as
   await page.getByText("Credentials replaced and checked with Alipay.").waitFor({ timeout: 30_000 });
   assert.equal(await badge.innerText(), "Enabled");
   await checkA11y(page, "the channel page after changes");
+  // A success notice goes when the operator starts something else.
+  await page.getByRole("button", { name: "Edit policy" }).click();
+  assert.equal(await page.getByText("Credentials replaced and checked with Alipay.").count(), 0, "a stale notice stays");
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
 });
 
 test("a template imported by pasting; a bad paste is answered at the field", async () => {
@@ -326,10 +332,16 @@ test("a sender may send and broadcast, not manage channels", async () => {
 test("signing out ends the session", async () => {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByLabel("API key").waitFor();
+  assert.equal(await page.getByRole("status").innerText(), "Signed out.");
+  // The sign-in page's session check is an ordinary answer, not a 401 logged as an error.
+  const errors: string[] = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
   await page.reload();
   await page.getByLabel("API key").waitFor();
   const r = await page.request.get("/console/api/session", { headers: { "X-Reach-Console": "1" } });
-  assert.equal(r.status(), 401);
+  assert.equal(r.status(), 200);
+  assert.deepEqual(await r.json(), { signed_in: false });
+  assert.deepEqual(errors, []);
 });
 
 test("no Content-Security-Policy violation and no uncaught error on any page", () => {
