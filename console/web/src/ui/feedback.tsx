@@ -1,5 +1,6 @@
 // Errors, empty states and state badges: what went wrong in words, what to do next.
 import type { ComponentChildren } from "preact";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api";
 import { state, tone } from "../format";
 import { fieldNames } from "./labels";
@@ -17,16 +18,24 @@ export function fieldWords(f: string): string {
 }
 
 export function ErrorBanner({ error, shown = [] }: { error: unknown; shown?: string[] }) {
-  if (!error) return null;
+  const ref = useRef<HTMLDivElement>(null);
+  const [marked, setMarked] = useState<string[]>([]);
   const e = error instanceof Error ? error : new Error(String(error));
   const api = e instanceof ApiError ? e : undefined;
-  // Violations of fields the form shows are shown there, never again here; the rest are
-  // listed here in words.
   const fields = Object.entries(api?.fields ?? {});
-  const rest = fields.filter(([f]) => !shown.includes(f));
+  // Besides the fields the form names, any input of the banner's form that shows its
+  // violation (aria-invalid) counts as shown; read after the fields have rendered.
+  useLayoutEffect(() => {
+    const form = ref.current?.closest("form");
+    const found = form ? fields.map(([f]) => f).filter((f) => form.querySelector(`[name="${CSS.escape(f)}"][aria-invalid="true"]`)) : [];
+    if (found.join() !== marked.join()) setMarked(found);
+  }, [error]);
+  if (!error) return null;
+  // Violations shown at their fields are never repeated here; the rest are listed in words.
+  const rest = fields.filter(([f]) => !shown.includes(f) && !marked.includes(f));
   const message = fields.length === 0 ? e.message : rest.length < fields.length ? REFUSED : "Reach did not accept this:";
   return (
-    <div class="banner error" role="alert">
+    <div class="banner error" role="alert" ref={ref}>
       <p>{message}</p>
       {api?.alipay && <p class="mono">{api.alipay}</p>}
       {rest.length > 0 && (
