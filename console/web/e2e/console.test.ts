@@ -165,6 +165,14 @@ test("a message sent through the API reaches SENT live, and its timeline opens",
   assert.equal(await row.locator("td").nth(1).innerText(), "Payment received");
   assert.equal(await row.getByRole("link", { name: messageId }).getAttribute("title"), messageId);
   // The applied filter is in the URL: opening a message and going Back keeps it.
+  // Times are typed as they are shown; anything else is answered at the field.
+  const from = page.getByLabel(/^Created from \(Asia\/Shanghai\)/);
+  await from.fill("yesterday");
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await page.locator(".field.invalid .field-error", { hasText: "Write a time like" }).waitFor();
+  assert.equal(await from.getAttribute("aria-invalid"), "true");
+  await from.fill("");
+  assert.ok(await page.getByLabel(/^Created before \(Asia\/Shanghai\)/).isVisible());
   await page.getByLabel("State").selectOption("MESSAGE_STATE_SENT");
   await page.getByRole("button", { name: "Filter", exact: true }).click();
   await page.waitForURL(/#\/messages\?state=SENT/);

@@ -18,6 +18,18 @@ export function when(t: string | undefined): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
+// parseWhen reads a time typed the way times are shown, "2026-12-06 11:50" (seconds and
+// the time optional), in the operator's time zone, as RFC 3339; it throws, in words, on
+// anything else. (A datetime-local input would show the browser's own date format.)
+export function parseWhen(text: string): string {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
+  const d = m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)) : undefined;
+  if (!m || !d || Number.isNaN(d.getTime()) || d.getMonth() !== Number(m[2]) - 1 || d.getDate() !== Number(m[3])) {
+    throw new Error("Write a time like 2026-12-06 11:50.");
+  }
+  return d.toISOString();
+}
+
 export const channelTypes: Record<Exclude<Schemas["v1ChannelType"], "CHANNEL_TYPE_UNSPECIFIED">, string> = {
   CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT: "生活号 Life Account",
   CHANNEL_TYPE_ALIPAY_MINI_PROGRAM: "小程序 Mini program (订阅消息 subscription messages)",

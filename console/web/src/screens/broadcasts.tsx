@@ -2,7 +2,7 @@
 // pause, resume or cancel it.
 import { useEffect, useState } from "preact/hooks";
 import { api, id, unwrap, type Schemas } from "../api";
-import { state, when } from "../format";
+import { parseWhen, state, timeZone, when } from "../format";
 import { useCan } from "../identity";
 import { go, href } from "../router";
 import { Confirm } from "../ui/dialog";
@@ -79,6 +79,7 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
   const [data, setData] = useState<Record<string, string>>({});
   const [category, setCategory] = useState<Category>("MESSAGE_CATEGORY_MARKETING");
   const [start, setStart] = useState("");
+  const [badStart, setBadStart] = useState("");
   const [requestId, setRequestId] = useState("");
   const [page, setPage] = useState("");
   const [url, setUrl] = useState("");
@@ -91,9 +92,17 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
   const errors = fieldErrors(act.error);
   async function submit(e: Event) {
     e.preventDefault();
+    let startTime = "";
+    try {
+      startTime = start.trim() ? parseWhen(start) : "";
+      setBadStart("");
+    } catch (err) {
+      setBadStart((err as Error).message);
+      return;
+    }
     const r = await act.run(() => unwrap(api.POST("/v1/broadcasts", {
       body: { requestId: requestId || undefined, broadcast: { template, data, category, page: life ? undefined : page || undefined,
-        lifeAccount: life && (url || action) ? { url: url.trim() || undefined, actionName: action.trim() || undefined } : undefined, startTime: start ? new Date(start).toISOString() : undefined } },
+        lifeAccount: life && (url || action) ? { url: url.trim() || undefined, actionName: action.trim() || undefined } : undefined, startTime: startTime || undefined } },
     })));
     if (r?.broadcast) onDone(r.broadcast);
   }
@@ -124,7 +133,8 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
       )}
       <Select<Category> name="category" label="Category" value={category} onChange={setCategory}
         options={[["MESSAGE_CATEGORY_MARKETING", "Marketing (waits out quiet hours)"], ["MESSAGE_CATEGORY_TRANSACTIONAL", "Transactional"]]} />
-      <Text name="start_time" label="Start (your time; empty: now)" type="datetime-local" value={start} onInput={setStart} errors={errors} />
+      <Text name="start_time" label={`Start (${timeZone}; empty: now)`} value={start} onInput={setStart} placeholder="2026-12-06 09:00"
+        errors={badStart ? { ...errors, start_time: badStart } : errors} />
       <Text name="request_id" label="Request id (makes it safe to submit twice)" value={requestId} onInput={setRequestId} errors={errors} />
       <div class="actions"><button class="primary" type="submit" disabled={act.busy || !template}>Start broadcast</button></div>
     </form>
@@ -138,6 +148,7 @@ function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
   const act = useAction();
   const [confirm, setConfirm] = useState(false);
   const bc = b.data?.broadcast;
+  const names = useTemplateNames([bc?.template]);
   const running = bc?.state === "BROADCAST_STATE_RUNNING" || bc?.state === "BROADCAST_STATE_SCHEDULED";
   // Progress moves while it runs: read it again every 2 s until it ends.
   useEffect(() => {
@@ -163,7 +174,7 @@ function BroadcastDetail({ broadcastId }: { broadcastId: string }) {
       <Progress b={bc} />
       <dl class="facts">
         <dt>State</dt><dd><Badge value={bc.state} /> {bc.stateReason}</dd>
-        <dt>Template</dt><dd class="mono">{bc.template}</dd>
+        <dt>Template</dt><dd>{templateLabel(names, bc.template)} <span class="sub mono">{bc.template}</span></dd>
         <dt>Category</dt><dd>{state(bc.category)}</dd>
         <dt>Data</dt><dd>{Object.entries(bc.data ?? {}).map(([k, v]) => <span key={k} class="kw"><code>{k}</code> {v}</span>)}</dd>
         <dt>Starts</dt><dd>{when(bc.startTime ?? bc.createTime)}</dd>

@@ -9,6 +9,7 @@ import { Confirm } from "../ui/dialog";
 import { Badge, ErrorBanner, Loading, Notice } from "../ui/feedback";
 import { useAction, useFlash, useLoad } from "../ui/hooks";
 import { watchMessages } from "../watch";
+import { templateLabel, useTemplateNames } from "./template_names";
 
 // The timeline's steps in words (MessageEvent.kind in proto/reach/v1/message.proto).
 const kinds: Record<string, string> = {
@@ -38,6 +39,7 @@ export function MessageDetail({ id: messageId }: { id: string }) {
   const [done, setDone] = useFlash();
   const [confirm, setConfirm] = useState(false);
   const m = msg.data?.message;
+  const names = useTemplateNames([m?.template]);
   const requestId = m?.requestId;
   useEffect(() => {
     if (!m) return;
@@ -73,7 +75,7 @@ export function MessageDetail({ id: messageId }: { id: string }) {
       <dl class="facts">
         <dt>State</dt><dd><Badge value={m.state} /> {m.stateReason}</dd>
         {m.lastError && <><dt>Alipay's answer</dt><dd class="mono">{alipayError(m.lastError)}</dd></>}
-        <dt>Template</dt><dd class="mono">{m.template}</dd>
+        <dt>Template</dt><dd>{templateLabel(names, m.template)} <span class="sub mono">{m.template}</span></dd>
         <dt>Recipient</dt><dd class="mono">{user(m.recipient)}</dd>
         <dt>Request id</dt><dd class="mono">{m.requestId || "—"}</dd>
         <dt>Category</dt><dd>{m.category === "MESSAGE_CATEGORY_MARKETING" ? "Marketing" : "Transactional"}</dd>

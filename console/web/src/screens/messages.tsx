@@ -1,7 +1,7 @@
 // Messages: filter them, and watch them change live (the watch API) without reloading.
 import { useEffect, useState } from "preact/hooks";
 import { api, id, unwrap, type Schemas } from "../api";
-import { state, timeZone, user, when } from "../format";
+import { parseWhen, state, timeZone, user, when } from "../format";
 import { href, query, withQuery } from "../router";
 import { Check, Select, Text } from "../ui/fields";
 import { TableWrap } from "../ui/table";
@@ -17,8 +17,9 @@ type State = Schemas["v1MessageState"] | "";
 const states = ["QUEUED", "SENDING", "SENT", "FAILED", "CANCELLED", "EXPIRED"] as const;
 const q = (s: string) => JSON.stringify(s);
 
-// rfc3339 reads a datetime-local value as the operator's local time.
-const rfc3339 = (local: string) => (local ? new Date(local).toISOString() : "");
+// rfc3339 reads a typed time as the operator's local time ("" when it cannot be read:
+// the form checks before it applies).
+const rfc3339 = (local: string) => { try { return parseWhen(local); } catch { return ""; } };
 
 // The applied filter lives in the route's query (#/messages?state=…&channel=…), so Back, a
 // reload and a shared link keep it. A channel's page links here with ?channel=.
@@ -42,8 +43,8 @@ function toQuery(f: Filter) {
   const only: string[] = [];
   const r = f.recipient.trim();
   if (r) only.push(r.startsWith("2088") ? `user_id = ${q(r)}` : `open_id = ${q(r)}`);
-  if (f.from) only.push(`create_time >= ${q(rfc3339(f.from))}`);
-  if (f.to) only.push(`create_time < ${q(rfc3339(f.to))}`);
+  if (f.from && rfc3339(f.from)) only.push(`create_time >= ${q(rfc3339(f.from))}`);
+  if (f.to && rfc3339(f.to)) only.push(`create_time < ${q(rfc3339(f.to))}`);
   return { list: [...common, ...only].join(" AND "), watch: common.join(" AND "), narrow: only.length > 0 };
 }
 
@@ -57,6 +58,7 @@ export function Messages() {
   const [recipient, setRecipient] = useState(initial.recipient);
   const [from, setFrom] = useState(initial.from);
   const [to, setTo] = useState(initial.to);
+  const [bad, setBad] = useState<Record<string, string>>({});
   const [live, setLive] = useState(true);
   const [applied] = useState(() => toQuery(initial));
   const narrowScreen = typeof matchMedia === "function" && matchMedia("(max-width: 760px)").matches;
@@ -97,6 +99,12 @@ export function Messages() {
 
   function apply(e: Event) {
     e.preventDefault();
+    const bad: Record<string, string> = {};
+    for (const [k, v] of [["from", from], ["to", to]] as const) {
+      try { if (v.trim()) parseWhen(v); } catch (err) { bad[k] = (err as Error).message; }
+    }
+    setBad(bad);
+    if (Object.keys(bad).length) return;
     const f: Record<string, string> = { state: st.replace("MESSAGE_STATE_", ""), channel, template, recipient: recipient.trim(), from, to };
     location.hash = withQuery(f, "messages").slice(1);
   }
@@ -120,8 +128,8 @@ export function Messages() {
         <Select name="template" label="Template" value={template} onChange={setTemplate}
           options={[["", channel ? "any" : "any (pick a channel to choose)"], ...(templates.data ?? []).map((t): [string, string] => [t.name ?? "", t.displayName ?? id(t.name)])]} />
         <Text name="recipient" label="Recipient (2088… or open id)" value={recipient} onInput={setRecipient} />
-        <Text name="from" label={`Created from (${timeZone})`} type="datetime-local" value={from} onInput={setFrom} />
-        <Text name="to" label={`Created before (${timeZone})`} type="datetime-local" value={to} onInput={setTo} />
+        <Text name="from" label={`Created from (${timeZone})`} value={from} onInput={setFrom} errors={bad} placeholder="2026-12-06 09:00" />
+        <Text name="to" label={`Created before (${timeZone})`} value={to} onInput={setTo} errors={bad} placeholder="2026-12-06 18:00" />
         <button type="submit">Filter</button>
       </form>
       <ErrorBanner error={list.error} />
