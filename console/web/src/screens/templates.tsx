@@ -66,7 +66,7 @@ function ChannelTemplates({ ch }: { ch: Schemas["v1Channel"] }) {
             <tbody>
               {templates.map((t) => (
                 <tr key={t.name}>
-                  <td>{t.displayName}<div class="sub mono">{id(t.name)}</div>{t.subscriptionType && t.subscriptionType !== "SUBSCRIPTION_TYPE_UNSPECIFIED" && <div class="sub">{state(t.subscriptionType)}</div>}</td>
+                  <td>{t.displayName}<div class="sub mono id" title={id(t.name)}>{id(t.name)}</div>{t.subscriptionType && t.subscriptionType !== "SUBSCRIPTION_TYPE_UNSPECIFIED" && <div class="sub">{state(t.subscriptionType)}</div>}</td>
                   <td class="mono">{t.externalId}</td>
                   <td>{(t.keywords ?? []).map((k) => <span key={k.key} class="kw"><code>{k.key}</code> {k.label}</span>)}
                     {life && <div class="sub">{t.lifeAccount?.url ? <>Opens <span class="mono">{t.lifeAccount.url}</span>{t.lifeAccount.actionName ? ` · “${t.lifeAccount.actionName}”` : ""}</> : "No default landing page"}</div>}</td>

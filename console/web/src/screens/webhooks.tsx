@@ -132,7 +132,7 @@ function WebhookDetail({ webhookId }: { webhookId: string }) {
               {ds.map((d) => (
                 <Fragment key={d.name}>
                   <tr>
-                    <td><button type="button" class="link" aria-expanded={open === d.name} onClick={() => setOpen(open === d.name ? "" : d.name ?? "")}>{d.eventType}</button><div class="sub mono">{id(d.name)}</div></td>
+                    <td><button type="button" class="link" aria-expanded={open === d.name} onClick={() => setOpen(open === d.name ? "" : d.name ?? "")}>{d.eventType}</button><div class="sub mono id" title={id(d.name)}>{id(d.name)}</div></td>
                     <td><Badge value={d.state} />{d.nextAttemptTime && <div class="sub">next {when(d.nextAttemptTime)}</div>}</td>
                     <td>{d.attempts ?? 0}</td>
                     <td>{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—"}{d.lastError && <div class="sub reason">{d.lastError}</div>}</td>
