@@ -261,7 +261,10 @@ test("a Life Account broadcast asks for the landing page and footer its template
   // Without them Reach objects at both fields, and the banner only points there.
   await page.getByRole("button", { name: "Start broadcast" }).click();
   const url = page.getByLabel("Landing page (https URL)");
-  await page.locator(".field.invalid .field-error").first().waitFor();
+  await page.locator(".field.invalid .field-error, .banner.error").first().waitFor();
+  await page.locator(".field.invalid .field-error").first().waitFor({ timeout: 2_000 }).catch(async (e: unknown) => {
+    throw new Error(`no field marked; the page says: ${await page.locator("main").innerText()}`, { cause: e });
+  });
   assert.equal(await url.getAttribute("aria-invalid"), "true");
   assert.equal(await page.getByLabel("Footer link text").getAttribute("aria-invalid"), "true");
   assert.equal(await page.locator(".banner.error").innerText(), "Reach did not accept this: see the fields marked below.");

@@ -87,7 +87,6 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
   const life = isLife(channels.data?.find((c) => id(c.name) === channel));
   const templates = useLoad(async () => channel ? (await unwrap(api.GET("/v1/channels/{channel}/templates", { params: { path: { channel }, query: { pageSize: 500 } } }))).templates ?? [] : [], [channel]);
   const tpl = templates.data?.find((t) => t.name === template);
-  useEffect(() => setData({}), [template]);
   const act = useAction();
   const errors = fieldErrors(act.error);
   async function submit(e: Event) {
@@ -110,9 +109,9 @@ function CreateBroadcast({ onDone }: { onDone: (b: Broadcast) => void }) {
     <form class="form panel" onSubmit={submit} aria-label="New broadcast">
       <h2>New broadcast</h2>
       <ErrorBanner error={act.error} shown={Object.keys(errors).filter((f) => /^(template|data|page|life_account\.(url|action_name)|start_time|request_id)/.test(f))} />
-      <Select name="channel" label="Channel" value={channel} onChange={(v) => { setChannel(v); setTemplate(""); }}
+      <Select name="channel" label="Channel" value={channel} onChange={(v) => { setChannel(v); setTemplate(""); setData({}); }}
         options={[["", "choose a channel"], ...(channels.data ?? []).map((c): [string, string] => [id(c.name), c.displayName || id(c.name)])]} />
-      <Select name="template" label="Template" value={template} onChange={setTemplate} errors={errors}
+      <Select name="template" label="Template" value={template} onChange={(v) => { setTemplate(v); setData({}); }} errors={errors}
         options={[["", channel ? "choose a template" : "choose a channel first"], ...(templates.data ?? []).filter((t) => t.state === "TEMPLATE_STATE_ACTIVE").map((t): [string, string] => [t.name ?? "", t.displayName ?? id(t.name)])]} />
       {tpl?.keywords?.map((k) => (
         <Text key={k.key} name={`data[${k.key}]`} label={`${k.key}${k.label ? ` (${k.label})` : ""}`} required value={data[k.key ?? ""] ?? ""}
