@@ -91,6 +91,13 @@ test("an admin steers the channel: disable, enable, delivery policy, rotate", as
   await page.getByRole("button", { name: "Save policy" }).click();
   await page.locator(".field.invalid .field-error", { hasText: "Write a duration like 1h" }).waitFor();
   assert.equal(await dedup.getAttribute("aria-invalid"), "true");
+  // What the console guards against: the gateway's own words for a duration it cannot
+  // parse, which the console turns into words of its own (src/api.ts).
+  const raw = await reach.PATCH("/v1/channels/{channel}", {
+    params: { path: { channel: channelId }, query: { update_mask: "delivery_policy" } as unknown as never },
+    body: { deliveryPolicy: { dedupWindow: "1h" } },
+  });
+  assert.match((raw.error as { message?: string } | undefined)?.message ?? "", /\bproto:\s.*invalid/);
   await dedup.fill("1h30m");
   await page.getByRole("button", { name: "Save policy" }).click();
   await page.getByText("Delivery policy saved.").waitFor();
