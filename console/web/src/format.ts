@@ -89,3 +89,11 @@ export function duration(d: string | undefined): string {
   const sec = Number(n.toFixed(3));
   return `${h ? h + "h" : ""}${min ? min + "m" : ""}${sec || (!h && !min) ? sec + "s" : ""}`;
 }
+
+// latency shows how long a call took ("0.003029s") as "3 ms" or "1.25 s".
+export function latency(d: string | undefined): string {
+  const m = /^(\d+(?:\.\d+)?)s$/.exec(d ?? "");
+  if (!m) return d ?? "";
+  const s = Number(m[1]);
+  return s < 1 ? `${Math.max(1, Math.round(s * 1000))} ms` : `${s.toFixed(2)} s`;
+}

@@ -1,7 +1,7 @@
 // One message and its timeline: every step with Alipay's own codes. Cancel it while it
 // waits; re-drive it when it failed or expired. The timeline follows the watch API.
 import { useEffect, useState } from "preact/hooks";
-import { alipayError, when, user } from "../format";
+import { alipayError, latency, when, user } from "../format";
 import { api, unwrap } from "../api";
 import { useCan } from "../identity";
 import { href } from "../router";
@@ -98,7 +98,7 @@ export function MessageDetail({ id: messageId }: { id: string }) {
                 <Badge value={e.state} /> <strong>{eventKind(e.kind, e.state)}</strong> {e.description}
                 {e.alipayError && <div class="mono alipay">Alipay: {alipayError(e.alipayError)}</div>}
                 <div class="sub">
-                  {e.attempt ? `attempt ${e.attempt}` : ""}{e.latency ? ` · ${e.latency}` : ""}{e.replica ? ` · ${e.replica}` : ""}{e.traceId ? ` · trace ${e.traceId}` : ""}
+                  {e.attempt ? `attempt ${e.attempt}` : ""}{e.latency ? ` · ${latency(e.latency)}` : ""}{e.replica ? ` · ${e.replica}` : ""}{e.traceId ? ` · trace ${e.traceId}` : ""}
                 </div>
               </div>
             </li>

@@ -99,14 +99,17 @@ export function Messages() {
 
   function apply(e: Event) {
     e.preventDefault();
-    const bad: Record<string, string> = {};
+    const unread: Record<string, string> = {};
     for (const [k, v] of [["from", from], ["to", to]] as const) {
-      try { if (v.trim()) parseWhen(v); } catch (err) { bad[k] = (err as Error).message; }
+      try { if (v.trim()) parseWhen(v); } catch (err) { unread[k] = (err as Error).message; }
     }
-    setBad(bad);
-    if (Object.keys(bad).length) return;
-    const f: Record<string, string> = { state: st.replace("MESSAGE_STATE_", ""), channel, template, recipient: recipient.trim(), from, to };
-    location.hash = withQuery(f, "messages").slice(1);
+    setBad(unread);
+    if (Object.keys(unread).length) return;
+    const f: Record<string, string> = { state: st.replace("MESSAGE_STATE_", ""), channel, template, recipient: recipient.trim(), from: from.trim(), to: to.trim() };
+    const next = withQuery(f, "messages");
+    // The same filter again reads the list again; a new one is a new entry in the history.
+    if (location.hash === next) list.reload();
+    else location.hash = next.slice(1);
   }
 
   return (

@@ -3,7 +3,7 @@
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { api, id, unwrap } from "../api";
-import { when } from "../format";
+import { latency, when } from "../format";
 import { useCan } from "../identity";
 import { go, href } from "../router";
 import { Confirm } from "../ui/dialog";
@@ -164,7 +164,7 @@ function Attempts({ webhookId, delivery }: { webhookId: string; delivery: string
           {rows.map((t) => (
             <li key={t.attempt}>
               <div class="when">{when(t.attemptTime)}</div>
-              <div class="what">try {t.attempt}: {t.statusCode ? `HTTP ${t.statusCode}` : "no answer"} {t.latency && `· ${t.latency}`}{t.error && <div class="sub reason">{t.error}</div>}</div>
+              <div class="what">try {t.attempt}: {t.statusCode ? `HTTP ${t.statusCode}` : "no answer"} {t.latency && `· ${latency(t.latency)}`}{t.error && <div class="sub reason">{t.error}</div>}</div>
             </li>
           ))}
         </ol>
