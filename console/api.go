@@ -53,19 +53,30 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	setCookie(w, r, value)
 	c.log.Info("console: signed in", "tenant", id.TenantID, "key_id", id.KeyID, "role", id.Role)
-	writeJSON(w, http.StatusOK, id)
+	writeJSON(w, http.StatusOK, sessionAnswer{SignedIn: true, Identity: &id})
+}
+
+// sessionAnswer is the session API's answer: signed_in, and whose key when signed in.
+type sessionAnswer struct {
+	SignedIn bool `json:"signed_in"`
+	*Identity
 }
 
 // whoAmI answers whose session the cookie holds, checking the key again: a key revoked
-// since sign-in ends the session.
+// since sign-in ends the session (401). No session, or one expired or unreadable, is an
+// ordinary answer, {"signed_in": false}: it is how every visit to the sign-in page starts,
+// and a 401 there would be logged as an error by the browser.
 func (c *Console) whoAmI(w http.ResponseWriter, r *http.Request) {
 	key, err := c.keyFrom(r)
 	if err != nil {
-		writeMessage(w, http.StatusUnauthorized, "not signed in")
+		if _, noCookie := r.Cookie(CookieName); noCookie == nil {
+			clearCookie(w, r) // expired or unreadable: drop it
+		}
+		writeJSON(w, http.StatusOK, sessionAnswer{SignedIn: false})
 		return
 	}
 	if id, ok := c.resolve(w, r, key); ok {
-		writeJSON(w, http.StatusOK, id)
+		writeJSON(w, http.StatusOK, sessionAnswer{SignedIn: true, Identity: &id})
 	}
 }
 

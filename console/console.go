@@ -18,8 +18,10 @@ import (
 // Identity is whose API key a session holds, as the server's authenticator resolved it.
 type Identity struct {
 	TenantID string `json:"tenant_id"`
-	KeyID    string `json:"key_id"`
-	Role     string `json:"role"`
+	// TenantName is the tenant's name (reach tenants list), when the server could read it.
+	TenantName string `json:"tenant_name,omitempty"`
+	KeyID      string `json:"key_id"`
+	Role       string `json:"role"`
 }
 
 // KeyCheck resolves an API key with the server's own rule (the one every gRPC call passes).

@@ -30,5 +30,12 @@ func (s *Server) consoleKeyCheck(ctx context.Context, key string) (console.Ident
 	if err != nil {
 		return console.Identity{}, err
 	}
-	return console.Identity{TenantID: k.TenantID, KeyID: k.ID, Role: string(k.Role)}, nil
+	id := console.Identity{TenantID: k.TenantID, KeyID: k.ID, Role: string(k.Role)}
+	// The name is for the console's header only: without it the console shows the id.
+	if tn, err := s.deps.store.GetTenant(ctx, k.TenantID); err == nil {
+		id.TenantName = tn.Name
+	} else {
+		s.log.Warn("console: read tenant name", "tenant", k.TenantID, "error", err)
+	}
+	return id, nil
 }

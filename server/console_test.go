@@ -38,6 +38,10 @@ func TestConsoleSignInWithServerKeys(t *testing.T) {
 	if err := json.Unmarshal(raw, &id); err != nil || id.Role != "admin" || id.TenantID == "" || id.KeyID == "" {
 		t.Fatalf("identity %s", raw)
 	}
+	// The header shows the tenant by name (the one its keys were created under).
+	if id.TenantName != "acme" {
+		t.Errorf("tenant_name = %q, want acme (%s)", id.TenantName, raw)
+	}
 	if strings.Contains(string(raw), admin) || strings.Contains(resp.Header.Get("Set-Cookie"), admin) {
 		t.Fatal("the key came back in the sign-in answer")
 	}

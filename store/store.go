@@ -100,6 +100,8 @@ type TenantStore interface {
 	EnsureTenant(ctx context.Context, name string) (*Tenant, error)
 	// GetTenantByName returns the tenant, deleted or not (DeleteTime tells).
 	GetTenantByName(ctx context.Context, name string) (*Tenant, error)
+	// GetTenant returns the tenant with this id, deleted or not; ErrNotFound when none.
+	GetTenant(ctx context.Context, id string) (*Tenant, error)
 	// ListTenants lists every tenant, deleted ones too, by name.
 	ListTenants(ctx context.Context) ([]*Tenant, error)
 	// DeleteTenant tombstones the tenant (DeleteTime = at), revokes every key it has and

@@ -52,6 +52,15 @@ func (s *Store) GetTenantByName(ctx context.Context, name string) (*store.Tenant
 	return row.record(), nil
 }
 
+// GetTenant returns the tenant with this id (a primary-key read).
+func (s *Store) GetTenant(ctx context.Context, id string) (*store.Tenant, error) {
+	var row tenantRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, s.fail("get tenant", err)
+	}
+	return row.record(), nil
+}
+
 // ListTenants lists every tenant by name, tombstones included.
 func (s *Store) ListTenants(ctx context.Context) ([]*store.Tenant, error) {
 	var rows []tenantRow

@@ -28,6 +28,11 @@ func testTenants(t *testing.T, s store.Store) {
 	wantEqual(t, "GetTenantByName", got, a)
 	_, err = s.GetTenantByName(ctx, "ACME")
 	wantErr(t, err, store.ErrNotFound)
+	byID, err := s.GetTenant(ctx, a.ID)
+	must(t, err)
+	wantEqual(t, "GetTenant", byID, a)
+	_, err = s.GetTenant(ctx, "0190a0a0-0000-7000-8000-000000000000")
+	wantErr(t, err, store.ErrNotFound)
 
 	other, err := s.EnsureTenant(ctx, "globex")
 	must(t, err)

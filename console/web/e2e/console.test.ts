@@ -20,6 +20,7 @@ const channelId = "acme-mini";
 const templateId = "order-paid";
 const templateExternalId = "cbc3487d54a648e0b38e334b2b047dd3"; // long-term, accepted by this user in sim.json
 const userId = "2088000000000001";
+const lifeChannelId = "acme-life";
 
 test("a wrong key is refused with a message", async () => {
   await page.goto("/console/");
@@ -41,6 +42,8 @@ test("an admin signs in; the key stays out of the page's reach", async () => {
   for (const v of visible) assert.ok(!v.includes(adminKey), "the key is readable by scripts");
   assert.ok(!visible[0]!.includes("reach_console"), "the session cookie is readable by scripts");
   await page.getByText("No channels yet.").waitFor();
+  // The header names the tenant the key belongs to.
+  assert.equal(await page.locator(".tenant strong").innerText(), "acme");
   await shot(page, "channels-empty");
   await checkA11y(page, "the empty channel list");
 });
@@ -82,9 +85,25 @@ test("an admin steers the channel: disable, enable, delivery policy, rotate", as
   await page.getByLabel("Quiet hours for marketing messages").check();
   await page.getByLabel("From (HH:MM)").fill("22:00");
   await page.getByLabel("Until (HH:MM)").fill("08:00");
+  // Durations are typed Go style; one that is not is answered at the field, in words.
+  const dedup = page.getByLabel("De-duplication window");
+  await dedup.fill("an hour");
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.locator(".field.invalid .field-error", { hasText: "Write a duration like 1h" }).waitFor();
+  assert.equal(await dedup.getAttribute("aria-invalid"), "true");
+  // What the console guards against: the gateway's own words for a duration it cannot
+  // parse, which the console turns into words of its own (src/api.ts).
+  const raw = await reach.PATCH("/v1/channels/{channel}", {
+    params: { path: { channel: channelId }, query: { update_mask: "delivery_policy" } as unknown as never },
+    body: { deliveryPolicy: { dedupWindow: "1h" } },
+  });
+  assert.match((raw.error as { message?: string } | undefined)?.message ?? "", /\bproto:\s.*invalid/);
+  await dedup.fill("1h30m");
   await page.getByRole("button", { name: "Save policy" }).click();
   await page.getByText("Delivery policy saved.").waitFor();
-  assert.match(await page.locator("section[aria-labelledby=policy-title]").innerText(), /22:00–08:00 Asia\/Shanghai/);
+  const policy = await page.locator("section[aria-labelledby=policy-title]").innerText();
+  assert.match(policy, /22:00–08:00 Asia\/Shanghai/);
+  assert.match(policy, /De-duplication window\s*1h30m/);
   // Rotating: only the private key is sent (the mask follows the body), then verified.
   await page.getByRole("button", { name: "Rotate credentials…" }).click();
   await page.getByLabel("App private key (应用私钥, PEM)").fill(testKey("mini_private.pem"));
@@ -92,6 +111,10 @@ test("an admin steers the channel: disable, enable, delivery policy, rotate", as
   await page.getByText("Credentials replaced and checked with Alipay.").waitFor({ timeout: 30_000 });
   assert.equal(await badge.innerText(), "Enabled");
   await checkA11y(page, "the channel page after changes");
+  // A success notice goes when the operator starts something else.
+  await page.getByRole("button", { name: "Edit policy" }).click();
+  assert.equal(await page.getByText("Credentials replaced and checked with Alipay.").count(), 0, "a stale notice stays");
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
 });
 
 test("a template imported by pasting; a bad paste is answered at the field", async () => {
@@ -145,13 +168,47 @@ test("a message sent through the API reaches SENT live, and its timeline opens",
   await row.locator(".badge", { hasText: "Sent" }).waitFor({ timeout: 30_000 });
   await checkA11y(page, "the message list");
   await shot(page, "messages");
+  // The template column names the template; ids stay on one line with the whole id in a tooltip.
+  assert.equal(await row.locator("td").nth(1).innerText(), "Payment received");
+  assert.equal(await row.getByRole("link", { name: messageId }).getAttribute("title"), messageId);
+  // The applied filter is in the URL: opening a message and going Back keeps it.
+  // Times are typed as they are shown; anything else is answered at the field.
+  const from = page.getByLabel(/^Created from \(Asia\/Shanghai\)/);
+  await from.fill("yesterday");
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await page.locator(".field.invalid .field-error", { hasText: "Write a time like" }).waitFor();
+  assert.equal(await from.getAttribute("aria-invalid"), "true");
+  await from.fill("");
+  assert.ok(await page.getByLabel(/^Created before \(Asia\/Shanghai\)/).isVisible());
+  await page.getByLabel("State").selectOption("MESSAGE_STATE_SENT");
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await page.waitForURL(/#\/messages\?state=SENT/);
   await row.getByRole("link", { name: messageId }).click();
   const timeline = page.getByRole("list", { name: "Timeline" });
-  await timeline.getByText("ATTEMPT").first().waitFor();
-  assert.match(await timeline.innerText(), /QUEUED[\s\S]*ATTEMPT/);
+  await timeline.getByText("Attempt", { exact: true }).first().waitFor();
+  const steps = await timeline.innerText();
+  assert.match(steps, /Created[\s\S]*Attempt/);
+  assert.doesNotMatch(steps, /QUEUED|ATTEMPT/, "the timeline shows the raw kind");
+  assert.match(await page.locator("dl.facts").innerText(), /Created\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
   assert.match(await page.locator(".head .badge").innerText(), /Sent/);
   await checkA11y(page, "the message page");
   await shot(page, "message");
+  await page.goBack();
+  await row.waitFor();
+  assert.equal(await page.getByLabel("State").inputValue(), "MESSAGE_STATE_SENT");
+  await page.reload();
+  await row.waitFor();
+  assert.equal(await page.getByLabel("State").inputValue(), "MESSAGE_STATE_SENT");
+  // A message for later shows when it is due, in the operator's time zone.
+  const later = await reach.POST("/v1/messages:send", {
+    body: { requestId: "order-1001-later", template: `channels/${channelId}/templates/${templateId}`, recipient: { userId },
+      page: "pages/orders/detail?id=1001", sendTime: new Date(Date.now() + 30 * 86400_000).toISOString(),
+      data: { keyword1: "¥1.00", keyword2: "next month" } },
+  });
+  assert.equal(later.error, undefined, JSON.stringify(later.error));
+  await page.goto(`/console/#/messages/${later.data!.message!.name!.replace("messages/", "")}`);
+  await page.getByText("Scheduled for").waitFor();
+  assert.match(await page.locator("dl.facts").innerText(), /Scheduled for\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
 });
 
 test("subscriptions, webhooks and broadcasts open with what to do next", async () => {
@@ -184,6 +241,57 @@ test("subscriptions, webhooks and broadcasts open with what to do next", async (
   await shot(page, "broadcast");
 });
 
+test("a Life Account broadcast asks for the landing page and footer its template lacks", async () => {
+  // The shop's setup through the API: a Life Account channel, a template without a default
+  // landing page, and a follower (the simulator's follower of its Life Account app).
+  const ch = await reach.POST("/v1/channels", {
+    params: { query: { channelId: lifeChannelId } },
+    body: { displayName: "Acme Life Account", type: "CHANNEL_TYPE_ALIPAY_LIFE_ACCOUNT",
+      openPlatform: { appId: "2021000000000001", appPrivateKey: testKey("life_private.pem"), alipayPublicKey: testKey("alipay_public.pem"), gatewayUrl: gatewayURL } },
+  });
+  assert.equal(ch.error, undefined, JSON.stringify(ch.error));
+  const tpl = await reach.POST("/v1/channels/{channel}/templates", {
+    params: { path: { channel: lifeChannelId }, query: { templateId: "order-status" } },
+    body: { externalId: "TM9f1a1af9c3d9418bb0f66af22c817f41", displayName: "Order status", keywords: [{ key: "keyword1", label: "订单号" }, { key: "keyword2", label: "状态" }] },
+  });
+  assert.equal(tpl.error, undefined, JSON.stringify(tpl.error));
+  const fol = await reach.POST("/v1/channels/{channel}/subscriptions", { params: { path: { channel: lifeChannelId } }, body: { user: { userId } } });
+  assert.equal(fol.error, undefined, JSON.stringify(fol.error));
+
+  await page.goto("/console/#/broadcasts");
+  await page.getByRole("button", { name: "New broadcast" }).click();
+  await page.getByLabel("Channel", { exact: true }).selectOption(lifeChannelId);
+  await page.getByLabel("Template", { exact: true }).selectOption(`channels/${lifeChannelId}/templates/order-status`);
+  assert.equal(await page.getByLabel(/^Page to open/).count(), 0, "a Life Account broadcast offers a mini program page");
+  await page.getByLabel(/^keyword1/).fill("1001");
+  await page.getByLabel(/^keyword2/).fill("shipped");
+  // Without them Reach objects at both fields, and the banner only points there.
+  await page.getByRole("button", { name: "Start broadcast" }).click();
+  const url = page.getByLabel("Landing page (https URL)");
+  await page.locator(".field.invalid .field-error, .banner.error").first().waitFor();
+  await page.locator(".field.invalid .field-error").first().waitFor({ timeout: 2_000 }).catch(async (e: unknown) => {
+    throw new Error(`no field marked; the page says: ${await page.locator("main").innerText()}`, { cause: e });
+  });
+  assert.equal(await url.getAttribute("aria-invalid"), "true");
+  assert.equal(await page.getByLabel("Footer link text").getAttribute("aria-invalid"), "true");
+  assert.equal(await page.locator(".banner.error").innerText(), "Reach did not accept this: see the fields marked below.");
+  await checkA11y(page, "the Life Account broadcast form with errors");
+  await url.fill("https://shop.example.com/orders/1001");
+  await page.getByLabel("Footer link text").fill("查看详情");
+  await page.getByRole("button", { name: "Start broadcast" }).click();
+  await page.locator(".head .badge", { hasText: "Completed" }).waitFor({ timeout: 45_000 });
+  assert.match(await page.locator(".progress").first().innerText(), /1 sent/);
+
+  // The template page sets the default landing page for the next time.
+  await page.goto(`/console/#/templates/${lifeChannelId}`);
+  await page.getByRole("button", { name: "Landing page of Order status" }).click();
+  await page.getByLabel("Default landing page (https URL)").fill("https://shop.example.com/orders");
+  await page.getByLabel("Default footer link text").fill("查看订单");
+  await page.getByRole("button", { name: "Save landing page" }).click();
+  await page.getByRole("row", { name: /Order status/ }).getByText("https://shop.example.com/orders").waitFor();
+  await checkA11y(page, "the Life Account templates");
+});
+
 test("at phone width the console stays readable", async () => {
   const phone = await (await context(browser, 390, 844)).newPage();
   await signIn(phone, adminKey);
@@ -192,6 +300,17 @@ test("at phone width the console stays readable", async () => {
   await shot(phone, "channels-phone");
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
+  // Every section tab is in view, and the message filters start folded away.
+  const nav = phone.getByRole("navigation", { name: "Sections" });
+  for (const name of ["Channels", "Templates", "Subscriptions", "Messages", "Webhooks", "Broadcasts"]) {
+    assert.ok(await nav.getByRole("link", { name }).isVisible(), `${name} is hidden`);
+    const box = (await nav.getByRole("link", { name }).boundingBox())!;
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, `${name} is off screen`);
+  }
+  await nav.getByRole("link", { name: "Messages" }).click();
+  await phone.getByRole("button", { name: /^Filters/ }).click();
+  await phone.getByLabel("State").waitFor();
+  await checkA11y(phone, "the messages at phone width");
   await phone.context().close();
 });
 
@@ -231,10 +350,16 @@ test("a sender may send and broadcast, not manage channels", async () => {
 test("signing out ends the session", async () => {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByLabel("API key").waitFor();
+  assert.equal(await page.getByRole("status").innerText(), "Signed out.");
+  // The sign-in page's session check is an ordinary answer, not a 401 logged as an error.
+  const errors: string[] = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
   await page.reload();
   await page.getByLabel("API key").waitFor();
   const r = await page.request.get("/console/api/session", { headers: { "X-Reach-Console": "1" } });
-  assert.equal(r.status(), 401);
+  assert.equal(r.status(), 200);
+  assert.deepEqual(await r.json(), { signed_in: false });
+  assert.deepEqual(errors, []);
 });
 
 test("no Content-Security-Policy violation and no uncaught error on any page", () => {

@@ -40,7 +40,7 @@ export function App() {
   if (who === null) return <SignIn notice={ended} onSignedIn={(id) => { setEnded(""); setWho(id); }} />;
   return (
     <IdentityContext.Provider value={who}>
-      <Shell who={who} onSignOut={async () => { await signOut(); setWho(null); }} />
+      <Shell who={who} onSignOut={async () => { await signOut(); setEnded("Signed out."); setWho(null); }} />
     </IdentityContext.Provider>
   );
 }
@@ -54,7 +54,9 @@ function Shell({ who, onSignOut }: { who: Identity; onSignOut: () => void }) {
       <header class="top">
         <a class="brand" href={href("channels")}>Reach <span>console</span></a>
         <div class="who">
-          <span class="tenant" title={`tenant ${who.tenant_id}, key ${who.key_id}`}>tenant <strong>{who.tenant_id}</strong></span>
+          <span class="tenant" title={`tenant ${who.tenant_name ? who.tenant_name + " " : ""}(${who.tenant_id}), key ${who.key_id}`}>
+            tenant <strong>{who.tenant_name || who.tenant_id.slice(0, 8) + "…"}</strong>
+          </span>
           <span class={"role role-" + who.role}>{who.role}</span>
           <button type="button" onClick={onSignOut}>Sign out</button>
         </div>
@@ -85,7 +87,7 @@ function Screen({ route }: { route: string[] }) {
     case "subscriptions":
       return <Subscriptions channel={a} />;
     case "messages":
-      return a ? <MessageDetail id={a} /> : <Messages />;
+      return a ? <MessageDetail id={a} /> : <Messages key={location.hash.split("?")[1] ?? ""} />;
     case "webhooks":
       return <Webhooks id={a} />;
     case "broadcasts":

@@ -25,3 +25,15 @@ export function href(...parts: string[]): string {
 export function go(...parts: string[]): void {
   location.hash = href(...parts).slice(1);
 }
+
+// query is the fragment's query: "#/messages?state=SENT" → state=SENT.
+export function query(): URLSearchParams {
+  return new URLSearchParams(location.hash.split("?")[1] ?? "");
+}
+
+// withQuery is href(...parts) with the given query, leaving out empty values.
+export function withQuery(params: Record<string, string>, ...parts: string[]): string {
+  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
+  const s = q.toString();
+  return href(...parts) + (s ? "?" + s : "");
+}

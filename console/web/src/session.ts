@@ -7,6 +7,8 @@ export type Role = "admin" | "sender" | "viewer";
 
 export interface Identity {
   tenant_id: string;
+  // The tenant's name, when the server could read it.
+  tenant_name?: string;
   key_id: string;
   role: Role;
 }
@@ -41,8 +43,11 @@ export async function signIn(key: string): Promise<Identity> {
 
 export async function current(): Promise<Identity | null> {
   try {
+    // No session is answered 200 {"signed_in": false}, so the sign-in page logs no error.
     const r = await fetch(url, { credentials: "same-origin", headers: CONSOLE_HEADER });
-    return r.ok ? ((await r.json()) as Identity) : null;
+    if (!r.ok) return null;
+    const body = (await r.json()) as Identity & { signed_in?: boolean };
+    return body.signed_in ? body : null;
   } catch {
     return null;
   }

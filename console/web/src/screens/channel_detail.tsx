@@ -8,7 +8,7 @@ import { go, href } from "../router";
 import { Confirm } from "../ui/dialog";
 import { Text } from "../ui/fields";
 import { Badge, ErrorBanner, Loading, Notice } from "../ui/feedback";
-import { fieldErrors, useAction, useLoad } from "../ui/hooks";
+import { fieldErrors, useAction, useFlash, useLoad } from "../ui/hooks";
 import { alipayPlus, CredentialFields, emptyCreds, openPlatform, type Mode } from "./credentials";
 import { Policy } from "./policy";
 
@@ -18,7 +18,7 @@ export function ChannelDetail({ id: channelId }: { id: string }) {
   const manage = useCan("manage");
   const load = useLoad(() => unwrap(api.GET("/v1/channels/{channel}", { params: { path: { channel: channelId } } })), [channelId]);
   const act = useAction();
-  const [done, setDone] = useState("");
+  const [done, setDone] = useFlash();
   const [dialog, setDialog] = useState<"" | "disable" | "delete">("");
   const [reason, setReason] = useState("");
   const [confirmId, setConfirmId] = useState("");

@@ -31,7 +31,7 @@ export function Channels() {
             <tbody>
               {channels.map((c) => (
                 <tr key={c.name}>
-                  <td><a href={href("channels", id(c.name))}>{c.displayName || id(c.name)}</a><div class="sub mono">{id(c.name)}</div></td>
+                  <td><a href={href("channels", id(c.name))}>{c.displayName || id(c.name)}</a><div class="sub mono id" title={id(c.name)}>{id(c.name)}</div></td>
                   <td>{channelType(c.type)}</td>
                   <td><Badge value={c.state} /></td>
                   <td class="reason">{c.stateReason || "—"}</td>

@@ -1,14 +1,15 @@
 // Messages: filter them, and watch them change live (the watch API) without reloading.
 import { useEffect, useState } from "preact/hooks";
 import { api, id, unwrap, type Schemas } from "../api";
-import { state, timeZone, user, when } from "../format";
-import { href } from "../router";
+import { parseWhen, state, timeZone, user, when } from "../format";
+import { href, query, withQuery } from "../router";
 import { Check, Select, Text } from "../ui/fields";
 import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading } from "../ui/feedback";
 import { useAction, useLoad } from "../ui/hooks";
 import { watchMessages, type WatchState } from "../watch";
 import { useChannels } from "./channel_picker";
+import { templateLabel, useTemplateNames } from "./template_names";
 
 type Message = Schemas["v1Message"];
 type State = Schemas["v1MessageState"] | "";
@@ -16,29 +17,52 @@ type State = Schemas["v1MessageState"] | "";
 const states = ["QUEUED", "SENDING", "SENT", "FAILED", "CANCELLED", "EXPIRED"] as const;
 const q = (s: string) => JSON.stringify(s);
 
-function initialChannel(): string {
-  const query = location.hash.split("?")[1] ?? "";
-  return new URLSearchParams(query).get("channel") ?? "";
+// rfc3339 reads a typed time as the operator's local time ("" when it cannot be read:
+// the form checks before it applies).
+const rfc3339 = (local: string) => { try { return parseWhen(local); } catch { return ""; } };
+
+// The applied filter lives in the route's query (#/messages?state=…&channel=…), so Back, a
+// reload and a shared link keep it. A channel's page links here with ?channel=.
+type Filter = { state: State; channel: string; template: string; recipient: string; from: string; to: string };
+const filterKeys = ["state", "channel", "template", "recipient", "from", "to"] as const;
+
+function filterFromURL(): Filter {
+  const p = query();
+  const f = Object.fromEntries(filterKeys.map((k) => [k, p.get(k) ?? ""])) as Filter;
+  if (f.state && !f.state.startsWith("MESSAGE_STATE_")) f.state = `MESSAGE_STATE_${f.state}` as State;
+  return f;
 }
 
-// rfc3339 reads a datetime-local value as the operator's local time.
-const rfc3339 = (local: string) => (local ? new Date(local).toISOString() : "");
+// toQuery turns the filter into the API's filter: list is the whole filter; watch is what
+// the watch stream takes (channel, template, state); narrow says the list has more.
+function toQuery(f: Filter) {
+  const common: string[] = [];
+  if (f.channel) common.push(`channel = ${q("channels/" + f.channel)}`);
+  if (f.template) common.push(`template = ${q(f.template)}`);
+  if (f.state) common.push(`state = ${f.state.replace("MESSAGE_STATE_", "")}`);
+  const only: string[] = [];
+  const r = f.recipient.trim();
+  if (r) only.push(r.startsWith("2088") ? `user_id = ${q(r)}` : `open_id = ${q(r)}`);
+  if (f.from && rfc3339(f.from)) only.push(`create_time >= ${q(rfc3339(f.from))}`);
+  if (f.to && rfc3339(f.to)) only.push(`create_time < ${q(rfc3339(f.to))}`);
+  return { list: [...common, ...only].join(" AND "), watch: common.join(" AND "), narrow: only.length > 0 };
+}
 
+// The app keys this screen by the route's query, so a new filter (or Back) mounts it afresh.
 export function Messages() {
   const channels = useChannels();
-  const [st, setSt] = useState<State>("");
-  const [channel, setChannel] = useState(initialChannel);
-  const [template, setTemplate] = useState("");
-  const [recipient, setRecipient] = useState("");
-  const [from, setFrom] = useState("");
-  const [to, setTo] = useState("");
+  const [initial] = useState(filterFromURL);
+  const [st, setSt] = useState<State>(initial.state);
+  const [channel, setChannel] = useState(initial.channel);
+  const [template, setTemplate] = useState(initial.template);
+  const [recipient, setRecipient] = useState(initial.recipient);
+  const [from, setFrom] = useState(initial.from);
+  const [to, setTo] = useState(initial.to);
+  const [bad, setBad] = useState<Record<string, string>>({});
   const [live, setLive] = useState(true);
-  // A link from a channel's page opens the list filtered to that channel.
-  const [applied, setApplied] = useState(() => {
-    const c = initialChannel();
-    const f = c ? `channel = ${q("channels/" + c)}` : "";
-    return { list: f, watch: f, narrow: false };
-  });
+  const [applied] = useState(() => toQuery(initial));
+  const narrowScreen = typeof matchMedia === "function" && matchMedia("(max-width: 760px)").matches;
+  const [open, setOpen] = useState(!narrowScreen);
   const [wstate, setWstate] = useState<{ s: WatchState; why?: string }>({ s: "connecting" });
   // The API lists oldest first; the screen shows newest first: each page is reversed, and a
   // later page (newer messages) goes on top.
@@ -75,16 +99,17 @@ export function Messages() {
 
   function apply(e: Event) {
     e.preventDefault();
-    const common: string[] = [];
-    if (channel) common.push(`channel = ${q("channels/" + channel)}`);
-    if (template) common.push(`template = ${q(template)}`);
-    if (st) common.push(`state = ${st.replace("MESSAGE_STATE_", "")}`);
-    const only: string[] = [];
-    const r = recipient.trim();
-    if (r) only.push(r.startsWith("2088") ? `user_id = ${q(r)}` : `open_id = ${q(r)}`);
-    if (from) only.push(`create_time >= ${q(rfc3339(from))}`);
-    if (to) only.push(`create_time < ${q(rfc3339(to))}`);
-    setApplied({ list: [...common, ...only].join(" AND "), watch: common.join(" AND "), narrow: only.length > 0 });
+    const unread: Record<string, string> = {};
+    for (const [k, v] of [["from", from], ["to", to]] as const) {
+      try { if (v.trim()) parseWhen(v); } catch (err) { unread[k] = (err as Error).message; }
+    }
+    setBad(unread);
+    if (Object.keys(unread).length) return;
+    const f: Record<string, string> = { state: st.replace("MESSAGE_STATE_", ""), channel, template, recipient: recipient.trim(), from: from.trim(), to: to.trim() };
+    const next = withQuery(f, "messages");
+    // The same filter again reads the list again; a new one is a new entry in the history.
+    if (location.hash === next) list.reload();
+    else location.hash = next.slice(1);
   }
 
   return (
@@ -96,15 +121,18 @@ export function Messages() {
           {live && <span class={"dot " + wstate.s} role="status" aria-live="polite">{wstate.s === "live" ? "live" : wstate.s === "connecting" ? "connecting…" : `reconnecting${wstate.why ? ": " + wstate.why : ""}`}</span>}
         </div>
       </div>
-      <form class="filters" onSubmit={apply} aria-label="Filter messages">
+      <button type="button" class="filter-toggle" aria-expanded={open} aria-controls="message-filters" onClick={() => setOpen(!open)}>
+        {open ? "Hide filters" : `Filters${applied.list ? " (applied)" : ""}`}
+      </button>
+      <form class="filters" id="message-filters" hidden={!open} onSubmit={apply} aria-label="Filter messages">
         <Select<State> name="state" label="State" value={st} onChange={setSt} options={[["", "any"], ...states.map((s): [State, string] => [`MESSAGE_STATE_${s}`, state(`MESSAGE_STATE_${s}`)])]} />
         <Select name="channel" label="Channel" value={channel} onChange={(v) => { setChannel(v); setTemplate(""); }}
           options={[["", "any"], ...(channels.data ?? []).map((c): [string, string] => [id(c.name), c.displayName || id(c.name)])]} />
         <Select name="template" label="Template" value={template} onChange={setTemplate}
           options={[["", channel ? "any" : "any (pick a channel to choose)"], ...(templates.data ?? []).map((t): [string, string] => [t.name ?? "", t.displayName ?? id(t.name)])]} />
         <Text name="recipient" label="Recipient (2088… or open id)" value={recipient} onInput={setRecipient} />
-        <Text name="from" label={`Created from (${timeZone})`} type="datetime-local" value={from} onInput={setFrom} />
-        <Text name="to" label="Created before" type="datetime-local" value={to} onInput={setTo} />
+        <Text name="from" label={`Created from (${timeZone})`} value={from} onInput={setFrom} errors={bad} placeholder="2026-12-06 09:00" />
+        <Text name="to" label={`Created before (${timeZone})`} value={to} onInput={setTo} errors={bad} placeholder="2026-12-06 18:00" />
         <button type="submit">Filter</button>
       </form>
       <ErrorBanner error={list.error} />
@@ -125,17 +153,18 @@ export function Messages() {
 }
 
 function MessageTable({ messages }: { messages: Message[] }) {
+  const names = useTemplateNames(messages.map((m) => m.template));
   return (
     <TableWrap label="Messages">
         <thead><tr><th scope="col">Message</th><th scope="col">Template</th><th scope="col">Recipient</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Sent</th></tr></thead>
         <tbody>
           {messages.map((m) => (
             <tr key={m.name} data-message={id(m.name)}>
-              <td><a class="mono" href={href("messages", id(m.name))}>{id(m.name)}</a>{m.requestId && <div class="sub mono">{m.requestId}</div>}</td>
-              <td class="mono">{m.template?.replace(/^channels\//, "")}</td>
-              <td class="mono">{user(m.recipient)}</td>
+              <td><a class="mono id" href={href("messages", id(m.name))} title={id(m.name)}>{id(m.name)}</a>{m.requestId && <div class="sub mono id" title={m.requestId}>{m.requestId}</div>}</td>
+              <td title={m.template}>{templateLabel(names, m.template)}</td>
+              <td><span class="mono id" title={user(m.recipient)}>{user(m.recipient)}</span></td>
               <td><Badge value={m.state} />{m.stateReason && m.state !== "MESSAGE_STATE_SENT" && <div class="sub reason">{m.stateReason}</div>}</td>
-              <td>{when(m.createTime)}</td>
+              <td>{when(m.createTime)}{m.sendTime && <div class="sub">scheduled for {when(m.sendTime)}</div>}</td>
               <td>{when(m.sentTime)}</td>
             </tr>
           ))}

@@ -1,6 +1,7 @@
 // A channel's delivery policy: pace, retries, quiet hours, frequency cap, de-duplication.
 import { useState } from "preact/hooks";
 import { api, unwrap, type Schemas } from "../api";
+import { duration, parseDuration } from "../format";
 import { Check, Select, Text } from "../ui/fields";
 import { ErrorBanner } from "../ui/feedback";
 import { fieldErrors, useAction } from "../ui/hooks";
@@ -28,7 +29,7 @@ export function Policy(p: { channelId: string; policy: Policy | undefined; edita
           <dt>Unknown outcomes</dt><dd>{pol.atMostOnce ? "fail (at most once)" : "retry (at least once)"}</dd>
           <dt>Quiet hours</dt><dd>{pol.quietHours ? `${pol.quietHours.start}–${pol.quietHours.end} ${pol.quietHours.timeZone || "Asia/Shanghai"}, marketing messages ${pol.quietHours.action === "QUIET_HOURS_ACTION_FAIL" ? "fail" : "wait"}` : "none"}</dd>
           <dt>Frequency cap</dt><dd>{pol.frequencyCap ? `${pol.frequencyCap.maxMessages} per user per ${(pol.frequencyCap.window ?? "FREQUENCY_WINDOW_DAY").replace("FREQUENCY_WINDOW_", "").toLowerCase()}${pol.frequencyCap.marketingOnly ? " (marketing only)" : ""}` : pol.maxPerUserPerDay ? `${pol.maxPerUserPerDay} per user per day` : "none"}</dd>
-          <dt>De-duplication window</dt><dd>{pol.dedupWindow && pol.dedupWindow !== "0s" ? pol.dedupWindow : "off"}</dd>
+          <dt>De-duplication window</dt><dd>{pol.dedupWindow && pol.dedupWindow !== "0s" ? duration(pol.dedupWindow) : "off"}</dd>
         </dl>
       )}
     </section>
@@ -49,14 +50,26 @@ function PolicyForm(p: { channelId: string; pol: Policy; onSaved: (c: Schemas["v
   const [cap, setCap] = useState(!!pol.frequencyCap);
   const [capMax, setCapMax] = useState(str(pol.frequencyCap?.maxMessages) || "3");
   const [capWindow, setCapWindow] = useState<Window>(pol.frequencyCap?.window ?? "FREQUENCY_WINDOW_DAY");
-  const [dedup, setDedup] = useState(pol.dedupWindow && pol.dedupWindow !== "0s" ? pol.dedupWindow : "");
+  const d = "delivery_policy.";
+  const [dedup, setDedup] = useState(pol.dedupWindow && pol.dedupWindow !== "0s" ? duration(pol.dedupWindow) : "");
   const act = useAction();
-  const errors = fieldErrors(act.error);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const errors = { ...fieldErrors(act.error), ...local };
   async function submit(e: Event) {
     e.preventDefault();
+    // A duration is read here, Go style, and sent as protobuf JSON ("3600s").
+    let dedupWindow = "0s";
+    try {
+      dedupWindow = dedup.trim() ? parseDuration(dedup) : "0s";
+      setLocal({});
+    } catch (err) {
+      act.setError(undefined);
+      setLocal({ [d + "dedup_window"]: (err as Error).message });
+      return;
+    }
     const deliveryPolicy: Policy = {
       maxSendsPerSecond: num(rate), burst: num(burst), maxAttempts: num(attempts), maxInFlight: num(inFlight), atMostOnce,
-      dedupWindow: dedup.trim() || "0s",
+      dedupWindow,
       ...(quiet ? { quietHours: { start: qStart, end: qEnd, timeZone: qZone } } : {}),
       ...(cap ? { frequencyCap: { maxMessages: num(capMax), window: capWindow } } : {}),
     };
@@ -67,7 +80,6 @@ function PolicyForm(p: { channelId: string; pol: Policy; onSaved: (c: Schemas["v
     const r = await act.run(() => unwrap(api.PATCH("/v1/channels/{channel}", { params: { path: { channel: p.channelId }, query }, body: { deliveryPolicy } })));
     if (r?.channel) { p.onSaved(r.channel); p.onDone(); }
   }
-  const d = "delivery_policy.";
   return (
     <form class="form" onSubmit={submit}>
       <ErrorBanner error={act.error} shown={Object.keys(errors).filter((f) => f.startsWith(d))} />
@@ -94,7 +106,7 @@ function PolicyForm(p: { channelId: string; pol: Policy; onSaved: (c: Schemas["v
             options={[["FREQUENCY_WINDOW_HOUR", "hour"], ["FREQUENCY_WINDOW_DAY", "day"], ["FREQUENCY_WINDOW_WEEK", "week"]]} />
         </div>
       )}
-      <Text name={d + "dedup_window"} label="De-duplication window" value={dedup} onInput={setDedup} errors={errors} placeholder="3600s" hint="The same content to the same user within this time is not sent again. Empty: off." />
+      <Text name={d + "dedup_window"} label="De-duplication window" value={dedup} onInput={setDedup} errors={errors} placeholder="1h" hint="Like 1h, 30m, 1h30m or 90s. The same content to the same user within this time is not sent again. Empty: off." />
       <div class="actions">
         <button type="button" onClick={p.onDone}>Cancel</button>
         <button class="primary" type="submit" disabled={act.busy}>Save policy</button>

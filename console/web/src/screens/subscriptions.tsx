@@ -7,7 +7,7 @@ import { useCan } from "../identity";
 import { Area, Select, Text } from "../ui/fields";
 import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading, Notice } from "../ui/feedback";
-import { fieldErrors, useAction, useLoad } from "../ui/hooks";
+import { fieldErrors, useAction, useFlash, useLoad } from "../ui/hooks";
 import { ChannelPicker } from "./channel_picker";
 
 type State = Schemas["v1SubscriptionState"] | "";
@@ -28,7 +28,7 @@ function Ledger({ ch }: { ch: Schemas["v1Channel"] }) {
   const [kind, setKind] = useState<Kind>("");
   const [filter, setFilter] = useState("");
   const [panel, setPanel] = useState<"" | "record" | "sync">("");
-  const [done, setDone] = useState("");
+  const [done, setDone] = useFlash();
   const templates = useLoad(() => unwrap(api.GET("/v1/channels/{channel}/templates", { params: { path: { channel }, query: { pageSize: 500 } } })).then((r) => r.templates ?? []), [channel]);
   const list = useLoad(() => unwrap(api.GET("/v1/channels/{channel}/subscriptions", { params: { path: { channel }, query: { pageSize: 200, filter: filter || undefined } } })), [channel, filter]);
   const rows = list.data?.subscriptions ?? [];
@@ -79,7 +79,7 @@ function Ledger({ ch }: { ch: Schemas["v1Channel"] }) {
             <tbody>
               {rows.map((s) => (
                 <tr key={s.name}>
-                  <td class="mono">{user(s.user)}</td>
+                  <td><span class="mono id" title={user(s.user)}>{user(s.user)}</span></td>
                   <td>{state(s.kind)}{s.type && s.type !== "SUBSCRIPTION_TYPE_UNSPECIFIED" && <div class="sub">{state(s.type)}</div>}</td>
                   <td class="mono">{s.template ? id(s.template) : "—"}</td>
                   <td><Badge value={s.state} />{s.stateReason && <div class="sub reason">{s.stateReason}</div>}</td>

@@ -6,9 +6,9 @@ import { state, when } from "../format";
 import { useCan } from "../identity";
 import { TableWrap } from "../ui/table";
 import { Badge, Empty, ErrorBanner, Loading, Notice } from "../ui/feedback";
-import { useAction, useLoad } from "../ui/hooks";
+import { fieldErrors, useAction, useFlash, useLoad } from "../ui/hooks";
 import { ChannelPicker } from "./channel_picker";
-import { ClaimForm, CreateForm, ImportForm } from "./template_forms";
+import { ClaimForm, CreateForm, ImportForm, LifeDefaults, setLifeDefaults } from "./template_forms";
 
 type Template = Schemas["v1Template"];
 type Panel = "" | "import" | "create" | "claim";
@@ -21,7 +21,8 @@ function ChannelTemplates({ ch }: { ch: Schemas["v1Channel"] }) {
   const manage = useCan("manage");
   const channel = id(ch.name);
   const [panel, setPanel] = useState<Panel>("");
-  const [done, setDone] = useState("");
+  const [done, setDone] = useFlash();
+  const [editing, setEditing] = useState<Template | undefined>(undefined);
   const list = useLoad(() => unwrap(api.GET("/v1/channels/{channel}/templates", { params: { path: { channel }, query: { pageSize: 500 } } })), [channel]);
   const act = useAction();
   const templates = list.data?.templates ?? [];
@@ -54,6 +55,7 @@ function ChannelTemplates({ ch }: { ch: Schemas["v1Channel"] }) {
       {panel === "import" && <ImportForm ch={ch} onDone={created} />}
       {panel === "create" && <CreateForm ch={ch} onDone={created} />}
       {panel === "claim" && <ClaimForm ch={ch} onDone={created} />}
+      {editing && <LifeEdit key={editing.name} t={editing} onClose={() => setEditing(undefined)} onDone={(t) => { setEditing(undefined); created(t); }} />}
       {list.loading && !list.data ? <Loading /> : templates.length === 0 ? (
         <Empty title="No templates on this channel yet.">
           {manage ? <p>Copy a template's text from the Alipay console and use <strong>Import by pasting</strong>.</p> : <p>An admin imports templates from the Alipay console.</p>}
@@ -64,16 +66,44 @@ function ChannelTemplates({ ch }: { ch: Schemas["v1Channel"] }) {
             <tbody>
               {templates.map((t) => (
                 <tr key={t.name}>
-                  <td>{t.displayName}<div class="sub mono">{id(t.name)}</div>{t.subscriptionType && t.subscriptionType !== "SUBSCRIPTION_TYPE_UNSPECIFIED" && <div class="sub">{state(t.subscriptionType)}</div>}</td>
+                  <td>{t.displayName}<div class="sub mono id" title={id(t.name)}>{id(t.name)}</div>{t.subscriptionType && t.subscriptionType !== "SUBSCRIPTION_TYPE_UNSPECIFIED" && <div class="sub">{state(t.subscriptionType)}</div>}</td>
                   <td class="mono">{t.externalId}</td>
-                  <td>{(t.keywords ?? []).map((k) => <span key={k.key} class="kw"><code>{k.key}</code> {k.label}</span>)}</td>
+                  <td>{(t.keywords ?? []).map((k) => <span key={k.key} class="kw"><code>{k.key}</code> {k.label}</span>)}
+                    {life && <div class="sub">{t.lifeAccount?.url ? <>Opens <span class="mono">{t.lifeAccount.url}</span>{t.lifeAccount.actionName ? ` · “${t.lifeAccount.actionName}”` : ""}</> : "No default landing page"}</div>}</td>
                   <td><Badge value={t.state} />{t.stateReason && <div class="sub reason">{t.stateReason} · {when(t.invalidTime)}</div>}</td>
-                  <td>{manage && t.state === "TEMPLATE_STATE_INVALID" && <button type="button" onClick={() => revive(t)} disabled={act.busy}>Re-activate</button>}</td>
+                  <td>
+                    {manage && t.state === "TEMPLATE_STATE_INVALID" && <button type="button" onClick={() => revive(t)} disabled={act.busy}>Re-activate</button>}
+                    {manage && life && <button type="button" aria-label={`Landing page of ${t.displayName}`} onClick={() => { setPanel(""); setEditing(t); }}>Landing page…</button>}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </TableWrap>
       )}
     </section>
+  );
+}
+
+// LifeEdit sets a Life Account template's default landing page and footer link text.
+function LifeEdit({ t, onClose, onDone }: { t: Template; onClose: () => void; onDone: (t: Template | undefined) => void }) {
+  const [url, setUrl] = useState(t.lifeAccount?.url ?? "");
+  const [action, setAction] = useState(t.lifeAccount?.actionName ?? "");
+  const act = useAction();
+  const errors = fieldErrors(act.error);
+  async function submit(e: Event) {
+    e.preventDefault();
+    const r = await act.run(() => setLifeDefaults(t, url, action));
+    if (r) onDone(r);
+  }
+  return (
+    <form class="form panel" onSubmit={submit} aria-label={`Landing page of ${t.displayName}`}>
+      <h2>Landing page of {t.displayName}</h2>
+      <ErrorBanner error={act.error} shown={Object.keys(errors).filter((f) => f.startsWith("life_account"))} />
+      <LifeDefaults url={url} setUrl={setUrl} action={action} setAction={setAction} errors={errors} />
+      <div class="actions">
+        <button type="button" onClick={onClose}>Cancel</button>
+        <button class="primary" type="submit" disabled={act.busy}>Save landing page</button>
+      </div>
+    </form>
   );
 }

@@ -3,7 +3,7 @@
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { api, id, unwrap } from "../api";
-import { when } from "../format";
+import { latency, when } from "../format";
 import { useCan } from "../identity";
 import { go, href } from "../router";
 import { Confirm } from "../ui/dialog";
@@ -132,7 +132,7 @@ function WebhookDetail({ webhookId }: { webhookId: string }) {
               {ds.map((d) => (
                 <Fragment key={d.name}>
                   <tr>
-                    <td><button type="button" class="link" aria-expanded={open === d.name} onClick={() => setOpen(open === d.name ? "" : d.name ?? "")}>{d.eventType}</button><div class="sub mono">{id(d.name)}</div></td>
+                    <td><button type="button" class="link" aria-expanded={open === d.name} onClick={() => setOpen(open === d.name ? "" : d.name ?? "")}>{d.eventType}</button><div class="sub mono id" title={id(d.name)}>{id(d.name)}</div></td>
                     <td><Badge value={d.state} />{d.nextAttemptTime && <div class="sub">next {when(d.nextAttemptTime)}</div>}</td>
                     <td>{d.attempts ?? 0}</td>
                     <td>{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—"}{d.lastError && <div class="sub reason">{d.lastError}</div>}</td>
@@ -164,7 +164,7 @@ function Attempts({ webhookId, delivery }: { webhookId: string; delivery: string
           {rows.map((t) => (
             <li key={t.attempt}>
               <div class="when">{when(t.attemptTime)}</div>
-              <div class="what">try {t.attempt}: {t.statusCode ? `HTTP ${t.statusCode}` : "no answer"} {t.latency && `· ${t.latency}`}{t.error && <div class="sub reason">{t.error}</div>}</div>
+              <div class="what">try {t.attempt}: {t.statusCode ? `HTTP ${t.statusCode}` : "no answer"} {t.latency && `· ${latency(t.latency)}`}{t.error && <div class="sub reason">{t.error}</div>}</div>
             </li>
           ))}
         </ol>

@@ -44,3 +44,24 @@ export function useAction() {
 export function fieldErrors(error: unknown): Record<string, string> {
   return (error as { fields?: Record<string, string> } | undefined)?.fields ?? {};
 }
+
+// useFlash keeps a success notice ("Queued again.") only while it is news: it goes after a
+// few seconds, or as soon as the operator starts something else (a click on a button or
+// link, a form submitted).
+export function useFlash(ms = 6000): [string, (text: string) => void] {
+  const [text, setText] = useState("");
+  useEffect(() => {
+    if (!text) return;
+    const clear = () => setText("");
+    const t = setTimeout(clear, ms);
+    const onClick = (e: Event) => { if ((e.target as Element | null)?.closest?.("button, a, select")) clear(); };
+    document.addEventListener("click", onClick, true);
+    document.addEventListener("submit", clear, true);
+    return () => {
+      clearTimeout(t);
+      document.removeEventListener("click", onClick, true);
+      document.removeEventListener("submit", clear, true);
+    };
+  }, [text]);
+  return [text, setText];
+}
