@@ -91,6 +91,20 @@ func newWorld(t *testing.T) (store.Store, *secrets.KeyRing, *store.Tenant) {
 	return st, ring, tn
 }
 
+// runPoster runs p (replica "p1") until the test ends, and returns once its relay has
+// taken its first step: events written after that are relayed.
+func runPoster(t *testing.T, p *Poster, st store.Store) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { p.Run(ctx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+	waitFor(t, "the first relay step", func() bool {
+		state, ok, _ := st.LeaseWebhookRelay(context.Background(), "p1", time.Now(), time.Now().Add(time.Minute))
+		return ok && state != ""
+	})
+}
+
 func waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -142,14 +156,7 @@ func TestPoster(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	p := New(Config{Replica: "p1", Retries: []time.Duration{20 * time.Millisecond, 20 * time.Millisecond}, DisableAfter: time.Hour,
 		Poll: 20 * time.Millisecond, AllowPrivate: true, Metrics: reg}, st, ring, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	pctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { p.Run(pctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
-	waitFor(t, "the first relay step", func() bool {
-		state, ok, _ := st.LeaseWebhookRelay(ctx, "p1", time.Now(), time.Now().Add(time.Minute))
-		return ok && state != ""
-	})
+	runPoster(t, p, st)
 
 	// A second message, cancelled now, and the channel refused.
 	msgs[0].ID = "m2"
@@ -283,14 +290,7 @@ func TestLeaseRenewedWhileCallRuns(t *testing.T) {
 	const lease = 300 * time.Millisecond
 	p := New(Config{Replica: "p1", Lease: lease, Timeout: time.Minute, Poll: 20 * time.Millisecond, AllowPrivate: true},
 		st, ring, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	pctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { p.Run(pctx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
-	waitFor(t, "the first relay step", func() bool {
-		state, ok, _ := st.LeaseWebhookRelay(ctx, "p1", time.Now(), time.Now().Add(time.Minute))
-		return ok && state != ""
-	})
+	runPoster(t, p, st)
 	ch := &store.Channel{TenantID: tn.ID, ID: "ch1", DisplayName: "Shop", Type: "ALIPAY_MINI_PROGRAM", State: "ENABLED", Config: []byte(`{}`), Secrets: []byte{1}}
 	if err := st.CreateChannel(ctx, ch); err != nil {
 		t.Fatal(err)

@@ -229,25 +229,18 @@ func (s *Store) RecordWebhookAttempt(ctx context.Context, owner string, d *store
 	return disabled, nil
 }
 
-// ExtendWebhookLeases renews owner's leases on ds. A replica holds at most its call
-// concurrency, so one statement a delivery is cheap at one renewal a third of a lease.
+// ExtendWebhookLeases renews owner's leases on ds: one statement per endpoint, like
+// ExtendLeases per channel.
 func (s *Store) ExtendWebhookLeases(ctx context.Context, owner string, ds []*store.WebhookDelivery, until time.Time) (int, error) {
 	n := 0
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		n = 0
-		for _, d := range ds {
-			res := tx.Model(&deliveryRow{}).
-				Where("tenant_id = ? AND webhook_id = ? AND event_id = ? AND lease_owner = ? AND state = ?", d.TenantID, d.WebhookID, d.EventID, owner, store.DeliveryPending).
-				Update("lease_expire_time", until.UTC().Truncate(time.Microsecond))
-			if res.Error != nil {
-				return res.Error
-			}
-			n += int(res.RowsAffected)
+	for _, g := range groupIDs(len(ds), func(i int) (string, string, string) { return ds[i].TenantID, ds[i].WebhookID, ds[i].EventID }) {
+		res := s.db.WithContext(ctx).Model(&deliveryRow{}).
+			Where("tenant_id = ? AND webhook_id = ? AND event_id IN ? AND lease_owner = ? AND state = ?", g.tenant, g.channel, g.ids, owner, store.DeliveryPending).
+			Update("lease_expire_time", until.UTC().Truncate(time.Microsecond))
+		if res.Error != nil {
+			return n, s.fail("extend webhook leases", res.Error)
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, s.fail("extend webhook leases", err)
+		n += int(res.RowsAffected)
 	}
 	return n, nil
 }
