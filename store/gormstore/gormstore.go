@@ -37,9 +37,6 @@ type Dialect struct {
 	// of the queue pass over each other's rows. Without it (SQLite) a claim relies on the
 	// transaction being the only writer.
 	SkipLocked bool
-	// PrepareStmt keeps prepared statements per connection (SQLite: its driver would parse
-	// every statement again; PostgreSQL's pgx already caches them).
-	PrepareStmt bool
 	// Configure sets pool limits on the opened connection pool.
 	Configure func(*sql.DB)
 	// Migrations holds the dialect's versioned *.sql files at its root.
@@ -88,10 +85,6 @@ func Open(d Dialect, opts Options) (*Store, error) {
 		SkipDefaultTransaction: true, // every multi-statement write opens its own transaction
 		Logger:                 logger.Discard,
 		NowFunc:                now,
-		PrepareStmt:            d.PrepareStmt,
-		// Statements with IN lists of every length would otherwise pile up.
-		PrepareStmtMaxSize: 512,
-		PrepareStmtTTL:     time.Hour,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open %s store: %w", d.Name, classify(d, err))

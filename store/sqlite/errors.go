@@ -3,7 +3,7 @@ package sqlite
 import (
 	"errors"
 
-	gosqlite "github.com/glebarez/go-sqlite"
+	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/reachhq/reach/store"
@@ -12,7 +12,7 @@ import (
 // classify maps SQLite result codes to store sentinels. The glebarez dialector has no GORM
 // error translator, so unique violations are recognized here.
 func classify(err error) error {
-	var se *gosqlite.Error
+	var se *msqlite.Error
 	if !errors.As(err, &se) {
 		return nil
 	}

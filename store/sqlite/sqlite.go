@@ -12,8 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	gsqlite "github.com/glebarez/sqlite"
+	gormsqlite "github.com/libtnb/sqlite"
 	"github.com/pressly/goose/v3"
+	msqlite "modernc.org/sqlite"
 
 	"github.com/reachhq/reach/store"
 	"github.com/reachhq/reach/store/gormstore"
@@ -51,11 +52,14 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	connector, err := msqlite.NewConnector(driverDSN)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w: %w", store.ErrInvalid, err)
+	}
 	s, err := gormstore.Open(gormstore.Dialect{
 		Name:         "sqlite",
-		Dialector:    gsqlite.Open(driverDSN),
+		Dialector:    gormsqlite.New(gormsqlite.Config{Conn: sql.OpenDB(cachingConnector{connector})}),
 		Classify:     classify,
-		PrepareStmt:  true,
 		InsertOrFind: true,
 		Writers:      1, // SQLite runs one write transaction at a time
 		Configure: func(db *sql.DB) {
@@ -102,7 +106,7 @@ func createPrivate(path string) error {
 // DriverDSN turns "sqlite:PATH[?params]" into the file path and the driver's DSN, adding
 // what Reach relies on unless the DSN sets it: a 10 s busy timeout, WAL, foreign keys, and
 // immediate transactions (a transaction that reads then writes would otherwise fail with
-// SQLITE_BUSY instead of waiting).
+// SQLITE_BUSY instead of waiting); and the time format the store compares as text.
 func DriverDSN(dsn string) (path, driverDSN string, err error) {
 	rest, ok := strings.CutPrefix(dsn, "sqlite:")
 	if !ok {
@@ -117,10 +121,12 @@ func DriverDSN(dsn string) (path, driverDSN string, err error) {
 	if err != nil {
 		return "", "", fmt.Errorf("%w: sqlite dsn: %w", store.ErrInvalid, err)
 	}
-	if q.Has("_time_format") {
-		// The store relies on the driver's default time format (ordered text in UTC), and the
-		// driver ignores _txlock when _time_format is set.
-		return "", "", fmt.Errorf("%w: sqlite dsn: _time_format is not supported", store.ErrInvalid)
+	for _, k := range []string{"_time_format", "_time_integer_format", "_timezone"} {
+		if q.Has(k) {
+			// The store compares times as text: it relies on the one format the dialector
+			// sets ("2006-01-02 15:04:05.999999999-07:00", written in UTC).
+			return "", "", fmt.Errorf("%w: sqlite dsn: %s is not supported", store.ErrInvalid, k)
+		}
 	}
 	user := q["_pragma"]
 	has := func(name string) bool {
@@ -146,5 +152,7 @@ func DriverDSN(dsn string) (path, driverDSN string, err error) {
 	if !q.Has("_txlock") {
 		q.Set("_txlock", "immediate")
 	}
+	q.Set("_time_format", "sqlite") // see above
+	q.Set("_texttotime", "1")       // DATETIME columns read back as time.Time
 	return path, path + "?" + q.Encode(), nil
 }
