@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"time"
 
@@ -71,15 +72,18 @@ func run(ctx context.Context, o options) error {
 				if o.only != "" && o.only != db+"/"+product {
 					continue
 				}
+				var busy []float64
 				r := benchkit.Measure(o.repeats, func() float64 {
-					v, err := throughput(ctx, o, db, product, latency)
+					v, b, err := throughput(ctx, o, db, product, latency)
 					if err != nil {
 						fmt.Fprintln(os.Stderr, "throughput:", err)
 						os.Exit(1)
 					}
+					busy = append(busy, b)
 					return v
 				})
-				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio %.2f\n", db, product, latency, r, r.Median/ceiling.Median)
+				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio %.2f  (machine busy: %.2f of %d cores)\n",
+					db, product, latency, r, r.Median/ceiling.Median, benchkit.Of(busy).Median, runtime.NumCPU())
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
@@ -22,16 +23,17 @@ var apps = map[string]string{"life": deliverytest.LifeApp, "mini": deliverytest.
 // throughput queues o.messages on one product's channel, then measures how fast a
 // dispatcher in this process delivers them all to the simulator (also in this process,
 // signing every answer on the same cores).
-func throughput(ctx context.Context, o options, db, product string, latency time.Duration) (float64, error) {
+// It also reports how many cores the machine kept busy meanwhile.
+func throughput(ctx context.Context, o options, db, product string, latency time.Duration) (rate, busy float64, err error) {
 	b, err := benchkit.NewWorld(ctx, o.servers(), db, o.log)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer b.Close()
 	b.Policy(product, benchPolicy)
 	if latency > 0 {
 		if err := b.Sim.SetLimits(apps[product], alipaysim.Limits{Latency: alipaysim.Duration(latency)}); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 	to := b.Recipients(product, 200)
@@ -46,7 +48,7 @@ func throughput(ctx context.Context, o options, db, product string, latency time
 	d := delivery.New(delivery.Config{Batch: 500}, b.Store, b.Conn, o.log, nil)
 	dctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	start := time.Now()
+	start, cpu := time.Now(), benchkit.ReadMachineCPU()
 	go func() { _ = d.Run(dctx); close(done) }()
 	defer func() { stop(); <-done }()
 	// Watch the simulator's in-memory counter first: counting the queue in the database,
@@ -55,12 +57,13 @@ func throughput(ctx context.Context, o options, db, product string, latency time
 	// The counter counts every accepted call (Alipay+ token calls too); waitDone then
 	// checks that every message has left the queue.
 	if n := waitAccepted(b, base, o.messages, 5*time.Minute); n < o.messages {
-		return 0, fmt.Errorf("%s: Alipay accepted %d of %d", product, n, o.messages)
+		return 0, 0, fmt.Errorf("%s: Alipay accepted %d of %d", product, n, o.messages)
 	}
+	busy = cpu.BusyCores(benchkit.ReadMachineCPU(), runtime.NumCPU())
 	if err := waitDone(ctx, b.Store, time.Minute); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return float64(o.messages) / time.Since(start).Seconds(), nil
+	return float64(o.messages) / time.Since(start).Seconds(), busy, nil
 }
 
 // waitAccepted waits until the simulator has accepted want more calls than base, or
