@@ -27,6 +27,7 @@ func main() {
 	flag.DurationVar(&o.latencyRun, "latency-run", 10*time.Second, "how long the send-to-SENT latency run queues messages")
 	flag.IntVar(&o.latencyRate, "latency-rate", 100, "messages per second of the latency run")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	allocProfile := flag.String("allocprofile", "", "write a profile of the whole run's allocations to this file")
 	flag.StringVar(&o.only, "only", "", "run only the throughput of this database/product (e.g. sqlite/life), or only \"rss\"")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -40,6 +41,9 @@ func main() {
 			os.Exit(1)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *allocProfile != "" {
+		defer writeAllocs(*allocProfile)
 	}
 	o.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()
@@ -115,3 +119,14 @@ func printRSS(ctx context.Context, o options) error {
 }
 
 func (o options) servers() benchkit.Servers { return benchkit.Servers{Postgres: o.postgres} }
+
+func writeAllocs(path string) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		_ = f.Close()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchdelivery:", err)
+	}
+}
