@@ -26,6 +26,7 @@ func gomaxprocs() int { return runtime.GOMAXPROCS(0) }
 type results struct {
 	db                                 string
 	empty, grpc, json, cpu, commits    []float64
+	grpcToEmpty                        []float64 // each repeat's SendMessage rate / its empty calls
 	dbCPU, loadCPU                     []float64 // per SendMessage: the database server, this generator
 	batchGRPC, batchJSON               []float64
 	p50GRPC, p99GRPC, p50JSON, p99JSON []float64
@@ -141,6 +142,7 @@ func (m *measurer) repeat(ctx context.Context) error {
 		return err
 	}
 	r.grpc = append(r.grpc, rate)
+	sendRate := rate
 	r.cpu = append(r.cpu, float64((cpuAfter-cpuBefore).Microseconds())/float64(max(n, 1)))
 	dbAfter, loadAfter := m.otherCPU()
 	if serverProcesses[m.db] != nil {
@@ -154,6 +156,13 @@ func (m *measurer) repeat(ctx context.Context) error {
 		}
 		r.commits = append(r.commits, writes/float64(max(n, 1)))
 	}
+	// The empty call again, right after: these machines' speed drifts within minutes, so
+	// the ratio is taken to the mean of the empty calls on either side of this run.
+	after, _, _, err := saturate(ctx, o.callers, o.duration, c.empty)
+	if err != nil {
+		return fmt.Errorf("empty call: %w", err)
+	}
+	r.grpcToEmpty = append(r.grpcToEmpty, sendRate/((r.empty[len(r.empty)-1]+after)/2))
 
 	c.prefix = uuid.NewString()[:8] + "-"
 	rate, _, failed, err = saturate(ctx, o.callers, o.duration, c.sendJSON)

@@ -19,7 +19,8 @@ func (r *results) print(o options) {
 		fmt.Printf("  %-44s %9.1f %9.1f %9.1f %-9s %s\n", what, x.Min, x.Median, x.Max, unit, extra)
 	}
 	row("empty gRPC call (health check)", r.empty, "calls/s", "")
-	row("SendMessage, gRPC", r.grpc, "calls/s", "ratio to empty "+ratio(r.grpc, r.empty))
+	q := f(r.grpcToEmpty)
+	row("SendMessage, gRPC", r.grpc, "calls/s", fmt.Sprintf("ratio to the empty calls around each run: min %.3f median %.3f max %.3f", q.Min, q.Median, q.Max))
 	row("SendMessage, JSON gateway", r.json, "calls/s", "ratio to gRPC "+ratio(r.json, r.grpc))
 	row("Reach CPU per SendMessage (gRPC)", r.cpu, "µs", "")
 	row("database server CPU per SendMessage (gRPC)", r.dbCPU, "µs", "")
