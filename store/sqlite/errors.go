@@ -9,8 +9,9 @@ import (
 	"github.com/reachhq/reach/store"
 )
 
-// classify maps SQLite result codes to store sentinels. The glebarez dialector has no GORM
-// error translator, so unique violations are recognized here.
+// classify maps SQLite result codes to store sentinels. The dialector already turns unique
+// violations into gorm.ErrDuplicatedKey for GORM calls; they are recognized here too for
+// statements run on the pool directly.
 func classify(err error) error {
 	var se *msqlite.Error
 	if !errors.As(err, &se) {
