@@ -81,7 +81,13 @@ func TestGracefulStop(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { _ = d.Run(ctx); close(done) }()
-		time.Sleep(200 * time.Millisecond) // some calls finished, three in flight, the rest waiting
+		// Stop once Alipay has accepted a call: some calls finished, three in flight, the rest
+		// waiting. (A fixed sleep was too short on a slow machine: nothing had been sent yet.)
+		for deadline := time.Now().Add(10 * time.Second); e.accepted(lifeApp) == 0; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("no call reached Alipay within 10 s")
+			}
+		}
 		cancel()
 		select {
 		case <-done:

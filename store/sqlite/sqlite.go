@@ -153,6 +153,5 @@ func DriverDSN(dsn string) (path, driverDSN string, err error) {
 		q.Set("_txlock", "immediate")
 	}
 	q.Set("_time_format", "sqlite") // see above
-	q.Set("_texttotime", "1")       // DATETIME columns read back as time.Time
 	return path, path + "?" + q.Encode(), nil
 }
