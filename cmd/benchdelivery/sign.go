@@ -42,13 +42,3 @@ var signingKey = sync.OnceValue(func() *rsa.PrivateKey {
 	}
 	return key
 })
-
-// ceilingAround measures the signing ceiling for a second before and after run, and returns
-// run's result and the ceiling's mean. The machines this runs on are shared: their speed
-// drifts by a quarter within minutes, so a ratio to a ceiling measured once at the start
-// says as much about the drift as about Reach.
-func ceilingAround(run func() float64) (result, ceiling float64) {
-	before := signRate(time.Second)
-	result = run()
-	return result, (before + signRate(time.Second)) / 2
-}
