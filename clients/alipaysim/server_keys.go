@@ -26,7 +26,7 @@ func (s *Server) AlipayRootCertPEM() string { return s.pki.bundlePEM }
 func (s *Server) AlipayRootCertSN() string { return s.pki.rootSN }
 
 // PlatformPublicKeyPEM is the Alipay+ platform public key that verifies Alipay+ answers.
-func (s *Server) PlatformPublicKeyPEM() string { return PublicKeyPEM(&s.platform.key.PublicKey) }
+func (s *Server) PlatformPublicKeyPEM() string { return PublicKeyPEM(s.platform.key.Public()) }
 
 // IssueAppCert issues a certificate for an app key from the simulator's root, as Alipay's
 // console does when an app switches to certificate mode; the result goes in App.AppCert.

@@ -2,6 +2,7 @@ package alipaysim
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/aes"
 	"crypto/cipher"
@@ -11,6 +12,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"sync"
+
+	rsasign "github.com/reachhq/reach/clients/signer"
 )
 
 // sigCacheSize bounds each signer's cache. Gateway answers repeat ("code":"10000" with no
@@ -22,14 +25,14 @@ const sigCacheSize = 4096
 // two generations: when the current map is full it becomes the old one, so memory stays
 // bounded without per-entry bookkeeping.
 type signer struct {
-	key *rsa.PrivateKey
+	key rsasign.Signer // Reach's own signer: the simulator signs as fast as Reach does
 
 	mu       sync.Mutex
 	cur, old map[[32]byte]string
 }
 
 func newSigner(key *rsa.PrivateKey) *signer {
-	return &signer{key: key, cur: make(map[[32]byte]string)}
+	return &signer{key: rsasign.NewRSA(key), cur: make(map[[32]byte]string)}
 }
 
 // sign returns standard base64 of SHA256withRSA over content (§1.4 step 5–6, §4.2).
@@ -46,7 +49,7 @@ func (s *signer) sign(content []byte) string {
 	if ok {
 		return sig
 	}
-	raw, err := rsa.SignPKCS1v15(nil, s.key, crypto.SHA256, h[:])
+	raw, err := s.key.Sign(context.Background(), content)
 	if err != nil {
 		panic(err) // a valid 2048-bit key cannot fail to sign a SHA-256 digest
 	}

@@ -26,10 +26,23 @@ type Signer interface {
 // ErrVerification is returned by Verify when a signature does not match.
 var ErrVerification = errors.New("signature does not verify")
 
-// NewRSA returns a Signer backed by a key held in memory.
-func NewRSA(priv *rsa.PrivateKey) Signer { return localSigner{priv} }
+// NewRSA returns a Signer backed by a key held in memory. It signs with the implementation
+// Use selected (OpenSSL when it loads, by default) and with Go's crypto/rsa when that one
+// cannot take the key; the signatures are the same bytes either way.
+func NewRSA(priv *rsa.PrivateKey) Signer {
+	s := localSigner{priv: priv}
+	if priv != nil {
+		if ops := current(); ops != nil {
+			s.fast, _ = ops.signerFor(priv) // nil on error: Go signs
+		}
+	}
+	return s
+}
 
-type localSigner struct{ priv *rsa.PrivateKey }
+type localSigner struct {
+	priv *rsa.PrivateKey
+	fast func(digest []byte) ([]byte, error) // nil: crypto/rsa
+}
 
 func (s localSigner) Sign(ctx context.Context, content []byte) ([]byte, error) {
 	if s.priv == nil {
@@ -39,6 +52,13 @@ func (s localSigner) Sign(ctx context.Context, content []byte) ([]byte, error) {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
 	sum := sha256.Sum256(content)
+	if s.fast != nil {
+		sig, err := s.fast(sum[:])
+		if err != nil {
+			return nil, fmt.Errorf("sign: %w", err)
+		}
+		return sig, nil
+	}
 	// PKCS #1 v1.5 is deterministic: the same key and content always give
 	// the same signature, which the openssl test vectors rely on.
 	sig, err := rsa.SignPKCS1v15(rand.Reader, s.priv, crypto.SHA256, sum[:])

@@ -15,6 +15,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/reachhq/reach/clients/signer"
 	"github.com/reachhq/reach/internal/benchkit"
 )
 
@@ -63,37 +64,47 @@ type options struct {
 
 func run(ctx context.Context, o options) error {
 	fmt.Printf("benchdelivery: %d messages a run, %d repeats, GOMAXPROCS %d\n\n", o.messages, o.repeats, gomaxprocs())
-	ceiling := benchkit.Measure(o.repeats, func() float64 { return signRate(2 * time.Second) })
-	fmt.Printf("RSA-2048 signing ceiling (Go, all cores): %s signatures/s\n\n", ceiling)
+	inUse, err := signer.Use(signer.BackendAuto)
+	if err != nil {
+		return err
+	}
+	var goRSA []float64
+	reach := benchkit.Measure(o.repeats, func() float64 {
+		c := measureCeilings(2 * time.Second)
+		goRSA = append(goRSA, c.goRSA)
+		return c.reach
+	})
+	fmt.Printf("RSA-2048 signing ceilings, all cores, signatures/s:\n  Go crypto/rsa:  %s\n  Reach's signer: %s  — %s\n\n", benchkit.Of(goRSA), reach, inUse)
 	if o.only == "rss" {
 		return printRSS(ctx, o)
 	}
 	dbs := o.servers().Available(ctx)
-	fmt.Println("Dispatch throughput, messages/s, and its ratio to the signing ceiling measured for a second before and after each run:")
+	fmt.Println("Dispatch throughput, messages/s, and its ratio to each ceiling measured for a second before and after each run:")
 	for _, latency := range []time.Duration{0, 100 * time.Millisecond} {
 		for _, db := range dbs {
 			for _, product := range []string{"life", "mini", "plus"} {
 				if o.only != "" && o.only != db+"/"+product {
 					continue
 				}
-				var busy, ratios []float64
+				var busy, toGo, toReach []float64
 				r := benchkit.Measure(o.repeats, func() float64 {
-					// The ceiling is measured for a second before and after each run: these
-					// machines' speed drifts by a quarter within minutes, so a ratio to the
+					// The ceilings are measured for a second before and after each run: these
+					// machines' speed drifts by a quarter within minutes, so a ratio to a
 					// ceiling taken once at the start says as much about the drift as about Reach.
-					before := signRate(time.Second)
+					before := measureCeilings(time.Second)
 					v, b, err := throughput(ctx, o, db, product, latency)
 					if err != nil {
 						fmt.Fprintln(os.Stderr, "throughput:", err)
 						os.Exit(1)
 					}
-					around := (before + signRate(time.Second)) / 2
-					busy, ratios = append(busy, b), append(ratios, v/around)
+					around := before.mean(measureCeilings(time.Second))
+					busy = append(busy, b)
+					toGo, toReach = append(toGo, v/around.goRSA), append(toReach, v/around.reach)
 					return v
 				})
-				q := benchkit.Of(ratios)
-				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio min %.2f median %.2f max %.2f  (busy %.2f of %d cores)\n",
-					db, product, latency, r, q.Min, q.Median, q.Max, benchkit.Of(busy).Median, runtime.NumCPU())
+				g, q := benchkit.Of(toGo), benchkit.Of(toReach)
+				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio to Go min %.2f median %.2f max %.2f, to Reach's signer %.2f / %.2f / %.2f  (busy %.2f of %d cores)\n",
+					db, product, latency, r, g.Min, g.Median, g.Max, q.Min, q.Median, q.Max, benchkit.Of(busy).Median, runtime.NumCPU())
 			}
 		}
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 // benchPolicy lifts a channel's pacing so the machine, not the policy, is the limit.
-var benchPolicy = &reachv1.DeliveryPolicy{MaxSendsPerSecond: 10000, MaxInFlight: 256}
+var benchPolicy = &reachv1.DeliveryPolicy{MaxSendsPerSecond: 10000, MaxInFlight: 512}
 
 var apps = map[string]string{"life": deliverytest.LifeApp, "mini": deliverytest.MiniApp, "plus": deliverytest.PlusApp}
 

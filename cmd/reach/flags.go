@@ -160,6 +160,9 @@ func (f *runFlags) start(cmd *cobra.Command, createKeys bool) (r running, close 
 	if r.endpoints, err = f.alipay.endpoints(); err != nil {
 		return r, nil, err
 	}
+	if err = f.alipay.useSigner(r.log); err != nil {
+		return r, nil, err
+	}
 	var stopTracing func(context.Context) error
 	r.tracing, stopTracing, err = tracing.Setup(cmd.Context(), tracing.Options{Endpoint: f.otlpEndpoint, Version: buildinfo.Read().Version, Log: r.log})
 	if err != nil {
