@@ -87,12 +87,14 @@ func (c *Connector) Endpoints() *Endpoints { return c.endpoints }
 // HTTPClient is a client for Alipay's hosts: every request goes only to a gateway the
 // allowlist names (checked per request, whatever URL the channel holds); it keeps enough
 // idle connections for the many calls a dispatcher has in flight to one host (Go's default
-// keeps two, so every other call would dial and handshake anew), and never follows a
+// keeps two, so every other call would dial and handshake anew) — every Open Platform
+// channel calls the same gateway host, so the calls of all channels together, up to 1,024
+// (idle ones close after 90 s) — and never follows a
 // redirect (Alipay does not redirect; following one would send a signed request elsewhere).
 func HTTPClient(e *Endpoints) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 1024
-	t.MaxIdleConnsPerHost = 256
+	t.MaxIdleConnsPerHost = t.MaxIdleConns
 	t.IdleConnTimeout = 90 * time.Second
 	return &http.Client{Timeout: 30 * time.Second, Transport: guard{endpoints: e, next: t},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -86,25 +86,28 @@ func run(ctx context.Context, o options) error {
 				if o.only != "" && o.only != db+"/"+product {
 					continue
 				}
-				var busy, toGo, toReach []float64
+				var busy, toGo, toReach, self, server []float64
 				r := benchkit.Measure(o.repeats, func() float64 {
 					// The ceilings are measured for a second before and after each run: these
 					// machines' speed drifts by a quarter within minutes, so a ratio to a
 					// ceiling taken once at the start says as much about the drift as about Reach.
 					before := measureCeilings(time.Second)
-					v, b, err := throughput(ctx, o, db, product, latency)
+					f, err := throughput(ctx, o, db, product, latency)
 					if err != nil {
 						fmt.Fprintln(os.Stderr, "throughput:", err)
 						os.Exit(1)
 					}
+					v := f.rate
 					around := before.mean(measureCeilings(time.Second))
-					busy = append(busy, b)
+					busy, self, server = append(busy, f.busy), append(self, f.selfCPU), append(server, f.serverCPU)
 					toGo, toReach = append(toGo, v/around.goRSA), append(toReach, v/around.reach)
 					return v
 				})
 				g, q := benchkit.Of(toGo), benchkit.Of(toReach)
-				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio to Go min %.2f median %.2f max %.2f, to Reach's signer %.2f / %.2f / %.2f  (busy %.2f of %d cores)\n",
-					db, product, latency, r, g.Min, g.Median, g.Max, q.Min, q.Median, q.Max, benchkit.Of(busy).Median, runtime.NumCPU())
+				fmt.Printf("  %-8s %-5s latency %-6v %s  ratio to Go min %.2f median %.2f max %.2f, to Reach's signer %.2f / %.2f / %.2f\n",
+					db, product, latency, r, g.Min, g.Median, g.Max, q.Min, q.Median, q.Max)
+				fmt.Printf("  %33s busy %.2f of %d cores; CPU per message: Reach and simulator %.0f µs, database server %.0f µs\n",
+					"", benchkit.Of(busy).Median, runtime.NumCPU(), benchkit.Of(self).Median, benchkit.Of(server).Median)
 			}
 		}
 	}

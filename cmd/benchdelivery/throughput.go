@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"time"
@@ -20,20 +21,24 @@ var benchPolicy = &reachv1.DeliveryPolicy{MaxSendsPerSecond: 10000, MaxInFlight:
 
 var apps = map[string]string{"life": deliverytest.LifeApp, "mini": deliverytest.MiniApp, "plus": deliverytest.PlusApp}
 
+// runFigures are one throughput run's: messages/s, the cores the machine kept busy, and
+// CPU µs per message of this process (dispatcher and simulator) and of the database server.
+type runFigures struct{ rate, busy, selfCPU, serverCPU float64 }
+
 // throughput queues o.messages on one product's channel, then measures how fast a
 // dispatcher in this process delivers them all to the simulator (also in this process,
 // signing every answer on the same cores).
-// It also reports how many cores the machine kept busy meanwhile.
-func throughput(ctx context.Context, o options, db, product string, latency time.Duration) (rate, busy float64, err error) {
+// It also reports where the machine's CPU went meanwhile.
+func throughput(ctx context.Context, o options, db, product string, latency time.Duration) (r runFigures, err error) {
 	b, err := benchkit.NewWorld(ctx, o.servers(), db, o.log)
 	if err != nil {
-		return 0, 0, err
+		return r, err
 	}
 	defer b.Close()
 	b.Policy(product, benchPolicy)
 	if latency > 0 {
 		if err := b.Sim.SetLimits(apps[product], alipaysim.Limits{Latency: alipaysim.Duration(latency)}); err != nil {
-			return 0, 0, err
+			return r, err
 		}
 	}
 	to := b.Recipients(product, 200)
@@ -46,6 +51,11 @@ func throughput(ctx context.Context, o options, db, product string, latency time
 	}
 	base := b.Sim.Stats().Accepted
 	d := delivery.New(delivery.Config{Batch: 500}, b.Store, b.Conn, o.log, nil)
+	self, err := benchkit.CPUTime(os.Getpid())
+	if err != nil {
+		return r, err
+	}
+	server0 := benchkit.ServerCPU(db)
 	dctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	start, cpu := time.Now(), benchkit.ReadMachineCPU()
@@ -57,13 +67,20 @@ func throughput(ctx context.Context, o options, db, product string, latency time
 	// The counter counts every accepted call (Alipay+ token calls too); waitDone then
 	// checks that every message has left the queue.
 	if n := waitAccepted(b, base, o.messages, 5*time.Minute); n < o.messages {
-		return 0, 0, fmt.Errorf("%s: Alipay accepted %d of %d", product, n, o.messages)
+		return r, fmt.Errorf("%s: Alipay accepted %d of %d", product, n, o.messages)
 	}
-	busy = cpu.BusyCores(benchkit.ReadMachineCPU(), runtime.NumCPU())
+	r.busy = cpu.BusyCores(benchkit.ReadMachineCPU(), runtime.NumCPU())
+	self2, err := benchkit.CPUTime(os.Getpid())
+	if err != nil {
+		return r, err
+	}
+	perMessage := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(o.messages) }
+	r.selfCPU, r.serverCPU = perMessage(self2-self), perMessage(benchkit.ServerCPU(db)-server0)
 	if err := waitDone(ctx, b.Store, time.Minute); err != nil {
-		return 0, 0, err
+		return r, err
 	}
-	return float64(o.messages) / time.Since(start).Seconds(), busy, nil
+	r.rate = float64(o.messages) / time.Since(start).Seconds()
+	return r, nil
 }
 
 // waitAccepted waits until the simulator has accepted want more calls than base, or

@@ -145,7 +145,7 @@ func (m *measurer) repeat(ctx context.Context) error {
 	sendRate := rate
 	r.cpu = append(r.cpu, float64((cpuAfter-cpuBefore).Microseconds())/float64(max(n, 1)))
 	dbAfter, loadAfter := m.otherCPU()
-	if serverProcesses[m.db] != nil {
+	if m.db != "sqlite" { // SQLite runs inside Reach: its CPU is Reach's
 		r.dbCPU = append(r.dbCPU, float64((dbAfter-dbBefore).Microseconds())/float64(max(n, 1)))
 	}
 	r.loadCPU = append(r.loadCPU, float64((loadAfter-loadBefore).Microseconds())/float64(max(n, 1)))
@@ -196,16 +196,10 @@ func (m *measurer) repeat(ctx context.Context) error {
 	return nil
 }
 
-// serverProcesses names each database server's processes, to count their CPU (SQLite
-// runs inside Reach).
-var serverProcesses = map[string][]string{"postgres": {"postgres"}, "mysql": {"mariadbd", "mysqld"}}
-
 // otherCPU reads the CPU time used so far by the database server and by this generator,
 // so that a run's CPU budget can be split between Reach, its database and the load.
 func (m *measurer) otherCPU() (db, load time.Duration) {
-	if names := serverProcesses[m.db]; names != nil {
-		db, _ = benchkit.CPUTimeOf(names...)
-	}
+	db = benchkit.ServerCPU(m.db)
 	load, _ = benchkit.CPUTime(os.Getpid())
 	return db, load
 }

@@ -143,3 +143,17 @@ func CPUTimeOf(names ...string) (time.Duration, error) {
 	}
 	return total, nil
 }
+
+// serverProcesses names each database server's processes, to count their CPU (SQLite
+// runs inside Reach).
+var serverProcesses = map[string][]string{"postgres": {"postgres"}, "mysql": {"mariadbd", "mysqld"}}
+
+// ServerCPU is the CPU time the server of database kind db (sqlite, postgres, mysql) has
+// used so far; 0 for SQLite, which runs inside its client.
+func ServerCPU(db string) time.Duration {
+	if names := serverProcesses[db]; names != nil {
+		d, _ := CPUTimeOf(names...)
+		return d
+	}
+	return 0
+}
