@@ -2,7 +2,6 @@ package alipayplus
 
 import (
 	"context"
-	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
@@ -11,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/reachhq/reach/clients/signer"
 )
 
 // ErrBadSignature means a response or notification could not be verified with the platform
@@ -107,7 +108,7 @@ func verify(pub *rsa.PublicKey, header string, content []byte) error {
 		return fmt.Errorf("%w: %w", ErrBadSignature, err)
 	}
 	sum := sha256.Sum256(content)
-	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], sig); err != nil {
+	if err := signer.VerifyDigest(pub, sum[:], sig); err != nil {
 		return fmt.Errorf("%w: %w", ErrBadSignature, err)
 	}
 	return nil

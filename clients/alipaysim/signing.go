@@ -3,7 +3,6 @@ package alipaysim
 import (
 	"bytes"
 	"context"
-	"crypto"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -70,7 +69,7 @@ func verify(pub *rsa.PublicKey, content []byte, sig string) bool {
 		return false
 	}
 	h := sha256.Sum256(content)
-	return rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], raw) == nil
+	return rsasign.VerifyDigest(pub, h[:], raw) == nil
 }
 
 // aesBlock parses a base64 AES key of 16, 24 or 32 bytes (§1.8).

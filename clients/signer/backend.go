@@ -20,16 +20,19 @@ const (
 	BackendGo = "go"
 )
 
-// privateKeyOps is an RSA implementation other than crypto/rsa: it turns a private key
-// into a signing function for SHA-256 digests.
-type privateKeyOps interface {
+// rsaOps is an RSA implementation other than crypto/rsa: it turns a private key into a
+// signing function for SHA-256 digests, and checks SHA-256 signatures.
+type rsaOps interface {
 	name() string
 	signerFor(priv *rsa.PrivateKey) (func(digest []byte) ([]byte, error), error)
+	// verify reports whether sig is pub's signature of digest; ok false means this
+	// implementation could not check it (then crypto/rsa does).
+	verify(pub *rsa.PublicKey, digest, sig []byte) (valid, ok bool)
 }
 
 var (
 	backendMu sync.Mutex
-	active    privateKeyOps // nil: Go's crypto/rsa
+	active    rsaOps // nil: Go's crypto/rsa
 	decided   bool
 )
 
@@ -37,7 +40,7 @@ var (
 // use, named for a log line ("openssl (OpenSSL 3.0.17 …)" or "go"). BackendOpenSSL fails
 // when OpenSSL cannot be loaded; BackendAuto then falls back to Go and says why.
 func Use(backend string) (inUse string, err error) {
-	var ops privateKeyOps
+	var ops rsaOps
 	var fallback string
 	switch backend {
 	case BackendGo:
@@ -64,7 +67,7 @@ func Use(backend string) (inUse string, err error) {
 
 // current returns the implementation NewRSA builds with: the one Use chose, or on first use
 // without Use, what BackendAuto finds.
-func current() privateKeyOps {
+func current() rsaOps {
 	backendMu.Lock()
 	defer backendMu.Unlock()
 	if !decided {

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -105,4 +106,52 @@ func BenchmarkSignGo(b *testing.B) {
 	}
 	defer func() { _, _ = Use(BackendAuto) }()
 	BenchmarkSign(b)
+}
+
+// OpenSSL and crypto/rsa agree on every signature VerifyDigest is shown, and OpenSSL's copy
+// of a public key is made once and reused.
+func TestBackendsVerifyAlike(t *testing.T) {
+	requireOpenSSL(t)
+	priv, other := testKeys(t)
+	digest := sha256.Sum256([]byte(`{"code":"10000","msg":"Success"}`))
+	sig, err := rsa.SignPKCS1v15(nil, priv, crypto.SHA256, digest[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := bytes.Clone(sig)
+	flipped[10] ^= 1
+	wrongDigest := sha256.Sum256([]byte("other"))
+	cases := []struct {
+		name   string
+		pub    *rsa.PublicKey
+		digest []byte
+		sig    []byte
+		valid  bool
+	}{
+		{"valid", &priv.PublicKey, digest[:], sig, true},
+		{"other digest", &priv.PublicKey, wrongDigest[:], sig, false},
+		{"wrong key", &other.PublicKey, digest[:], sig, false},
+		{"flipped bit", &priv.PublicKey, digest[:], flipped, false},
+		{"short", &priv.PublicKey, digest[:], sig[1:], false},
+		{"long", &priv.PublicKey, digest[:], append(bytes.Clone(sig), 0), false},
+		{"leading zero", &priv.PublicKey, digest[:], append([]byte{0}, sig...), false},
+		{"empty", &priv.PublicKey, digest[:], nil, false},
+	}
+	for _, backend := range []string{BackendGo, BackendOpenSSL} {
+		useBackend(t, backend)
+		for _, c := range cases {
+			err := VerifyDigest(c.pub, c.digest, c.sig)
+			if c.valid && err != nil || !c.valid && !errors.Is(err, ErrVerification) {
+				t.Errorf("%s, %s: VerifyDigest = %v, want valid %v", backend, c.name, err, c.valid)
+			}
+		}
+	}
+	ops := current().(opensslOps)
+	before := ops.publicKeys.Len()
+	for range 3 {
+		_ = VerifyDigest(&priv.PublicKey, digest[:], sig)
+	}
+	if after := ops.publicKeys.Len(); after != before {
+		t.Errorf("OpenSSL keys cached %d → %d: one key was imported again", before, after)
+	}
 }

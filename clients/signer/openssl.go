@@ -10,7 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/golang-fips/openssl/v2"
 	"github.com/golang-fips/openssl/v2/bbig"
@@ -21,9 +24,15 @@ import (
 // machine without OpenSSL still runs Reach (signing with Go).
 var libcryptoNames = []string{"libcrypto.so.3", "libcrypto.so.1.1", "libcrypto.3.dylib"}
 
-type opensslOps struct{ version string }
+type opensslOps struct {
+	version string
+	// publicKeys holds OpenSSL's copies of the public keys verified lately, by modulus and
+	// exponent: a verifying peer (Alipay's key, an app's key in the simulator) is one of a
+	// few keys, each used for every message.
+	publicKeys *lru.Cache[string, *openssl.PublicKeyRSA]
+}
 
-var loadOpenSSL = sync.OnceValues(func() (privateKeyOps, error) {
+var loadOpenSSL = sync.OnceValues(func() (rsaOps, error) {
 	var errs []error
 	for _, lib := range libcryptoNames {
 		if ok, _ := openssl.CheckVersion(lib); !ok {
@@ -35,7 +44,11 @@ var loadOpenSSL = sync.OnceValues(func() (privateKeyOps, error) {
 		if err := openssl.Init(lib); err != nil {
 			return nil, fmt.Errorf("%s: %w", lib, err)
 		}
-		return opensslOps{version: openssl.VersionText()}, nil
+		keys, err := lru.New[string, *openssl.PublicKeyRSA](256)
+		if err != nil {
+			return nil, err
+		}
+		return opensslOps{version: openssl.VersionText(), publicKeys: keys}, nil
 	}
 	return nil, errors.Join(errs...)
 })
@@ -73,4 +86,23 @@ func (opensslOps) signerFor(priv *rsa.PrivateKey) (func(digest []byte) ([]byte, 
 		return nil, fmt.Errorf("openssl: signature of the imported key does not verify: %w", err)
 	}
 	return sign, nil
+}
+
+// Go's crypto/rsa refuses keys under 1,024 bits; so does verify, leaving them to it.
+const minVerifyBits = 1024
+
+func (o opensslOps) verify(pub *rsa.PublicKey, digest, sig []byte) (valid, ok bool) {
+	if pub.N == nil || pub.N.BitLen() < minVerifyBits {
+		return false, false
+	}
+	id := string(pub.N.Bytes()) + "/" + strconv.Itoa(pub.E)
+	key, found := o.publicKeys.Get(id)
+	if !found {
+		var err error
+		if key, err = openssl.NewPublicKeyRSA(bbig.Enc(pub.N), bbig.Enc(big.NewInt(int64(pub.E)))); err != nil {
+			return false, false
+		}
+		o.publicKeys.Add(id, key)
+	}
+	return openssl.VerifyRSAPKCS1v15(key, crypto.SHA256, digest, sig) == nil, true
 }

@@ -5,6 +5,6 @@ package signer
 import "errors"
 
 // Without cgo there is no OpenSSL: Reach signs with Go.
-func loadOpenSSL() (privateKeyOps, error) {
+func loadOpenSSL() (rsaOps, error) {
 	return nil, errors.New("this build has no cgo")
 }

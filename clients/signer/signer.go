@@ -90,9 +90,30 @@ func Verify(pub *rsa.PublicKey, content, sig []byte) error {
 	if verified.has(k) {
 		return nil
 	}
-	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, k.sum[:], sig); err != nil {
-		return ErrVerification
+	if err := VerifyDigest(pub, k.sum[:], sig); err != nil {
+		return err
 	}
 	verified.add(k)
+	return nil
+}
+
+// VerifyDigest checks an RSA2 signature of a SHA-256 digest, with the implementation Use
+// selected (OpenSSL verifies in about half the time of crypto/rsa). A mismatch is
+// ErrVerification.
+func VerifyDigest(pub *rsa.PublicKey, digest, sig []byte) error {
+	if pub == nil {
+		return errors.New("verify: no public key")
+	}
+	if ops := current(); ops != nil {
+		if valid, ok := ops.verify(pub, digest, sig); ok {
+			if !valid {
+				return ErrVerification
+			}
+			return nil
+		}
+	}
+	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest, sig); err != nil {
+		return ErrVerification
+	}
 	return nil
 }
