@@ -106,16 +106,29 @@ func (s *Store) CompleteDeliveries(ctx context.Context, owner string, outs []*st
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		clear(applied)
 		at := now()
-		var events []*eventRow
-		for i, o := range outs {
-			ok, err := completeOne(tx, owner, o, at)
+		rest := make([]int, len(outs))
+		for i := range outs {
+			rest[i] = i
+		}
+		if s.dialect.UpdateFromValues {
+			var plain []int
+			plain, rest = plainOutcomes(outs)
+			if err := completeBatch(tx, owner, outs, plain, at, applied); err != nil {
+				return err
+			}
+		}
+		for _, i := range rest {
+			ok, err := completeOne(tx, owner, outs[i], at)
 			if err != nil {
 				return err
 			}
-			if !ok {
+			applied[i] = ok
+		}
+		var events []*eventRow
+		for i, o := range outs {
+			if !applied[i] {
 				continue
 			}
-			applied[i] = true
 			for _, e := range o.Events {
 				r := eventToRow(e)
 				r.TenantID, r.MessageID, r.Revision = o.TenantID, o.MessageID, o.Revision+1

@@ -47,6 +47,10 @@ type Dialect struct {
 	// InsertOrFind: the dialect has INSERT … ON CONFLICT DO NOTHING RETURNING, so recording
 	// a group's request ids also tells which were recorded before, in one statement.
 	InsertOrFind bool
+	// UpdateFromValues: the dialect has UPDATE … FROM (VALUES …) … RETURNING with typed
+	// casts (PostgreSQL), so the dispatcher's completions of many messages are one
+	// statement rather than one round trip each.
+	UpdateFromValues bool
 	// Writers is how many write transactions are worth running at once (SQLite: 1, its
 	// writes are serialized anyway); zero takes the group-commit default.
 	Writers int

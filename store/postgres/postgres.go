@@ -53,12 +53,13 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		return nil, err
 	}
 	s, err := gormstore.Open(gormstore.Dialect{
-		Name:         "postgres",
-		Dialector:    gpostgres.Open(dsn),
-		Classify:     classify,
-		Retryable:    retryable,
-		SkipLocked:   true,
-		InsertOrFind: true,
+		Name:             "postgres",
+		Dialector:        gpostgres.Open(dsn),
+		Classify:         classify,
+		Retryable:        retryable,
+		SkipLocked:       true,
+		InsertOrFind:     true,
+		UpdateFromValues: true,
 		Configure: func(db *sql.DB) {
 			db.SetMaxOpenConns(maxOpenConns)
 			db.SetMaxIdleConns(maxIdleConns)

@@ -385,3 +385,90 @@ func testExpireMessages(t *testing.T, s store.Store) {
 		t.Fatalf("expired %d after the lease ran out, want 1", n)
 	}
 }
+
+// testCompleteManyAtOnce: a completion batch larger than one statement's worth (PostgreSQL
+// writes plain outcomes with a batched UPDATE) applies each outcome's own fields, skips a
+// message the owner does not hold and a second outcome for the same message, and still
+// applies an outcome with effects beside them.
+func testCompleteManyAtOnce(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	ch := newChannel(t1, "ch1")
+	ch.State = "ENABLED"
+	must(t, s.CreateChannel(ctx, ch))
+	const n = 450
+	_, _, _, err := s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "m", n))
+	must(t, err)
+	_, _, _, err = s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "x", 1)) // never claimed
+	must(t, err)
+	got := claim(t, s, "r1", *at(10), n)
+	must(t, errIf(len(got) != n, "claim"))
+	key := subKey(t1, "ch1", "", "u1")
+	_, err = s.ApplySubscription(ctx, key, store.SubscriptionChange{Kind: "FOLLOWER", State: "ACTIVE"})
+	must(t, err)
+
+	sentAt, retryAt := *at(11), *at(15)
+	retryErr := &store.AlipayError{Code: "20000", Msg: "Service Currently Unavailable", SubCode: "isp.unknow-error"}
+	var outs []*store.Outcome
+	for i, c := range got {
+		o := &store.Outcome{TenantID: t1, MessageID: c.ID, Revision: c.Revision, Attempts: c.Attempts,
+			Events: []*store.MessageEvent{{Time: sentAt, Kind: store.EventAttempt, Attempt: c.Attempts, Replica: "r1"}}}
+		switch i % 3 {
+		case 0:
+			o.State, o.StateReason, o.SentTime, o.ExternalID = "SENT", "accepted", &sentAt, "ext-"+c.ID
+		case 1:
+			o.State, o.StateReason, o.DueTime, o.LastError = "QUEUED", "retrying", retryAt, retryErr
+		default:
+			o.State, o.StateReason = "FAILED", "refused"
+		}
+		o.Events[0].State = o.State
+		outs = append(outs, o)
+	}
+	outs[5].Ledger = &store.LedgerChange{Key: key, Change: store.SubscriptionChange{State: "CANCELLED", StateReason: "does not follow"}}
+	outs = append(outs,
+		&store.Outcome{TenantID: t1, MessageID: "x0000", State: "SENT", Attempts: 1},                   // not held
+		&store.Outcome{TenantID: t1, MessageID: got[0].ID, State: "FAILED", Attempts: got[0].Attempts}, // second outcome
+	)
+	applied, err := s.CompleteDeliveries(ctx, "r1", outs)
+	must(t, err)
+	for i, ok := range applied {
+		if want := i < n; ok != want {
+			t.Fatalf("outcome %d (%s): applied %v, want %v", i, outs[i].MessageID, ok, want)
+		}
+	}
+	for i, c := range got {
+		m, err := s.GetMessage(ctx, t1, c.ID)
+		must(t, err)
+		o := outs[i]
+		if m.State != o.State || m.StateReason != o.StateReason || m.LeaseOwner != "" || m.LeaseExpireTime != nil ||
+			m.Attempts != c.Attempts || m.Revision != c.Revision+1 {
+			t.Fatalf("%s after %s: %+v", c.ID, o.State, m)
+		}
+		switch o.State {
+		case "SENT":
+			if m.SentTime == nil || !m.SentTime.Equal(sentAt) || m.ExternalID != o.ExternalID || m.LastError != nil {
+				t.Fatalf("sent %s: sent %v external %q error %+v", c.ID, m.SentTime, m.ExternalID, m.LastError)
+			}
+		case "QUEUED":
+			if !m.DueTime.Equal(retryAt) || m.SentTime != nil || m.ExternalID != "" {
+				t.Fatalf("retried %s: due %v sent %v external %q", c.ID, m.DueTime, m.SentTime, m.ExternalID)
+			}
+			wantEqual(t, "last error of "+c.ID, m.LastError, retryErr)
+		}
+		if i%97 == 0 {
+			evs, _, err := s.ListMessageEvents(ctx, t1, c.ID, store.Page{})
+			must(t, err)
+			if len(evs) != 1 || evs[0].State != o.State {
+				t.Fatalf("events of %s: %+v", c.ID, evs)
+			}
+		}
+	}
+	if m, _ := s.GetMessage(ctx, t1, "x0000"); m.State != "QUEUED" {
+		t.Fatalf("a message nobody held is %s", m.State)
+	}
+	row, err := s.FindSubscription(ctx, t1, "ch1", "", key.User)
+	must(t, err)
+	if row.State != "CANCELLED" {
+		t.Fatalf("ledger row %s beside the batch", row.State)
+	}
+}

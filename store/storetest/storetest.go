@@ -51,6 +51,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"LeaseTakeover", testLeaseTakeover},
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"CompleteDeliveries", testCompleteDeliveries},
+		{"CompleteManyAtOnce", testCompleteManyAtOnce},
 		{"MessageEventsPaging", testMessageEventsPaging},
 		{"TraceContext", testTraceContext},
 		{"ReserveSend", testReserveSend},
