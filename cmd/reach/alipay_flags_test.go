@@ -11,6 +11,21 @@ import (
 	"github.com/reachhq/reach/clients/signer"
 )
 
+// parseAlipayFlags registers alipayFlags on a command and applies args and the settings.
+func parseAlipayFlags(t *testing.T, args []string) *alipayFlags {
+	t.Helper()
+	var f alipayFlags
+	cmd := &cobra.Command{Use: "x"}
+	f.register(cmd)
+	if err := cmd.ParseFlags(args); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := applySettings(cmd); err != nil {
+		t.Fatal(err)
+	}
+	return &f
+}
+
 // TestAlipayFlags: --alipay-hosts and --alipay-allow-loopback beat REACH_ALIPAY_HOSTS and
 // REACH_ALIPAY_ALLOW_LOOPBACK, which beat the defaults (Alipay's hosts, no loopback).
 func TestAlipayFlags(t *testing.T) {
@@ -20,15 +35,7 @@ func TestAlipayFlags(t *testing.T) {
 		for k, v := range env {
 			t.Setenv(k, v)
 		}
-		var f alipayFlags
-		cmd := &cobra.Command{Use: "x"}
-		f.register(cmd)
-		if err := cmd.ParseFlags(args); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := applySettings(cmd); err != nil {
-			t.Fatal(err)
-		}
+		f := parseAlipayFlags(t, args)
 		ep, err := f.endpoints()
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -55,15 +62,7 @@ func TestRSASignerFlag(t *testing.T) {
 	use := func(env string, args ...string) (string, error) {
 		t.Helper()
 		t.Setenv("REACH_RSA_SIGNER", env)
-		var f alipayFlags
-		cmd := &cobra.Command{Use: "x"}
-		f.register(cmd)
-		if err := cmd.ParseFlags(args); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := applySettings(cmd); err != nil {
-			t.Fatal(err)
-		}
+		f := parseAlipayFlags(t, args)
 		var logged bytes.Buffer
 		err := f.useSigner(slog.New(slog.NewTextHandler(&logged, nil)))
 		return logged.String(), err
