@@ -62,7 +62,8 @@ func (opensslOps) signerFor(priv *rsa.PrivateKey) (func(digest []byte) ([]byte, 
 	if len(priv.Primes) != 2 {
 		return nil, errors.New("openssl: only two-prime keys")
 	}
-	priv.Precompute()
+	// Not priv.Precompute(): it would write to a key others may be using. Parsed and
+	// generated keys come precomputed.
 	pre := priv.Precomputed
 	if pre.Dp == nil || pre.Dq == nil || pre.Qinv == nil {
 		return nil, errors.New("openssl: key has no CRT values")

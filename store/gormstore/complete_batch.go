@@ -14,18 +14,19 @@ import (
 const completeBatchRows = 200
 
 // plainOutcomes picks the outcomes completeBatch may write: those with no effect on a
-// template, channel or ledger row (nearly all: every accepted send), each message once. The
-// rest keep to completeOne, one statement each.
+// template, channel or ledger row (nearly all: every accepted send) whose message no earlier
+// outcome names. The rest keep to completeOne, one statement each, in their order, so a
+// later outcome for a message finds it completed and is not applied, as before.
 func plainOutcomes(outs []*store.Outcome) (plain, rest []int) {
 	seen := make(map[store.MessageRef]bool, len(outs))
 	for i, o := range outs {
 		ref := store.MessageRef{TenantID: o.TenantID, ID: o.MessageID}
 		if o.Template == nil && o.Channel == nil && o.Ledger == nil && !seen[ref] {
-			seen[ref] = true
 			plain = append(plain, i)
-			continue
+		} else {
+			rest = append(rest, i)
 		}
-		rest = append(rest, i)
+		seen[ref] = true
 	}
 	return plain, rest
 }
