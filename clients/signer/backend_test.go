@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -146,12 +147,33 @@ func TestBackendsVerifyAlike(t *testing.T) {
 			}
 		}
 	}
-	ops := current().(opensslOps)
-	before := ops.publicKeys.Len()
-	for range 3 {
-		_ = VerifyDigest(&priv.PublicKey, digest[:], sig)
+	// A key nobody verified with yet is imported into OpenSSL once, then reused.
+	fresh, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if after := ops.publicKeys.Len(); after != before {
-		t.Errorf("OpenSSL keys cached %d → %d: one key was imported again", before, after)
+	freshSig, err := rsa.SignPKCS1v15(nil, fresh, crypto.SHA256, digest[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := current().(opensslOps).publicKeys
+	id := string(fresh.N.Bytes()) + "/" + strconv.Itoa(fresh.E)
+	if keys.Contains(id) {
+		t.Fatal("a fresh key is cached already")
+	}
+	if err := VerifyDigest(&fresh.PublicKey, digest[:], freshSig); err != nil {
+		t.Fatal(err)
+	}
+	imported, ok := keys.Get(id)
+	if !ok {
+		t.Fatal("the key verified with is not kept")
+	}
+	for range 3 {
+		if err := VerifyDigest(&fresh.PublicKey, digest[:], freshSig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if again, _ := keys.Get(id); again != imported {
+		t.Error("the same key was imported into OpenSSL again")
 	}
 }

@@ -13,22 +13,19 @@ import (
 // far below PostgreSQL's 65,535).
 const completeBatchRows = 200
 
-// plainOutcomes picks the outcomes completeBatch may write: those with no effect on a
+// plainOutcomes marks the outcomes completeBatch may write: those with no effect on a
 // template, channel or ledger row (nearly all: every accepted send) whose message no earlier
-// outcome names. The rest keep to completeOne, one statement each, in their order, so a
-// later outcome for a message finds it completed and is not applied, as before.
-func plainOutcomes(outs []*store.Outcome) (plain, rest []int) {
+// outcome names. The others go one by one through completeOne, so a later outcome for a
+// message finds it completed and is not applied, as before.
+func plainOutcomes(outs []*store.Outcome) []bool {
+	plain := make([]bool, len(outs))
 	seen := make(map[store.MessageRef]bool, len(outs))
 	for i, o := range outs {
 		ref := store.MessageRef{TenantID: o.TenantID, ID: o.MessageID}
-		if o.Template == nil && o.Channel == nil && o.Ledger == nil && !seen[ref] {
-			plain = append(plain, i)
-		} else {
-			rest = append(rest, i)
-		}
+		plain[i] = o.Template == nil && o.Channel == nil && o.Ledger == nil && !seen[ref]
 		seen[ref] = true
 	}
-	return plain, rest
+	return plain
 }
 
 // completeBatch writes plain outcomes (see plainOutcomes) with one UPDATE … FROM (VALUES …)

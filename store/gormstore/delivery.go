@@ -106,23 +106,36 @@ func (s *Store) CompleteDeliveries(ctx context.Context, owner string, outs []*st
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		clear(applied)
 		at := now()
-		rest := make([]int, len(outs))
-		for i := range outs {
-			rest[i] = i
-		}
+		// Outcomes apply in their order: plain ones gathered into one statement where the
+		// dialect can, written before the next outcome with an effect (a template's
+		// invalidation fails the waiting messages of the template: which ones depends on
+		// what came before it).
+		var plain []bool
 		if s.dialect.UpdateFromValues {
-			var plain []int
-			plain, rest = plainOutcomes(outs)
-			if err := completeBatch(tx, owner, outs, plain, at, applied); err != nil {
+			plain = plainOutcomes(outs)
+		}
+		var pending []int
+		flush := func() error {
+			err := completeBatch(tx, owner, outs, pending, at, applied)
+			pending = pending[:0]
+			return err
+		}
+		for i, o := range outs {
+			if plain != nil && plain[i] {
+				pending = append(pending, i)
+				continue
+			}
+			if err := flush(); err != nil {
 				return err
 			}
-		}
-		for _, i := range rest {
-			ok, err := completeOne(tx, owner, outs[i], at)
+			ok, err := completeOne(tx, owner, o, at)
 			if err != nil {
 				return err
 			}
 			applied[i] = ok
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		var events []*eventRow
 		for i, o := range outs {

@@ -472,3 +472,58 @@ func testCompleteManyAtOnce(t *testing.T, s store.Store) {
 		t.Fatalf("ledger row %s beside the batch", row.State)
 	}
 }
+
+// testCompleteKeepsOrder: outcomes apply in their order. A template's invalidation fails the
+// template's waiting messages, not one still leased whose own outcome comes after it in the
+// batch (that outcome then applies); and a completion without an external id keeps the one
+// stored before.
+func testCompleteKeepsOrder(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	ch := newChannel(t1, "ch1")
+	ch.State = "ENABLED"
+	must(t, s.CreateChannel(ctx, ch))
+	must(t, s.CreateTemplate(ctx, newTemplate(t1, "ch1", "tpl1", "ext1")))
+	_, _, _, err := s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "a", 2))
+	must(t, err)
+	got := claim(t, s, "r1", *at(10), 2)
+	wantEqual(t, "claimed", claimedIDs(got), []string{"a0000", "a0001"})
+	_, _, _, err = s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "q", 1)) // waiting, not leased
+	must(t, err)
+
+	gone := *at(11)
+	outs := []*store.Outcome{
+		{TenantID: t1, MessageID: "a0000", Revision: got[0].Revision, State: "FAILED", StateReason: "template gone", Attempts: 1,
+			Template: &store.TemplateInvalidation{TenantID: t1, ChannelID: "ch1", TemplateID: "tpl1", Reason: "gone", At: gone, FailReason: "not sent: tpl1 is INVALID"}},
+		{TenantID: t1, MessageID: "a0001", Revision: got[1].Revision, State: "QUEUED", StateReason: "retrying", Attempts: 1,
+			DueTime: gone, ExternalID: "ext-first",
+			Events: []*store.MessageEvent{{Time: gone, Kind: store.EventAttempt, State: "QUEUED", Attempt: 1, Replica: "r1"}}},
+	}
+	applied, err := s.CompleteDeliveries(ctx, "r1", outs)
+	must(t, err)
+	wantEqual(t, "applied", applied, []bool{true, true})
+	m, err := s.GetMessage(ctx, t1, "a0001")
+	must(t, err)
+	if m.State != "QUEUED" || m.Revision != got[1].Revision+1 || m.ExternalID != "ext-first" {
+		t.Fatalf("a message completed after the invalidation: %s revision %d (claimed at %d) external %q",
+			m.State, m.Revision, got[1].Revision, m.ExternalID)
+	}
+	evs, _, err := s.ListMessageEvents(ctx, t1, "a0001", store.Page{})
+	must(t, err)
+	if len(evs) != 1 || evs[0].Kind != store.EventAttempt {
+		t.Fatalf("events of a0001: %+v", evs)
+	}
+	if q, _ := s.GetMessage(ctx, t1, "q0000"); q.State != "FAILED" {
+		t.Fatalf("a waiting message of the invalid template is %s", q.State)
+	}
+
+	again := claim(t, s, "r1", *at(12), 5)
+	wantEqual(t, "claimed again", claimedIDs(again), []string{"a0001"})
+	applied, err = s.CompleteDeliveries(ctx, "r1", []*store.Outcome{{TenantID: t1, MessageID: "a0001", Revision: again[0].Revision,
+		State: "SENT", StateReason: "accepted", Attempts: 2, SentTime: at(12)}})
+	must(t, err)
+	wantEqual(t, "applied again", applied, []bool{true})
+	if m, _ := s.GetMessage(ctx, t1, "a0001"); m.State != "SENT" || m.ExternalID != "ext-first" {
+		t.Fatalf("after a send without an external id: %s external %q", m.State, m.ExternalID)
+	}
+}

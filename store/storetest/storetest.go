@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"CompleteDeliveries", testCompleteDeliveries},
 		{"CompleteManyAtOnce", testCompleteManyAtOnce},
+		{"CompleteKeepsOrder", testCompleteKeepsOrder},
 		{"MessageEventsPaging", testMessageEventsPaging},
 		{"TraceContext", testTraceContext},
 		{"ReserveSend", testReserveSend},
