@@ -95,20 +95,28 @@ func RSSMB(pid int) (float64, error) {
 }
 
 // CPUTime is the user plus system time a process has used so far.
-func CPUTime(pid int) (time.Duration, error) {
+func CPUTime(pid int) (time.Duration, error) { return procTimes(pid, false) }
+
+// procTimes reads utime and stime from /proc/PID/stat, and with reaped also cutime and
+// cstime: the time of its children that exited and were waited for.
+func procTimes(pid int, reaped bool) (time.Duration, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
 	}
 	// Fields after the command name, which is in parentheses and may hold spaces:
-	// state is field 3, utime 14 and stime 15 (proc(5)).
+	// state is field 3, utime 14, stime 15, cutime 16 and cstime 17 (proc(5)).
 	s := string(b)
 	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(fields) < 13 {
+	if len(fields) < 15 {
 		return 0, fmt.Errorf("short /proc/%d/stat", pid)
 	}
+	last := 13
+	if reaped {
+		last = 15
+	}
 	var ticks int64
-	for _, f := range fields[11:13] {
+	for _, f := range fields[11:last] {
 		n, err := strconv.ParseInt(f, 10, 64)
 		if err != nil {
 			return 0, err
@@ -120,8 +128,9 @@ func CPUTime(pid int) (time.Duration, error) {
 }
 
 // CPUTimeOf is the user plus system time used so far by every running process whose
-// command name is one of names (a database server's processes, say). Processes that
-// exited are not counted, so it is meant for servers whose processes outlive the run.
+// command name is one of names (a database server's processes, say), with the time of their
+// children that exited: PostgreSQL's postmaster reaps each connection's backend, so a
+// connection closed during a run still counts, in the postmaster's cutime and cstime.
 func CPUTimeOf(names ...string) (time.Duration, error) {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
@@ -137,7 +146,7 @@ func CPUTimeOf(names ...string) (time.Duration, error) {
 		if err != nil || !slices.Contains(names, strings.TrimSpace(string(comm))) {
 			continue
 		}
-		if d, err := CPUTime(pid); err == nil { // it may have exited meanwhile
+		if d, err := procTimes(pid, true); err == nil { // it may have exited meanwhile
 			total += d
 		}
 	}
