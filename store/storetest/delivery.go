@@ -169,9 +169,7 @@ func testClaimConcurrent(t *testing.T, s store.Store) {
 func testCompleteDeliveries(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	t1 := tenant(t, s, "one")
-	ch := newChannel(t1, "ch1")
-	ch.State = "ENABLED"
-	must(t, s.CreateChannel(ctx, ch))
+	enabledChannel(t, s, t1, "ch1")
 	must(t, s.CreateTemplate(ctx, newTemplate(t1, "ch1", "tpl1", "ext1")))
 	must(t, s.CreateTemplate(ctx, newTemplate(t1, "ch1", "tpl2", "ext2")))
 	_, _, _, err := s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "a", 3))
@@ -224,7 +222,7 @@ func testCompleteDeliveries(t *testing.T, s store.Store) {
 	if m, _ := s.GetMessage(ctx, t1, "b0000"); m.State != "QUEUED" {
 		t.Fatalf("another template's message is %s", m.State)
 	}
-	ch, err = s.GetChannel(ctx, t1, "ch1")
+	ch, err := s.GetChannel(ctx, t1, "ch1")
 	must(t, err)
 	if ch.State != "AUTH_FAILED" || ch.StateReason != "refused" {
 		t.Fatalf("channel %s %q", ch.State, ch.StateReason)
@@ -393,9 +391,7 @@ func testExpireMessages(t *testing.T, s store.Store) {
 func testCompleteManyAtOnce(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	t1 := tenant(t, s, "one")
-	ch := newChannel(t1, "ch1")
-	ch.State = "ENABLED"
-	must(t, s.CreateChannel(ctx, ch))
+	enabledChannel(t, s, t1, "ch1")
 	const n = 450
 	_, _, _, err := s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "m", n))
 	must(t, err)
@@ -480,9 +476,7 @@ func testCompleteManyAtOnce(t *testing.T, s store.Store) {
 func testCompleteKeepsOrder(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	t1 := tenant(t, s, "one")
-	ch := newChannel(t1, "ch1")
-	ch.State = "ENABLED"
-	must(t, s.CreateChannel(ctx, ch))
+	enabledChannel(t, s, t1, "ch1")
 	must(t, s.CreateTemplate(ctx, newTemplate(t1, "ch1", "tpl1", "ext1")))
 	_, _, _, err := s.CreateMessages(ctx, t1, "", "", newMessages("", "ch1", "tpl1", "a", 2))
 	must(t, err)
@@ -526,4 +520,12 @@ func testCompleteKeepsOrder(t *testing.T, s store.Store) {
 	if m, _ := s.GetMessage(ctx, t1, "a0001"); m.State != "SENT" || m.ExternalID != "ext-first" {
 		t.Fatalf("after a send without an external id: %s external %q", m.State, m.ExternalID)
 	}
+}
+
+// enabledChannel creates an ENABLED channel id of tenantID.
+func enabledChannel(t *testing.T, s store.Store, tenantID, id string) {
+	t.Helper()
+	ch := newChannel(tenantID, id)
+	ch.State = "ENABLED"
+	must(t, s.CreateChannel(t.Context(), ch))
 }
