@@ -3,7 +3,7 @@ package signer
 import (
 	"crypto/rsa"
 	"fmt"
-	"sync"
+	"sync/atomic"
 )
 
 // The RSA implementation that signs. Signing is most of what a delivered message costs
@@ -30,11 +30,11 @@ type rsaOps interface {
 	verify(pub *rsa.PublicKey, digest, sig []byte) (valid, ok bool)
 }
 
-var (
-	backendMu sync.Mutex
-	active    rsaOps // nil: Go's crypto/rsa
-	decided   bool
-)
+// chosen is the implementation in use, nil until Use or the first signer or verification
+// decides it; read on every signature and verification, so without a lock.
+var chosen atomic.Pointer[choice]
+
+type choice struct{ ops rsaOps } // ops nil: Go's crypto/rsa
 
 // Use selects the RSA implementation of signers built from now on and returns the one in
 // use, named for a log line ("openssl (OpenSSL 3.0.17 …)" or "go"). BackendOpenSSL fails
@@ -56,9 +56,7 @@ func Use(backend string) (inUse string, err error) {
 	default:
 		return "", fmt.Errorf("unknown RSA signer %q: want %s, %s or %s", backend, BackendAuto, BackendOpenSSL, BackendGo)
 	}
-	backendMu.Lock()
-	active, decided = ops, true
-	backendMu.Unlock()
+	chosen.Store(&choice{ops})
 	if ops == nil {
 		return BackendGo + fallback, nil
 	}
@@ -68,11 +66,10 @@ func Use(backend string) (inUse string, err error) {
 // current returns the implementation NewRSA builds with: the one Use chose, or on first use
 // without Use, what BackendAuto finds.
 func current() rsaOps {
-	backendMu.Lock()
-	defer backendMu.Unlock()
-	if !decided {
-		active, _ = loadOpenSSL()
-		decided = true
+	if c := chosen.Load(); c != nil {
+		return c.ops
 	}
-	return active
+	ops, _ := loadOpenSSL()
+	chosen.CompareAndSwap(nil, &choice{ops})
+	return chosen.Load().ops
 }

@@ -96,7 +96,7 @@ func (o opensslOps) verify(pub *rsa.PublicKey, digest, sig []byte) (valid, ok bo
 	if pub.N == nil || pub.N.BitLen() < minVerifyBits {
 		return false, false
 	}
-	id := string(pub.N.Bytes()) + "/" + strconv.Itoa(pub.E)
+	id := publicKeyID(pub)
 	key, found := o.publicKeys.Get(id)
 	if !found {
 		var err error
@@ -107,3 +107,6 @@ func (o opensslOps) verify(pub *rsa.PublicKey, digest, sig []byte) (valid, ok bo
 	}
 	return openssl.VerifyRSAPKCS1v15(key, crypto.SHA256, digest, sig) == nil, true
 }
+
+// publicKeyID names a public key in publicKeys: its modulus and exponent.
+func publicKeyID(pub *rsa.PublicKey) string { return string(pub.N.Bytes()) + "/" + strconv.Itoa(pub.E) }
