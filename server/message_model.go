@@ -19,15 +19,6 @@ var messageStates = []string{"QUEUED", "SENDING", "SENT", "FAILED", "CANCELLED",
 // reasonQueued is the state reason of a message waiting for dispatch.
 const reasonQueued = "waiting to be sent"
 
-// payloadOf returns what store.Message.Payload holds: the content fields of m as protobuf
-// JSON.
-func payloadOf(m *reachv1.Message) ([]byte, error) {
-	return protojson.Marshal(&reachv1.Message{
-		Data: m.Data, Colors: m.Colors, Localizations: m.Localizations, Page: m.Page, LifeAccount: m.LifeAccount,
-		Category: m.Category,
-	})
-}
-
 func messageToProto(r *store.Message) (*reachv1.Message, error) {
 	out := &reachv1.Message{}
 	if len(r.Payload) > 0 {
