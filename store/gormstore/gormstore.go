@@ -51,6 +51,10 @@ type Dialect struct {
 	// casts (PostgreSQL), so the dispatcher's completions of many messages are one
 	// statement rather than one round trip each.
 	UpdateFromValues bool
+	// GroupStatement: the dialect binds Go slices as typed arrays and has data-modifying
+	// CTEs (PostgreSQL), so group commit writes a whole group in one statement
+	// (ingest_statement.go) instead of a five-round-trip transaction.
+	GroupStatement bool
 	// Writers is how many write transactions are worth running at once (SQLite: 1, its
 	// writes are serialized anyway); zero takes the group-commit default.
 	Writers int

@@ -179,7 +179,8 @@ func (w *ingest) write(group []*ingestCall) {
 	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
 	defer cancel()
 	w.calls.Add(int64(len(group)))
-	if len(group) > 1 {
+	// Where a group is one statement, a lone call is cheaper that way too.
+	if len(group) > 1 || w.s.dialect.GroupStatement {
 		outcome, err := w.writeGroup(ctx, group)
 		if err == nil {
 			w.transactions.Add(1)
@@ -188,7 +189,7 @@ func (w *ingest) write(group []*ingestCall) {
 				case replayed:
 					c.done <- w.s.replayOf(ctx, c)
 				case stale:
-					c.done <- ingestResult{err: staleErr(c)}
+					c.done <- w.s.staleOf(ctx, c)
 				default:
 					c.done <- ingestResult{created: true}
 				}
@@ -225,6 +226,9 @@ const (
 // insert-or-find, a request id recorded by another replica between the check and the
 // insert fails the group on its unique key; each call is then written alone.
 func (w *ingest) writeGroup(ctx context.Context, group []*ingestCall) (map[*ingestCall]outcome, error) {
+	if w.s.dialect.GroupStatement {
+		return w.writeStatement(ctx, group)
+	}
 	var out map[*ingestCall]outcome
 	err := w.s.inTx(ctx, func(tx *gorm.DB) error {
 		out = make(map[*ingestCall]outcome, len(group))
@@ -296,6 +300,17 @@ func templateRevisions(tx *gorm.DB, group []*ingestCall) (map[guardKey]int64, er
 	return revisions, nil
 }
 
+// staleOf answers a call whose template moved on: a recorded request id is still a
+// replay, whatever its template became; anything else is stale.
+func (s *Store) staleOf(ctx context.Context, c *ingestCall) ingestResult {
+	if c.requestID != "" {
+		if existing, hash, err := s.sentRequest(ctx, c.tenantID, c.requestID); err == nil {
+			return ingestResult{existing: existing, hash: hash}
+		}
+	}
+	return ingestResult{err: staleErr(c)}
+}
+
 func staleErr(c *ingestCall) error {
 	return fmt.Errorf("create messages: template %s/%s: %w", c.guard.ChannelID, c.guard.TemplateID, store.ErrStale)
 }
@@ -341,13 +356,7 @@ func (s *Store) createAlone(ctx context.Context, c *ingestCall) ingestResult {
 			return tx.CreateInBatches(c.rows, insertChunk).Error
 		})
 		if errors.Is(err, errGuardStale) {
-			// A recorded request id is still a replay, whatever its template became.
-			if c.requestID != "" {
-				if existing, hash, rerr := s.sentRequest(ctx, c.tenantID, c.requestID); rerr == nil {
-					return ingestResult{existing: existing, hash: hash}
-				}
-			}
-			return ingestResult{err: staleErr(c)}
+			return s.staleOf(ctx, c)
 		}
 		if !errors.Is(err, errRequestTaken) {
 			break

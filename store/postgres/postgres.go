@@ -60,6 +60,7 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		SkipLocked:       true,
 		InsertOrFind:     true,
 		UpdateFromValues: true,
+		GroupStatement:   true,
 		Configure: func(db *sql.DB) {
 			db.SetMaxOpenConns(maxOpenConns)
 			db.SetMaxIdleConns(maxIdleConns)

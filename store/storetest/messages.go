@@ -127,3 +127,31 @@ func testMessageIdempotency(t *testing.T, s store.Store) {
 		t.Fatal("a rolled-back request id was taken")
 	}
 }
+
+// testMessageEveryField: every field a new message can carry is stored as given, set or
+// left empty (NULL times, empty and binary payloads, non-ASCII text), in a call that
+// writes several messages and with a request id.
+func testMessageEveryField(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	t1 := tenant(t, s, "one")
+	full := &store.Message{
+		ID: "full", ChannelID: "ch1", TemplateID: "tpl1", BatchIndex: 0,
+		Recipient: store.UserRef{Kind: "OPEN_ID", ID: "074a1bOpenID订阅"},
+		Payload:   []byte{'{', 0x00, 0xff, 0x7f, '\'', '"', '\\', '}'},
+		State:     "QUEUED", StateReason: "waiting to be sent — 等待", SendTime: at(5), ExpireTime: at(50), Attempts: 2,
+		SentTime: at(6), ExternalID: "ext-1", LastError: &store.AlipayError{Code: "40004", Msg: "Business Failed", SubCode: "x", SubMsg: "订阅"},
+		Reserved: true, BroadcastID: "bc1", TraceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+	}
+	bare := &store.Message{ID: "bare", ChannelID: "ch1", TemplateID: "tpl1", BatchIndex: 1,
+		Recipient: store.UserRef{Kind: "USER_ID", ID: "2088000000000001"}, State: "QUEUED"}
+	created, _, _, err := s.CreateMessages(ctx, t1, "req-every-field", "h", []*store.Message{full, bare})
+	must(t, err)
+	if !created {
+		t.Fatal("not created")
+	}
+	for _, m := range []*store.Message{full, bare} {
+		got, err := s.GetMessage(ctx, t1, m.ID)
+		must(t, err)
+		wantEqual(t, "message "+m.ID, got, m)
+	}
+}

@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"MessageIdempotency", testMessageIdempotency},
 		{"MessageIdempotencyConcurrent", testMessageIdempotencyConcurrent},
 		{"GuardedMessages", testGuardedMessages},
+		{"MessageEveryField", testMessageEveryField},
 		{"MessageList", testMessageList},
 		{"FailQueuedMessages", testFailQueuedMessages},
 		{"DeleteTemplateSubscriptions", testDeleteTemplateSubscriptions},
