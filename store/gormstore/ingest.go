@@ -224,7 +224,8 @@ const (
 // transaction. A call whose template moved on records nothing (the server validates it
 // again, and a recorded request id then answers as a replay). On a dialect without
 // insert-or-find, a request id recorded by another replica between the check and the
-// insert fails the group on its unique key; each call is then written alone.
+// insert fails the group on its unique key; each call is then written alone. Where the
+// dialect has a group statement, that one statement does all of this (ingest_statement.go).
 func (w *ingest) writeGroup(ctx context.Context, group []*ingestCall) (map[*ingestCall]outcome, error) {
 	if w.s.dialect.GroupStatement {
 		return w.writeStatement(ctx, group)
