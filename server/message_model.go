@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
@@ -85,17 +86,33 @@ func messagesToProto(recs []*store.Message) ([]*reachv1.Message, error) {
 // requestHash fingerprints a send request's content (everything but request_id) so a
 // replay with the same id can be told from a different request that reuses it. The
 // method name is part of it: a single send and a batch never share an id.
+//
+// The fields left out are cleared on req itself and put back before it returns (a copy of
+// the request cost as much as the rest of the hash): req must not be shared meanwhile.
 func requestHash(method string, req proto.Message) (string, error) {
-	c := proto.Clone(req)
-	fd := c.ProtoReflect().Descriptor().Fields().ByName("request_id")
-	c.ProtoReflect().Clear(fd)
+	r := req.ProtoReflect()
+	fields := r.Descriptor().Fields()
+	var restore []func()
+	clear := func(fd protoreflect.FieldDescriptor) {
+		v := r.Get(fd)
+		r.Clear(fd)
+		restore = append(restore, func() { r.Set(fd, v) })
+	}
+	defer func() {
+		for _, f := range restore {
+			f()
+		}
+	}()
+	if fd := fields.ByName("request_id"); fd != nil && r.Has(fd) {
+		clear(fd)
+	}
 	// An explicit TRANSACTIONAL is the default: the same request as none, and as requests
 	// recorded before categories existed.
-	if cat := c.ProtoReflect().Descriptor().Fields().ByName("category"); cat != nil &&
-		reachv1.MessageCategory(c.ProtoReflect().Get(cat).Enum()) == reachv1.MessageCategory_MESSAGE_CATEGORY_TRANSACTIONAL {
-		c.ProtoReflect().Clear(cat)
+	if cat := fields.ByName("category"); cat != nil &&
+		reachv1.MessageCategory(r.Get(cat).Enum()) == reachv1.MessageCategory_MESSAGE_CATEGORY_TRANSACTIONAL {
+		clear(cat)
 	}
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(c)
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(req)
 	if err != nil {
 		return "", err
 	}
