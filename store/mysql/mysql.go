@@ -43,6 +43,13 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The store never relies on repeatable reads inside a transaction, and REPEATABLE
+	// READ's gap locks turn concurrent inserts of one key into deadlocks: READ COMMITTED,
+	// set per connection where the server's variable is known, else per transaction.
+	var perTx *sql.TxOptions
+	if !sessionReadCommitted(cfg) {
+		perTx = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return nil, err
@@ -53,9 +60,7 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		Classify:   classify,
 		Retryable:  retryable,
 		SkipLocked: true,
-		// The store never relies on repeatable reads inside a transaction, and REPEATABLE
-		// READ's gap locks turn concurrent inserts of one key into deadlocks.
-		TxOptions: &sql.TxOptions{Isolation: sql.LevelReadCommitted},
+		TxOptions:  perTx,
 		Configure: func(db *sql.DB) {
 			db.SetMaxOpenConns(maxOpenConns)
 			db.SetMaxIdleConns(maxIdleConns)

@@ -93,3 +93,46 @@ func TestOrphanKeyMigration(t *testing.T) {
 	t.Cleanup(func() { _ = s.Close() })
 	storetest.OrphanKeyMigration(t, s.Store)
 }
+
+// Every connection of the pool, and a transaction on it, runs at READ COMMITTED without
+// asking per transaction (the server's default here is REPEATABLE READ).
+func TestSessionReadCommitted(t *testing.T) {
+	dsn, admin := testServer(t)
+	s := newDatabaseStore(t, dsn, admin)
+	var name string
+	for _, n := range isolationVariables {
+		if admin.QueryRowContext(t.Context(), "SELECT @@SESSION."+n).Scan(new(string)) == nil {
+			name = n
+			break
+		}
+	}
+	if name == "" {
+		t.Fatal("the server has none of the isolation variables")
+	}
+	ctx := t.Context()
+	conns := make([]*sql.Conn, 3) // held at once: three connections, not one reused
+	for i := range conns {
+		c, err := s.DB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns[i] = c
+		var level string
+		if err := c.QueryRowContext(ctx, "SELECT @@SESSION."+name).Scan(&level); err != nil {
+			t.Fatal(err)
+		}
+		if level != "READ-COMMITTED" {
+			t.Fatalf("connection %d: %s is %s", i, name, level)
+		}
+	}
+	tx, err := s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var level string
+	if err := tx.QueryRowContext(ctx, "SELECT @@SESSION."+name).Scan(&level); err != nil || level != "READ-COMMITTED" {
+		t.Fatalf("in a transaction: %s is %q (%v)", name, level, err)
+	}
+}
