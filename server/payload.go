@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
@@ -51,9 +52,13 @@ func payloadOf(m *reachv1.Message) ([]byte, error) {
 		}
 		e.b, e.bad = append(inner.b, '}'), e.bad || inner.bad
 	}
-	if m.Category != reachv1.MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED {
+	if c := m.Category; c != reachv1.MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED {
 		e.key("category")
-		e.str(m.Category.String())
+		if c.Type().Descriptor().Values().ByNumber(c.Number()) != nil {
+			e.str(c.String())
+		} else { // a number this build has no name for: protojson writes (and reads) the number
+			e.b = strconv.AppendInt(e.b, int64(c), 10)
+		}
 	}
 	if e.bad {
 		return nil, errInvalidUTF8

@@ -103,7 +103,12 @@ func TestReplicasSharePolicy(t *testing.T) {
 		}
 	}
 	t.Logf("busiest second at the simulator: %d sends from %v; %d sends in %v", most, at.Format(time.RFC3339Nano), len(times), times[len(times)-1].Sub(times[0]).Round(time.Millisecond))
-	if most > perSecond+burst+1 {
+	// The limit holds on the dispatchers' clock; this counts arrivals at the simulator, one
+	// HTTP round trip later. On a loaded machine a send let through at the end of one second
+	// can arrive in the next (58 in one second was seen once in CI: 60 ms of jitter at 50
+	// a second), so a tenth of a second's sends are allowed for it. A limit that each replica
+	// applied on its own would let through three times the rate.
+	if most > perSecond+burst+perSecond/10 {
 		t.Fatalf("%d sends in one second from %v: the limit is %d + burst %d for all replicas together", most, at, perSecond, burst)
 	}
 }

@@ -305,8 +305,12 @@ func templateRevisions(tx *gorm.DB, group []*ingestCall) (map[guardKey]int64, er
 // replay, whatever its template became; anything else is stale.
 func (s *Store) staleOf(ctx context.Context, c *ingestCall) ingestResult {
 	if c.requestID != "" {
-		if existing, hash, err := s.sentRequest(ctx, c.tenantID, c.requestID); err == nil {
+		existing, hash, err := s.sentRequest(ctx, c.tenantID, c.requestID)
+		switch {
+		case err == nil:
 			return ingestResult{existing: existing, hash: hash}
+		case !errors.Is(err, store.ErrNotFound) && !errors.Is(err, gorm.ErrRecordNotFound):
+			return ingestResult{err: s.fail("create messages", err)} // not known to be stale
 		}
 	}
 	return ingestResult{err: staleErr(c)}

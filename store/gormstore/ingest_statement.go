@@ -25,7 +25,7 @@ var groupStatement = `WITH calls AS (
     AS c(call, tenant_id, request_id, request_hash, create_time, guard_channel, guard_template, guard_revision)
 ), fresh AS (
   SELECT c.* FROM calls c
-  WHERE c.guard_channel = '' OR c.guard_revision = COALESCE((SELECT t.revision FROM templates t
+  WHERE (c.guard_channel = '' AND c.guard_template = '' AND c.guard_revision = 0) OR c.guard_revision = COALESCE((SELECT t.revision FROM templates t
     WHERE t.tenant_id = c.tenant_id AND t.channel_id = c.guard_channel AND t.id = c.guard_template), 0)
 ), recorded AS (
   INSERT INTO send_requests (tenant_id, request_id, request_hash, create_time)

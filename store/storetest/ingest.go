@@ -302,4 +302,7 @@ func testGuardedMessages(t *testing.T, s store.Store) {
 	guard.TemplateID = "gone"
 	_, _, _, err = s.CreateGuardedMessages(ctx, t1, "", "", guard, newMessages(t1, "ch1", "gone", "d", 1))
 	wantErr(t, err, store.ErrStale)
+	// Any guard that is not zero is checked, one without a channel too (it names no template).
+	_, _, _, err = s.CreateGuardedMessages(ctx, t1, "", "", store.SendGuard{TemplateID: "tpl1", Revision: 3}, newMessages(t1, "ch1", "tpl1", "e", 1))
+	wantErr(t, err, store.ErrStale)
 }
