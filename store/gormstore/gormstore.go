@@ -55,6 +55,9 @@ type Dialect struct {
 	// CTEs (PostgreSQL), so group commit writes a whole group in one statement
 	// (ingest_statement.go) instead of a five-round-trip transaction.
 	GroupStatement bool
+	// GroupDB, when set, is the pool group statements run on (the store closes it); without
+	// it they use the store's pool.
+	GroupDB *sql.DB
 	// Writers is how many write transactions are worth running at once (SQLite: 1, its
 	// writes are serialized anyway); zero takes the group-commit default.
 	Writers int
@@ -122,6 +125,9 @@ func (s *Store) DB() *sql.DB { return s.sqlDB }
 // Close answers the sends waiting for a commit, then releases the connection pool.
 func (s *Store) Close() error {
 	s.ingest.close()
+	if s.dialect.GroupDB != nil {
+		_ = s.dialect.GroupDB.Close()
+	}
 	return s.sqlDB.Close()
 }
 

@@ -15,9 +15,8 @@ import (
 // both sides. Data-modifying CTEs do all of it in one statement, committed on its own:
 // the same checks in the same order (guards, then request ids, then messages), one
 // snapshot, and all or nothing. Rows travel as typed arrays (unnest), so the statement's
-// text is the same for every group and pgx prepares it once per connection. PostgreSQL
-// still plans each execution, since Reach's sessions force custom plans
-// (store/postgres/session.go); that planning is about 0.3 ms of the server's CPU a group.
+// text is the same for every group and pgx prepares it once per connection; the dialect
+// may give it connections of its own (GroupDB), where PostgreSQL keeps a generic plan.
 
 // groupStatement: calls are $1…$8 (one element per call), messages $9… (one element per
 // message, call naming the call it belongs to). It answers one row per call that was
@@ -146,7 +145,11 @@ func (w *ingest) writeStatement(ctx context.Context, group []*ingestCall) (map[*
 		out[c] = replayed // unless the statement says otherwise
 	}
 	args := append([]any{index, tenant, request, hash, created, channel, template, revision}, messageArrays(leaders)...)
-	rows, err := w.s.sqlDB.QueryContext(ctx, groupStatement, args...)
+	db := w.s.sqlDB
+	if w.s.dialect.GroupDB != nil {
+		db = w.s.dialect.GroupDB
+	}
+	rows, err := db.QueryContext(ctx, groupStatement, args...)
 	if err != nil {
 		return nil, err
 	}

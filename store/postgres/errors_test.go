@@ -47,3 +47,15 @@ func TestSessionDefaults(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupSession(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://h/db":                                   "postgres://h/db?plan_cache_mode=auto",
+		"postgres://h/db?sslmode=disable":                   "postgres://h/db?sslmode=disable&plan_cache_mode=auto",
+		"postgres://h/db?plan_cache_mode=force_custom_plan": "postgres://h/db?plan_cache_mode=force_custom_plan",
+	} {
+		if got := withGroupSession(in); got != want {
+			t.Errorf("withGroupSession(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -20,7 +20,10 @@ import (
 var migrations embed.FS
 
 // Store is the PostgreSQL store.
-type Store struct{ *gormstore.Store }
+type Store struct {
+	*gormstore.Store
+	groupDB *sql.DB // group commit's connections (openGroupDB); the embedded store closes it
+}
 
 var _ store.Store = (*Store)(nil)
 
@@ -47,9 +50,14 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		return nil, fmt.Errorf("%w: postgres dsn must start with postgres:// or postgresql://", store.ErrInvalid)
 	}
+	groupDB, err := openGroupDB(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres store: %w", err)
+	}
 	dsn = withSessionDefaults(dsn)
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
+		_ = groupDB.Close()
 		return nil, err
 	}
 	s, err := gormstore.Open(gormstore.Dialect{
@@ -61,6 +69,7 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		InsertOrFind:     true,
 		UpdateFromValues: true,
 		GroupStatement:   true,
+		GroupDB:          groupDB,
 		Configure: func(db *sql.DB) {
 			db.SetMaxOpenConns(maxOpenConns)
 			db.SetMaxIdleConns(maxIdleConns)
@@ -72,7 +81,8 @@ func Open(dsn string, opts gormstore.Options) (*Store, error) {
 		Locker:       gormstore.SQLLocker(lockSQL, unlockSQL),
 	}, opts)
 	if err != nil {
+		_ = groupDB.Close()
 		return nil, err
 	}
-	return &Store{s}, nil
+	return &Store{Store: s, groupDB: groupDB}, nil
 }
