@@ -25,7 +25,10 @@ const planCacheMode = "force_custom_plan"
 // withSessionDefaults adds Reach's session settings to dsn, leaving any it sets alone.
 // It appends to the query string rather than re-encoding the URL, which pgx parses more
 // leniently than net/url (several hosts, say).
-func withSessionDefaults(dsn string) string {
+func withSessionDefaults(dsn string) string { return withPlanCacheMode(dsn, planCacheMode) }
+
+// withPlanCacheMode adds plan_cache_mode=mode to dsn unless dsn sets one.
+func withPlanCacheMode(dsn, mode string) string {
 	if strings.Contains(dsn, "plan_cache_mode=") {
 		return dsn
 	}
@@ -33,7 +36,7 @@ func withSessionDefaults(dsn string) string {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	return dsn + sep + "plan_cache_mode=" + planCacheMode
+	return dsn + sep + "plan_cache_mode=" + mode
 }
 
 // Group commit's one statement (gormstore's ingest_statement.go) runs on connections of
@@ -54,16 +57,7 @@ const (
 
 // withGroupSession is dsn for the group statement's connections: generic plans allowed,
 // unless dsn chooses a plan_cache_mode of its own.
-func withGroupSession(dsn string) string {
-	if strings.Contains(dsn, "plan_cache_mode=") {
-		return dsn
-	}
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "plan_cache_mode=" + groupPlanCacheMode
-}
+func withGroupSession(dsn string) string { return withPlanCacheMode(dsn, groupPlanCacheMode) }
 
 // openGroupDB opens the group statement's pool (it connects lazily).
 func openGroupDB(dsn string) (*sql.DB, error) {
