@@ -26,31 +26,21 @@ func payloadOf(m *reachv1.Message) ([]byte, error) {
 			if i > 0 {
 				e.b = append(e.b, ',')
 			}
-			e.b = append(e.b, '{')
-			inner := payloadEncoder{b: e.b}
-			if l.GetLanguage() != "" {
-				inner.key("language")
-				inner.str(l.GetLanguage())
-			}
-			inner.stringMap("data", l.GetData())
-			e.b, e.bad = append(inner.b, '}'), e.bad || inner.bad
+			e.object(func(o *payloadEncoder) {
+				o.field("language", l.GetLanguage())
+				o.stringMap("data", l.GetData())
+			})
 		}
 		e.b = append(e.b, ']')
 	}
-	if m.Page != "" {
-		e.key("page")
-		e.str(m.Page)
-	}
+	e.field("page", m.Page)
 	if la := m.LifeAccount; la != nil {
 		e.key("lifeAccount")
-		inner := payloadEncoder{b: append(e.b, '{')}
-		for _, f := range [...]struct{ name, value string }{{"url", la.Url}, {"headColor", la.HeadColor}, {"actionName", la.ActionName}} {
-			if f.value != "" {
-				inner.key(f.name)
-				inner.str(f.value)
-			}
-		}
-		e.b, e.bad = append(inner.b, '}'), e.bad || inner.bad
+		e.object(func(o *payloadEncoder) {
+			o.field("url", la.Url)
+			o.field("headColor", la.HeadColor)
+			o.field("actionName", la.ActionName)
+		})
 	}
 	if c := m.Category; c != reachv1.MessageCategory_MESSAGE_CATEGORY_UNSPECIFIED {
 		e.key("category")
@@ -98,12 +88,28 @@ func (e *payloadEncoder) stringMap(name string, m map[string]string) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	e.object(func(o *payloadEncoder) {
+		for _, k := range keys {
+			o.key(k)
+			o.str(m[k])
+		}
+	})
+}
+
+// object writes the braces of a nested object around what fill writes into it.
+func (e *payloadEncoder) object(fill func(*payloadEncoder)) {
 	inner := payloadEncoder{b: append(e.b, '{')}
-	for _, k := range keys {
-		inner.key(k)
-		inner.str(m[k])
-	}
+	fill(&inner)
 	e.b, e.bad = append(inner.b, '}'), e.bad || inner.bad
+}
+
+// field writes a string member, or nothing when it is empty (protojson leaves zero values
+// out).
+func (e *payloadEncoder) field(name, value string) {
+	if value != "" {
+		e.key(name)
+		e.str(value)
+	}
 }
 
 const hexDigits = "0123456789abcdef"
