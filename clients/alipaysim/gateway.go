@@ -17,6 +17,7 @@ type gwCall struct {
 	biz       []byte // biz_content, decrypted
 	encrypted bool   // the request was AES-encrypted, so the answer is too (§1.8)
 	rec       *Record
+	arrived   time.Time // when the request reached the simulator: a record's time
 }
 
 // cst is Beijing time, in which gateway timestamps are written (§1.3). A fixed zone, not
@@ -32,12 +33,13 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	arrived := s.now()
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	c := &gwCall{params: make(map[string]string, len(r.Form)), key: "error_response"}
+	c := &gwCall{params: make(map[string]string, len(r.Form)), key: "error_response", arrived: arrived}
 	for k, v := range r.Form {
 		c.params[k] = v[0]
 	}
@@ -61,7 +63,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		s.reject(c, e)
 		content = e.content()
 	} else if c.rec != nil {
-		c.rec.API, c.rec.AppID, c.rec.Time = c.method, c.app.id, s.now()
+		c.rec.API, c.rec.AppID, c.rec.Time = c.method, c.app.id, c.arrived
 		s.records.add(*c.rec)
 	}
 	if f != nil && f.After && s.gatewayFault(w, r, c, f) {

@@ -18,7 +18,7 @@ func (s *Server) gatewayLimited(w http.ResponseWriter, c *gwCall) {
 		}
 	}
 	rec, _ := sketch(biz)
-	rec.API, rec.AppID, rec.Time = c.method, c.app.id, s.now()
+	rec.API, rec.AppID, rec.Time = c.method, c.app.id, c.arrived
 	s.records.add(rec)
 	s.log.Debug("alipay simulator rate-limited a gateway call", "method", c.method, "app_id", c.app.id)
 	e := gwErr("40005", "isv.app-call-limited", "应用调用频次超限")
@@ -37,7 +37,7 @@ func (s *Server) plusLimited(w http.ResponseWriter, c *plusCall) {
 		}
 		s.st.mu.Unlock()
 	}
-	rec.API, rec.AppID, rec.Time = c.path, c.app.id, s.now()
+	rec.API, rec.AppID, rec.Time = c.path, c.app.id, c.arrived
 	s.records.add(rec)
 	s.log.Debug("alipay simulator rate-limited an Alipay+ call", "path", c.path, "client_id", c.clientID)
 	s.writePlus(w, c, plusFail("REQUEST_TRAFFIC_EXCEED_LIMIT", "request traffic exceeds the limit"))

@@ -17,6 +17,7 @@ type plusCall struct {
 	body                []byte
 	app                 *app
 	rec                 *Record
+	arrived             time.Time // when the request reached the simulator: a record's time
 }
 
 // plusResult is the result object of §4.4 plus the API's fields.
@@ -55,12 +56,13 @@ func (s *Server) servePlus(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	arrived := s.now()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
 		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	c := &plusCall{path: r.URL.Path, uri: requestURI(r), clientID: r.Header.Get("Client-Id"), body: body}
+	c := &plusCall{path: r.URL.Path, uri: requestURI(r), clientID: r.Header.Get("Client-Id"), body: body, arrived: arrived}
 	res := s.plusAuthenticate(c, r.Header)
 	handle := plusAPIs[c.path]
 	if res == nil && handle == nil {
@@ -84,7 +86,7 @@ func (s *Server) servePlus(w http.ResponseWriter, r *http.Request) {
 	if res.status != "S" {
 		s.records.count(true, false)
 	} else if c.rec != nil {
-		c.rec.API, c.rec.AppID, c.rec.Time = c.path, c.app.id, s.now()
+		c.rec.API, c.rec.AppID, c.rec.Time = c.path, c.app.id, c.arrived
 		s.records.add(*c.rec)
 	}
 	if f != nil && f.After && s.plusFault(w, r, c, f) {

@@ -21,7 +21,7 @@ const (
 // same requestId is recorded once.
 type Record struct {
 	Seq        int64           `json:"seq"`
-	Time       time.Time       `json:"time"`
+	Time       time.Time       `json:"time"`    // when the request arrived, before it was read
 	Outcome    string          `json:"outcome"` // OutcomeAccepted or OutcomeRateLimited
 	API        string          `json:"api"`     // gateway method, or Alipay+ path
 	AppID      string          `json:"app_id"`

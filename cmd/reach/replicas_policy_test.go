@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -85,15 +88,69 @@ func TestReplicasSharePolicy(t *testing.T) {
 		}
 	}
 
-	// The simulator's log: every send it accepted, by time.
-	var times []time.Time
+	// Reach's clock: when each attempt started, from the ledger (the event is written when
+	// Alipay answered, with the call's latency). This is what the limiter controls: a limit
+	// each replica applied on its own would let through three times the rate.
+	starts := attemptStarts(t, w, "life")
+	most, at := busiestSecond(slices.Collect(maps.Values(starts)))
+	t.Logf("busiest second at the dispatchers: %d attempts from %v", most, at.Format(time.RFC3339Nano))
+	// A send may start up to one slot interval after its slot, so one more may fall in a window.
+	if most > perSecond+burst+1 {
+		t.Fatalf("%d attempts started in one second from %v: the limit is %d + burst %d for all replicas together", most, at, perSecond, burst)
+	}
+
+	// The simulator's log: when every send it accepted arrived.
+	arrivals := map[string]time.Time{}
 	for _, r := range w.Sim.Requests(alipaysim.RequestFilter{AppID: deliverytest.LifeApp, API: deliverytest.SendAPI(deliverytest.LifeApp),
 		Outcome: alipaysim.OutcomeAccepted}) {
-		times = append(times, r.Time)
+		var biz struct {
+			Template struct {
+				Context struct{ Keyword1 struct{ Value string } }
+			}
+		}
+		if err := json.Unmarshal(r.Content, &biz); err != nil {
+			t.Fatalf("request %d: %s: %v", r.Seq, r.Content, err)
+		}
+		arrivals[biz.Template.Context.Keyword1.Value] = r.Time
 	}
-	if len(times) < transactional {
-		t.Fatalf("the simulator accepted %d sends of %d messages", len(times), transactional)
+	if len(arrivals) < transactional {
+		t.Fatalf("the simulator accepted sends of %d messages of %d", len(arrivals), transactional)
 	}
+	times := slices.Collect(maps.Values(arrivals))
+	most, at = busiestSecond(times)
+	t.Logf("busiest second at the simulator: %d sends from %v; %d sends in %v", most, at.Format(time.RFC3339Nano), len(times), times[len(times)-1].Sub(times[0]).Round(time.Millisecond))
+	// An arrival is one signature and one HTTP round trip after its start, and on a loaded
+	// machine that time varies: sends started in one second arrive bunched when the
+	// processes were starved for a moment (72 in one second was seen in CI with the whole
+	// test suite running beside it). So the bound here is the limit plus the burst plus the
+	// sends of this run's spread of that delay, which is logged. It still fails for a limit
+	// each replica applied on its own: 150 a second for a whole minute.
+	spread := transitSpread(t, starts, arrivals)
+	allowed := perSecond + burst + int(math.Ceil(perSecond*spread.Seconds()))
+	t.Logf("start-to-arrival spread (99.9th percentile - minimum): %v, so at most %d a second at the simulator", spread, allowed)
+	if most > allowed {
+		t.Fatalf("%d sends arrived in one second from %v: the limit is %d + burst %d, with %v of spread", most, at, perSecond, burst, spread)
+	}
+}
+
+// transitSpread is how much the time from an attempt's start to its arrival at the
+// simulator varied: its 99.9th percentile less its minimum.
+func transitSpread(t *testing.T, starts, arrivals map[string]time.Time) time.Duration {
+	t.Helper()
+	var transit []time.Duration
+	for key, arrived := range arrivals {
+		start, ok := starts[key]
+		if !ok {
+			t.Fatalf("the simulator accepted %q, which no SENT message's attempt carried", key)
+		}
+		transit = append(transit, arrived.Sub(start))
+	}
+	slices.Sort(transit)
+	return transit[len(transit)*999/1000] - transit[0]
+}
+
+// busiestSecond is the most times that fall in one second, and where that second starts.
+func busiestSecond(times []time.Time) (int, time.Time) {
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
 	most, at := 0, time.Time{}
 	for i, from := range times {
@@ -102,13 +159,39 @@ func TestReplicasSharePolicy(t *testing.T) {
 			most, at = j, from
 		}
 	}
-	t.Logf("busiest second at the simulator: %d sends from %v; %d sends in %v", most, at.Format(time.RFC3339Nano), len(times), times[len(times)-1].Sub(times[0]).Round(time.Millisecond))
-	// The limit holds on the dispatchers' clock; this counts arrivals at the simulator, one
-	// HTTP round trip later. On a loaded machine a send let through at the end of one second
-	// can arrive in the next (58 in one second was seen once in CI: 60 ms of jitter at 50
-	// a second), so a tenth of a second's sends are allowed for it. A limit that each replica
-	// applied on its own would let through three times the rate.
-	if most > perSecond+burst+perSecond/10 {
-		t.Fatalf("%d sends in one second from %v: the limit is %d + burst %d for all replicas together", most, at, perSecond, burst)
+	return most, at
+}
+
+// attemptStarts is when each SENT message of a channel was handed to Alipay, on the
+// dispatchers' clock, by its keyword1 (unique in this test).
+func attemptStarts(t *testing.T, w *deliverytest.World, channelID string) map[string]time.Time {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]time.Time{}
+	p := store.Page{Size: 1000}
+	for {
+		msgs, next, err := w.Store.ListMessages(ctx, w.Tenant, store.MessageFilter{ChannelID: channelID, State: "SENT"}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			var payload struct{ Data map[string]string }
+			if err := json.Unmarshal(m.Payload, &payload); err != nil {
+				t.Fatalf("message %s: payload %s: %v", m.ID, m.Payload, err)
+			}
+			evs, _, err := w.Store.ListMessageEvents(ctx, w.Tenant, m.ID, store.Page{Size: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range evs {
+				if ev.Kind == store.EventAttempt && ev.State == "SENT" {
+					out[payload.Data["keyword1"]] = ev.Time.Add(-ev.Latency)
+				}
+			}
+		}
+		if next == "" {
+			return out
+		}
+		p.Token = next
 	}
 }
