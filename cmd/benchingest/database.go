@@ -71,6 +71,9 @@ func measureDatabase(ctx context.Context, o options, bin, db string) (*results, 
 		return nil, err
 	}
 	defer c.close()
+	if o.hold {
+		return nil, hold(ctx, reach, admin, token, users)
+	}
 	r := &results{db: db}
 	m := &measurer{o: o, c: c, pid: reach.Cmd.Process.Pid, commits: cm, r: r, admin: admin, db: db}
 	m.run(ctx, time.Second) // warm up: connections, caches, prepared statements

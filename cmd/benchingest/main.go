@@ -21,6 +21,7 @@ type options struct {
 	duration, rateRun             time.Duration
 	servers                       benchkit.Servers
 	only, profileDir              string
+	hold                          bool
 	log                           *slog.Logger
 }
 
@@ -36,6 +37,7 @@ func main() {
 	flag.StringVar(&o.servers.MySQL, "mysql", benchkit.EnvOr("REACH_TEST_MYSQL", "mysql://root@127.0.0.1:3306/test"), "MariaDB/MySQL to measure on (empty: skip)")
 	flag.StringVar(&o.profileDir, "profile", "", "write a CPU profile of the server during each database's first SendMessage run to DIR/<database>.pprof")
 	flag.StringVar(&o.only, "only", "", "measure only this database (sqlite, postgres or mysql)")
+	flag.BoolVar(&o.hold, "hold", false, "measure nothing: set up the first database (see -only), start Reach, print how to call it and wait for Ctrl-C (for another load generator or a profile)")
 	flag.Parse()
 	o.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if err := run(context.Background(), o); err != nil {
@@ -60,6 +62,9 @@ func run(ctx context.Context, o options) error {
 		r, err := measureDatabase(ctx, o, bin, db)
 		if err != nil {
 			return fmt.Errorf("%s: %w", db, err)
+		}
+		if o.hold {
+			return nil
 		}
 		r.print(o)
 	}
