@@ -17,6 +17,13 @@ import (
 // validated the same way); what the store depends on is then forced: parseTime and UTC
 // for DATETIME(6), and utf8mb4 with a binary collation unless the DSN picks a charset or
 // collation of its own.
+//
+// With that charset, arguments are also interpolated into the statement text by the driver
+// (interpolateParams) unless the DSN says otherwise: a statement with arguments is then one
+// round trip instead of three packets and two round trips (prepare, execute, close), which
+// was a quarter of group commit's time waiting for MariaDB. The driver escapes by the
+// connection's charset and refuses the multibyte charsets where that is unsafe (GBK, SJIS, …);
+// a DSN with a charset of its own keeps server-side prepares unless it asks for interpolation.
 func DriverConfig(dsn string) (*drv.Config, error) {
 	u, err := url.Parse(dsn)
 	if err != nil || u.Scheme != "mysql" {
@@ -50,6 +57,9 @@ func DriverConfig(dsn string) (*drv.Config, error) {
 	if q := u.Query(); !q.Has("charset") && !q.Has("collation") {
 		if err := cfg.Apply(drv.Charset("utf8mb4", "utf8mb4_bin")); err != nil {
 			return nil, err
+		}
+		if !q.Has("interpolateParams") {
+			cfg.InterpolateParams = true
 		}
 	}
 	return cfg, nil

@@ -33,7 +33,7 @@ func TestDriverDSN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = "root@tcp(127.0.0.1:3306)/test?charset=utf8mb4&collation=utf8mb4_bin&parseTime=true"
+	const want = "root@tcp(127.0.0.1:3306)/test?charset=utf8mb4&collation=utf8mb4_bin&interpolateParams=true&parseTime=true"
 	if got != want { // loc=UTC is the driver's default, so FormatDSN leaves it out
 		t.Fatalf("DriverDSN = %q, want %q", got, want)
 	}
@@ -43,8 +43,12 @@ func TestDriverDSN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Collation != "" {
-		t.Fatalf("collation %q forced on a user charset", cfg.Collation)
+	if cfg.Collation != "" || cfg.InterpolateParams {
+		t.Fatalf("collation %q or interpolateParams %v forced on a user charset", cfg.Collation, cfg.InterpolateParams)
+	}
+	// The user's own choice about interpolation is kept.
+	if cfg, err = DriverConfig("mysql://root@h:1/db?interpolateParams=false"); err != nil || cfg.InterpolateParams {
+		t.Fatalf("interpolateParams=false overridden: %v %v", cfg, err)
 	}
 	if cfg, err = DriverConfig("mysql://root@h:1/db?parseTime=false&loc=Local"); err != nil || !cfg.ParseTime || cfg.Loc != time.UTC {
 		t.Fatalf("parseTime/loc not forced: %v %v", cfg, err)
