@@ -36,6 +36,7 @@ func (s *Server) HTTPHandler(ctx context.Context) (http.Handler, func(), error) 
 	}
 	gw := runtime.NewServeMux(append(s.gatewayTracing(),
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, gatewayMarshaler),
+		runtime.SetQueryParameterParser(&gatewayQuery{}),
 		runtime.WithErrorHandler(s.edge.gatewayError),
 		runtime.WithRoutingErrorHandler(s.edge.routingError),
 		runtime.WithOutgoingHeaderMatcher(func(k string) (string, bool) {
@@ -118,11 +119,12 @@ func (s *Server) gatewayTracing() []runtime.ServeMuxOption {
 }
 
 // gatewayMarshaler reads and writes the gateway's JSON: protobuf JSON names, unknown fields
-// refused, zero values left out.
-var gatewayMarshaler = &runtime.JSONPb{
+// refused, zero values left out, and decoding errors that never quote the body
+// (gateway_decode.go).
+var gatewayMarshaler = gatewayJSON{&runtime.JSONPb{
 	MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: false},
 	UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-}
+}}
 
 // withCallTimeout gives a gateway call a deadline inside the server's write timeout, so a
 // slow call ends with DEADLINE_EXCEEDED, written to the client, instead of a connection the

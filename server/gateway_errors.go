@@ -99,6 +99,12 @@ func (e *edgeErrors) gatewayError(ctx context.Context, mux *runtime.ServeMux, m 
 	case st.Code() == codes.Internal || st.Code() == codes.Unknown:
 		msg := strings.TrimPrefix(st.Message(), "grpc: error while marshaling: ")
 		st, httpStatus = status.New(codes.InvalidArgument, "invalid request: "+msg), http.StatusBadRequest
+	case st.Code() == codes.InvalidArgument && len(st.Details()) == 0:
+		// A body or query parameter the gateway could not decode: the handler kept only
+		// the text of the decoder's violation; the answer carries it as a detail too.
+		if v, ok := fieldViolation(st.Message()); ok {
+			st = status.Convert(invalidField(v.Field, v.Description))
+		}
 	}
 	e.note(ctx, r, "gateway", httpStatus, errors.New(st.Message()))
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, &runtime.HTTPStatusError{HTTPStatus: httpStatus, Err: st.Err()})
