@@ -113,7 +113,7 @@ func (s *Store) FindBroadcastRequest(ctx context.Context, tenantID, requestID st
 
 // ListBroadcasts lists the tenant's broadcasts by id with their progress.
 func (s *Store) ListBroadcasts(ctx context.Context, tenantID string, p store.Page) ([]*store.Broadcast, string, error) {
-	q, size, err := paginate(s.db.WithContext(ctx).Scopes(tenantScope(tenantID)), p, "id")
+	q, size, err := paginate[broadcastRow](s.db.WithContext(ctx).Scopes(tenantScope(tenantID)), p, "id")
 	if err != nil {
 		return nil, "", s.fail("list broadcasts", err)
 	}

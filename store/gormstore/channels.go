@@ -51,7 +51,7 @@ func (s *Store) ListChannels(ctx context.Context, tenantID string, f store.Chann
 	if f.State != "" {
 		q = q.Where("state = ?", f.State)
 	}
-	q, size, err := paginate(q, p, "id")
+	q, size, err := paginate[channelRow](q, p, "id")
 	if err != nil {
 		return nil, "", s.fail("list channels", err)
 	}

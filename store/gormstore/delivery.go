@@ -291,7 +291,7 @@ func (s *Store) ListMessageEvents(ctx context.Context, tenantID, messageID strin
 	}
 	q := s.db.WithContext(ctx).Where("tenant_id = ? AND message_id = ?", tenantID, messageID)
 	if p.Token != "" {
-		after, err := idToken(p.Token)
+		after, err := idToken[eventRow](p.Token)
 		if err != nil {
 			return nil, "", s.fail("list message events", err)
 		}

@@ -35,7 +35,7 @@ func (s *Store) ListMessages(ctx context.Context, tenantID string, f store.Messa
 		}
 		q = q.Where("create_time < ?", before)
 	}
-	q, size, err := paginate(q, p, "id")
+	q, size, err := paginate[messageRow](q, p, "id")
 	if err != nil {
 		return nil, "", s.fail("list messages", err)
 	}

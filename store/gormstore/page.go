@@ -1,8 +1,11 @@
 package gormstore
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,38 +22,55 @@ const (
 )
 
 // A page token is the base64url of the sort key of the last row returned, its parts joined
-// by NUL (which no id contains). Keyset pagination, not offsets: rows inserted or deleted
-// between pages never shift the listing.
+// by NUL (which no id contains), behind the name of the listing and followed by a check (the
+// first bytes of a SHA-256 of the rest). Keyset pagination, not offsets: rows inserted or
+// deleted between pages never shift the listing. The name and the check make a token of
+// another listing, or any text that merely decodes, an error instead of a page that starts
+// at an arbitrary row.
 const tokenSep = "\x00"
 
-func encodeToken(parts ...string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, tokenSep)))
+// tokenCheckBytes is how much of the hash a token carries: enough that text which happens
+// to decode passes one time in four billion.
+const tokenCheckBytes = 4
+
+// listingOf names the listing of rows of type T, which is what a token is for.
+func listingOf[T any]() string { return reflect.TypeFor[T]().Name() }
+
+func encodeToken(listing string, parts ...string) string {
+	body := listing + tokenSep + strings.Join(parts, tokenSep)
+	sum := sha256.Sum256([]byte(body))
+	return base64.RawURLEncoding.EncodeToString(append([]byte(body), sum[:tokenCheckBytes]...))
 }
 
-func decodeToken(token string, n int) ([]string, error) {
+func decodeToken(token, listing string, n int) ([]string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
-	// Its parts go into the query: text a database refuses (invalid UTF-8) would fail there
-	// with an error that no longer says it was the token. (NUL is the separator.)
-	if err != nil || len(raw) == 0 || !utf8.Valid(raw) {
+	if err != nil || len(raw) <= tokenCheckBytes {
 		return nil, fmt.Errorf("%w: malformed", store.ErrPageToken)
 	}
-	parts := strings.Split(string(raw), tokenSep)
-	if len(parts) != n {
+	body, check := raw[:len(raw)-tokenCheckBytes], raw[len(raw)-tokenCheckBytes:]
+	sum := sha256.Sum256(body)
+	// Its parts go into the query: text a database refuses (invalid UTF-8) would fail there
+	// with an error that no longer says it was the token.
+	if !bytes.Equal(sum[:tokenCheckBytes], check) || !utf8.Valid(body) {
+		return nil, fmt.Errorf("%w: malformed", store.ErrPageToken)
+	}
+	parts := strings.Split(string(body), tokenSep)
+	if parts[0] != listing || len(parts) != n+1 {
 		return nil, fmt.Errorf("%w: it belongs to another listing", store.ErrPageToken)
 	}
-	return parts, nil
+	return parts[1:], nil
 }
 
 // paginate orders q by cols (the listing's unique sort key, ascending), skips to after the
 // token and limits to size+1 rows so the caller can tell whether a next page exists.
-func paginate(q *gorm.DB, p store.Page, cols ...string) (*gorm.DB, int, error) {
+func paginate[T any](q *gorm.DB, p store.Page, cols ...string) (*gorm.DB, int, error) {
 	size := p.Size
 	if size <= 0 {
 		size = defaultPageSize
 	}
 	size = min(size, maxPageSize)
 	if p.Token != "" {
-		parts, err := decodeToken(p.Token, len(cols))
+		parts, err := decodeToken(p.Token, listingOf[T](), len(cols))
 		if err != nil {
 			return nil, 0, err
 		}
@@ -88,12 +108,12 @@ func cut[T any](rows []T, size int, key func(*T) []string) ([]T, string) {
 		return rows, ""
 	}
 	rows = rows[:size]
-	return rows, encodeToken(key(&rows[size-1])...)
+	return rows, encodeToken(listingOf[T](), key(&rows[size-1])...)
 }
 
-// idToken reads the page token of a listing ordered by a numeric id.
-func idToken(token string) (int64, error) {
-	parts, err := decodeToken(token, 1)
+// idToken reads the page token of a listing of T ordered by a numeric id.
+func idToken[T any](token string) (int64, error) {
+	parts, err := decodeToken(token, listingOf[T](), 1)
 	if err != nil {
 		return 0, err
 	}

@@ -1,6 +1,7 @@
 package gormstore
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"reflect"
@@ -13,17 +14,26 @@ import (
 
 func TestToken(t *testing.T) {
 	for _, parts := range [][]string{{"a"}, {"ch-1", "tpl/2"}, {"ünïcode", "x y"}} {
-		got, err := decodeToken(encodeToken(parts...), len(parts))
+		got, err := decodeToken(encodeToken("rows", parts...), "rows", len(parts))
 		if err != nil || !reflect.DeepEqual(got, parts) {
 			t.Errorf("round trip of %q = %q, %v", parts, got, err)
 		}
 	}
+	good := encodeToken("rows", "a")
+	tampered := []byte(good)
+	tampered[2] ^= 1
 	for _, c := range []struct {
 		token string
 		n     int
-	}{{"", 1}, {"!!", 1}, {"YQ==", 1}, {encodeToken("a", "b"), 1}, {encodeToken("a"), 2}} {
-		if _, err := decodeToken(c.token, c.n); !errors.Is(err, store.ErrInvalid) {
-			t.Errorf("decodeToken(%q, %d) = %v, want ErrInvalid", c.token, c.n, err)
+	}{
+		{"", 1}, {"!!", 1}, {"YQ==", 1},
+		{"enp6", 1}, {"MA", 1}, {base64.RawURLEncoding.EncodeToString([]byte("rows\x00a")), 1}, // text that decodes
+		{encodeToken("rows", "a", "b"), 1}, {encodeToken("rows", "a"), 2}, // another key
+		{encodeToken("other", "a"), 1}, // another listing
+		{string(tampered), 1},
+	} {
+		if _, err := decodeToken(c.token, "rows", c.n); !errors.Is(err, store.ErrPageToken) {
+			t.Errorf("decodeToken(%q, %d) = %v, want ErrPageToken", c.token, c.n, err)
 		}
 	}
 }
@@ -41,7 +51,7 @@ func TestAfter(t *testing.T) {
 func TestCut(t *testing.T) {
 	key := func(s *string) []string { return []string{*s} }
 	rows, next := cut([]string{"a", "b", "c"}, 2, key)
-	if len(rows) != 2 || next != encodeToken("b") {
+	if len(rows) != 2 || next != encodeToken("string", "b") {
 		t.Errorf("cut with a next page = %v, %q", rows, next)
 	}
 	rows, next = cut([]string{"a", "b"}, 2, key)

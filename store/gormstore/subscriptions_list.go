@@ -29,7 +29,7 @@ func (s *Store) ListSubscriptions(ctx context.Context, tenantID, channelID strin
 	if f.Kind != "" {
 		q = q.Where("kind = ?", f.Kind)
 	}
-	q, size, err := paginate(q, p, "id")
+	q, size, err := paginate[subscriptionRow](q, p, "id")
 	if err != nil {
 		return nil, "", s.fail("list subscriptions", err)
 	}

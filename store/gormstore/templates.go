@@ -56,7 +56,7 @@ func (s *Store) ListTemplates(ctx context.Context, tenantID, channelID string, f
 	if f.ExternalID != "" {
 		q = q.Where("external_id = ?", f.ExternalID)
 	}
-	q, size, err := paginate(q, p, keys...)
+	q, size, err := paginate[templateRow](q, p, keys...)
 	if err != nil {
 		return nil, "", s.fail("list templates", err)
 	}

@@ -269,7 +269,7 @@ func (s *Store) ListWebhookDeliveries(ctx context.Context, tenantID, webhookID s
 	if f.Type != "" {
 		q = q.Where("event_type = ?", f.Type)
 	}
-	q, size, err := paginate(q, p, "event_id")
+	q, size, err := paginate[deliveryRow](q, p, "event_id")
 	if err != nil {
 		return nil, "", s.fail("list webhook deliveries", err)
 	}
@@ -303,7 +303,7 @@ func (s *Store) ListWebhookAttempts(ctx context.Context, tenantID, webhookID, ev
 	}
 	q := s.db.WithContext(ctx).Scopes(tenantScope(tenantID)).Where("webhook_id = ? AND event_id = ?", webhookID, eventID)
 	if p.Token != "" {
-		after, err := idToken(p.Token)
+		after, err := idToken[attemptRow](p.Token)
 		if err != nil {
 			return nil, "", s.fail("list webhook attempts", err)
 		}

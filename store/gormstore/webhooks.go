@@ -44,7 +44,7 @@ func (s *Store) ListWebhooks(ctx context.Context, tenantID string, f store.Webho
 	if f.State != "" {
 		q = q.Where("state = ?", f.State)
 	}
-	q, size, err := paginate(q, p, "id")
+	q, size, err := paginate[webhookRow](q, p, "id")
 	if err != nil {
 		return nil, "", s.fail("list webhooks", err)
 	}
