@@ -183,6 +183,10 @@ func (s *messageService) transition(ctx context.Context, name string, allowed fu
 	return messageToProto(rec)
 }
 
+// eventsFromStart is the page token, after a first page of one, of the stored events from
+// their beginning; "~" is in no store's tokens (base64url).
+const eventsFromStart = "~stored"
+
 func (s *messageService) ListMessageEvents(ctx context.Context, req *reachv1.ListMessageEventsRequest) (*reachv1.ListMessageEventsResponse, error) {
 	var f fieldErrors
 	pg := page(&f, req.PageSize, req.PageToken)
@@ -193,15 +197,36 @@ func (s *messageService) ListMessageEvents(ctx context.Context, req *reachv1.Lis
 	if err != nil {
 		return nil, err
 	}
-	evs, next, err := s.store.ListMessageEvents(ctx, m.TenantID, m.ID, pg)
-	if err != nil {
-		return nil, listErr(err, "")
+	// The first step is the message's creation, told by the message itself, and it counts
+	// toward the first page: that page holds one stored event fewer. A first page of one
+	// is that step alone, and its token starts the stored events from their beginning.
+	first := pg.Token == ""
+	if pg.Token == eventsFromStart {
+		pg.Token = ""
+	}
+	var evs []*store.MessageEvent
+	var next string
+	if first && pg.Size == 1 {
+		// A token only when stored events follow.
+		more, _, err := s.store.ListMessageEvents(ctx, m.TenantID, m.ID, store.Page{Size: 1})
+		if err != nil {
+			return nil, listErr(err, "")
+		}
+		if len(more) > 0 {
+			next = eventsFromStart
+		}
+	} else {
+		if first {
+			pg.Size--
+		}
+		if evs, next, err = s.store.ListMessageEvents(ctx, m.TenantID, m.ID, pg); err != nil {
+			return nil, listErr(err, "")
+		}
 	}
 	out := &reachv1.ListMessageEventsResponse{NextPageToken: next}
-	// The first step is the message's creation, told by the message itself. Its trace is
-	// the message's for good: a re-drive's attempts continue it too (the REQUEUED event
-	// names the re-driving call's trace), so one message is one trace.
-	if pg.Token == "" {
+	// Its trace is the message's for good: a re-drive's attempts continue it too (the
+	// REQUEUED event names the re-driving call's trace), so one message is one trace.
+	if first {
 		out.Events = append(out.Events, &reachv1.MessageEvent{Time: ts(m.CreateTime), State: reachv1.MessageState_MESSAGE_STATE_QUEUED,
 			Kind: store.EventQueued, Description: "accepted and queued", TraceId: tracing.TraceIDOf(m.TraceParent)})
 	}

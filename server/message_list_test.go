@@ -337,3 +337,55 @@ func TestCancelRacesDispatcher(t *testing.T) {
 		t.Fatalf("timeline %v", kinds)
 	}
 }
+
+// TestListMessageEventsPages: the message's creation counts toward the first page, so no
+// page holds more than page_size events, and the pages of any size add up to the timeline
+// (the first page held one event too many, a new-user trial found).
+func TestListMessageEventsPages(t *testing.T) {
+	e := newTestEnv(t)
+	messageWorld(t, e)
+	msg := e.send(miniSend("mini", "order", "pages", uid("2088000000000001")))
+	e.must(mCancelMessage, &reachv1.CancelMessageRequest{Name: msg.Name, Reason: "one"}, &reachv1.CancelMessageResponse{})
+	e.setMessageState(msg.Name, "FAILED")
+	e.must(mRetryMessage, &reachv1.RetryMessageRequest{Name: msg.Name}, &reachv1.RetryMessageResponse{})
+	e.must(mCancelMessage, &reachv1.CancelMessageRequest{Name: msg.Name, Reason: "two"}, &reachv1.CancelMessageResponse{})
+	whole := &reachv1.ListMessageEventsResponse{}
+	e.must(mListMessageEvents, &reachv1.ListMessageEventsRequest{Parent: msg.Name}, whole)
+	if len(whole.Events) != 4 || whole.NextPageToken != "" {
+		t.Fatalf("the whole timeline: %v", whole)
+	}
+	kinds := func(evs []*reachv1.MessageEvent) (out []string) {
+		for _, ev := range evs {
+			out = append(out, ev.Kind+"/"+ev.Description)
+		}
+		return out
+	}
+	for size := int32(1); size <= 5; size++ {
+		var got []*reachv1.MessageEvent
+		token := ""
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatalf("page size %d: no end", size)
+			}
+			resp := &reachv1.ListMessageEventsResponse{}
+			e.must(mListMessageEvents, &reachv1.ListMessageEventsRequest{Parent: msg.Name, PageSize: size, PageToken: token}, resp)
+			if len(resp.Events) > int(size) || len(resp.Events) == 0 {
+				t.Fatalf("page size %d: a page of %d", size, len(resp.Events))
+			}
+			got = append(got, resp.Events...)
+			if token = resp.NextPageToken; token == "" {
+				break
+			}
+		}
+		if !slices.Equal(kinds(got), kinds(whole.Events)) {
+			t.Errorf("page size %d: %v, want %v", size, kinds(got), kinds(whole.Events))
+		}
+	}
+	// A message with nothing stored yet: a first page of one is the whole timeline.
+	fresh := e.send(miniSend("mini", "order", "pages-2", uid("2088000000000002")))
+	resp := &reachv1.ListMessageEventsResponse{}
+	e.must(mListMessageEvents, &reachv1.ListMessageEventsRequest{Parent: fresh.Name, PageSize: 1}, resp)
+	if len(resp.Events) != 1 || resp.NextPageToken != "" {
+		t.Fatalf("a new message, page of one: %v", resp)
+	}
+}
