@@ -159,8 +159,9 @@ func (s *Store) progress(ctx context.Context, bs []*store.Broadcast) error {
 		return err
 	}
 	var skipped []count
-	// Failures without a call to Alipay (a policy or the ledger said no) say "not sent: …".
-	err = db.Raw("SELECT broadcast_id, COUNT(*) AS n FROM messages WHERE tenant_id = ? AND broadcast_id IN ? AND state = 'FAILED' AND state_reason LIKE 'not sent:%' GROUP BY broadcast_id",
+	// Skipped: failed without an attempt, because a policy or the ledger said no before
+	// Alipay was called. (Alipay's own refusals also begin "not sent:", but count one.)
+	err = db.Raw("SELECT broadcast_id, COUNT(*) AS n FROM messages WHERE tenant_id = ? AND broadcast_id IN ? AND state = 'FAILED' AND attempts = 0 GROUP BY broadcast_id",
 		bs[0].TenantID, ids).Scan(&skipped).Error
 	if err != nil {
 		return err

@@ -135,7 +135,8 @@ func testBroadcasts(t *testing.T, s store.Store) {
 		t.Fatalf("completed with messages waiting: %+v", done)
 	}
 
-	// Deliver: 20 sent, 3 skipped by a policy, 2 failed at Alipay.
+	// Deliver: 20 sent, 3 skipped by a policy (no attempt), 2 refused by Alipay (an
+	// attempt, and a reason that also begins "not sent:").
 	claimed := claim(t, s, "d1", now.Add(time.Second), 100)
 	if len(claimed) != 25 {
 		t.Fatalf("dispatcher claimed %d", len(claimed))
@@ -145,9 +146,9 @@ func testBroadcasts(t *testing.T, s store.Store) {
 		o := &store.Outcome{TenantID: c.TenantID, MessageID: c.ID, State: "SENT", Attempts: 1, SentTime: &now}
 		switch {
 		case i < 3:
-			o.State, o.StateReason, o.SentTime = "FAILED", "not sent: quiet hours", nil
+			o.State, o.StateReason, o.SentTime, o.Attempts = "FAILED", "not sent: quiet hours", nil, 0
 		case i < 5:
-			o.State, o.StateReason, o.SentTime = "FAILED", "Alipay refused it", nil
+			o.State, o.StateReason, o.SentTime = "FAILED", "not sent: Alipay refused the recipient (40004/MSG_SD_NOFOLLOW)", nil
 		}
 		outs = append(outs, o)
 	}
