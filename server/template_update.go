@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
@@ -13,6 +16,10 @@ import (
 // subscription_type is not among them: the ledger's rows were counted under it (one-time
 // acceptances mean nothing for a long-term template); import a new template instead.
 var templateMaskFields = []string{"display_name", "external_id", "keywords", "life_account", "mini_program", "alipay_plus", "state"}
+
+// templateSections are the product options, each of which may also be changed one field
+// at a time ("life_account.url"), as the gateway's mask from a body names them.
+var templateSections = []string{"life_account", "mini_program", "alipay_plus"}
 
 func (s *templateService) UpdateTemplate(ctx context.Context, req *reachv1.UpdateTemplateRequest) (*reachv1.UpdateTemplateResponse, error) {
 	in := req.Template
@@ -45,6 +52,7 @@ func (s *templateService) UpdateTemplate(ctx context.Context, req *reachv1.Updat
 			s.applyTemplateState(&f, rec, in.State)
 		case slices.Contains(templateMaskFields, path):
 			copyField(merged, in, path)
+		case copySectionField(merged, in, path):
 		default:
 			f.add("update_mask", fmt.Sprintf("%q cannot be updated (output only or unknown)", path))
 		}
@@ -76,4 +84,28 @@ func (s *templateService) applyTemplateState(f *fieldErrors, rec *store.Template
 	default:
 		f.add("template.state", "must be ACTIVE or INVALID")
 	}
+}
+
+// copySectionField copies one field of a product section ("life_account.url") from in to
+// merged, keeping the section's other fields; false when path names no such field.
+func copySectionField(merged, in *reachv1.Template, path string) bool {
+	head, sub, ok := strings.Cut(path, ".")
+	if !ok || !slices.Contains(templateSections, head) {
+		return false
+	}
+	section := merged.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(head))
+	field := section.Message().Fields().ByName(protoreflect.Name(sub))
+	if field == nil {
+		return false
+	}
+	// Mutable creates the section when the template has none (or another product's, which
+	// checkTemplate then refuses for the channel's type).
+	dst := merged.ProtoReflect().Mutable(section).Message()
+	src := in.ProtoReflect()
+	if !src.Has(section) || !src.Get(section).Message().Has(field) {
+		dst.Clear(field)
+		return true
+	}
+	dst.Set(field, src.Get(section).Message().Get(field))
+	return true
 }

@@ -341,3 +341,43 @@ func TestDeleteTemplateEndsItsSubscriptions(t *testing.T) {
 		t.Errorf("subscription of the deleted template: %v", got.Subscription)
 	}
 }
+
+// TestUpdateTemplateSectionField: one field of a product section changes alone
+// ("life_account.url"), as the gateway's mask from a body names it; the section's other
+// fields stay (a new-user trial could set a default page only by replacing the whole
+// section, which lost title, first_enabled and remark_enabled).
+func TestUpdateTemplateSectionField(t *testing.T) {
+	e := newTestEnv(t)
+	e.createChannel("life", lifeChannel(t))
+	e.createChannel("mini", miniChannel(t))
+	lt := e.lifeTemplate("life", "lt", "ext-lt", false)
+	mt := e.oneTimeTemplate("mini", "mt", "ext-mt")
+	kept := func(got *reachv1.Template) {
+		la := got.GetLifeAccount()
+		if la.GetUrl() != "https://shop.example.com/sale" || la.GetActionName() != "查看" || la.GetTitle() != "交易确认" || !la.GetFirstEnabled() || !la.GetRemarkEnabled() {
+			t.Errorf("after a section-field update: %v", la)
+		}
+	}
+	in := &reachv1.Template{Name: lt.Name, Options: &reachv1.Template_LifeAccount{LifeAccount: &reachv1.LifeAccountTemplateOptions{Url: "https://shop.example.com/sale", ActionName: "查看"}}}
+	c := e.updateTemplateCase("life_account.url and action_name", in, "", []string{"life_account.url", "life_account.action_name"}, codes.OK)
+	c.grpcCheck = func() { kept(c.grpcResp.(*reachv1.UpdateTemplateResponse).Template) }
+	c.httpCheck = func(body map[string]any) { got := &reachv1.Template{}; remarshal(t, body["template"], got); kept(got) }
+	e.runBoth(c)
+	kept(e.getTemplate(lt.Name))
+
+	// Over JSON without a mask, the gateway makes one of the body's fields.
+	code, body := e.httpCall(e.admin(), "PATCH", "/v1/"+lt.Name, map[string]any{"lifeAccount": map[string]any{"headColor": "#FF0000"}})
+	if code != 200 {
+		t.Fatalf("PATCH without a mask: %d %v", code, body)
+	}
+	got := e.getTemplate(lt.Name)
+	kept(got)
+	if got.GetLifeAccount().GetHeadColor() != "#FF0000" {
+		t.Errorf("head_color not set: %v", got.GetLifeAccount())
+	}
+
+	// A field the section does not have, and a section of another product.
+	e.runBoth(e.updateTemplateCase("unknown section field", &reachv1.Template{Name: lt.Name}, "", []string{"life_account.colour"}, codes.InvalidArgument, "update_mask"))
+	e.runBoth(e.updateTemplateCase("life account field on a mini program template", &reachv1.Template{Name: mt.Name,
+		Options: &reachv1.Template_LifeAccount{LifeAccount: &reachv1.LifeAccountTemplateOptions{Url: "https://x.example"}}}, "", []string{"life_account.url"}, codes.InvalidArgument, "template.life_account"))
+}
