@@ -97,11 +97,12 @@ func applyChannelMask(f *fieldErrors, dst, in *reachv1.Channel, paths []string) 
 			dst.DisplayName = in.DisplayName
 		case path == "delivery_policy":
 			dst.DeliveryPolicy = in.DeliveryPolicy
-		case head == "delivery_policy" && slices.Contains(deliveryFields, sub):
-			if dst.DeliveryPolicy == nil {
-				dst.DeliveryPolicy = &reachv1.DeliveryPolicy{}
+		case head == "delivery_policy" && slices.Contains(deliveryFields, strings.SplitN(sub, ".", 2)[0]):
+			// One policy field, or one field inside one ("quiet_hours.start", as the
+			// gateway's mask from a JSON body names it).
+			if !copyPath(dst.ProtoReflect(), in.ProtoReflect(), path) {
+				f.add("update_mask", fmt.Sprintf("%q cannot be updated (unknown)", path))
 			}
-			copyField(dst.DeliveryPolicy, in.GetDeliveryPolicy(), sub)
 		case head == "open_platform" && (sub == "" || slices.Contains(openPlatformFields, sub)):
 			credsChanged = true
 			if dst.GetOpenPlatform() == nil {
@@ -140,6 +141,29 @@ func applyChannelMask(f *fieldErrors, dst, in *reachv1.Channel, paths []string) 
 }
 
 // copyField sets the named field of dst to its value in src (the zero value when src is nil).
+// copyPath copies the field at path (field names joined by dots) from src to dst, creating
+// the messages on the way in dst; a field src leaves unset is cleared. False when path
+// names no field, or goes inside a list or a map.
+func copyPath(dst, src protoreflect.Message, path string) bool {
+	name, rest, nested := strings.Cut(path, ".")
+	fd := dst.Descriptor().Fields().ByName(protoreflect.Name(name))
+	if fd == nil {
+		return false
+	}
+	if !nested {
+		if src.IsValid() && src.Has(fd) {
+			dst.Set(fd, src.Get(fd))
+		} else {
+			dst.Clear(fd)
+		}
+		return true
+	}
+	if fd.Message() == nil || fd.IsList() || fd.IsMap() || fd.Message().Fields().ByName(protoreflect.Name(strings.SplitN(rest, ".", 2)[0])) == nil {
+		return false
+	}
+	return copyPath(dst.Mutable(fd).Message(), src.Get(fd).Message(), rest)
+}
+
 func copyField[M proto.Message](dst, src M, name string) {
 	d := dst.ProtoReflect()
 	fd := d.Descriptor().Fields().ByName(protoreflect.Name(name))

@@ -157,8 +157,20 @@ func TestUpdateChannel(t *testing.T) {
 	e.runBoth(e.updateChannelCase("quiet hours that never end", &reachv1.Channel{Name: "channels/pol-g", DeliveryPolicy: &reachv1.DeliveryPolicy{QuietHours: &reachv1.QuietHours{Start: "22:00", End: "22:00"}}},
 		"pol-h", []string{"delivery_policy.quiet_hours"}, codes.InvalidArgument, "channel.delivery_policy.quiet_hours.end"))
 
+	// Without a mask, the gateway makes one of the body's leaves ("delivery_policy.
+	// quiet_hours.end"): only those change, inside the period too.
+	code, body := e.httpCall(e.admin(), "PATCH", "/v1/channels/pol-h", `{"deliveryPolicy":{"quietHours":{"end":"07:30"}}}`)
+	if got := (&reachv1.Channel{}); code != 200 {
+		t.Errorf("PATCH of quiet hours' end without a mask: %d %v", code, body)
+	} else if remarshal(t, body["channel"], got); got.GetDeliveryPolicy().GetQuietHours().GetEnd() != "07:30" ||
+		got.GetDeliveryPolicy().GetQuietHours().GetStart() != "22:00" || got.GetDeliveryPolicy().GetMaxAttempts() != 7 {
+		t.Errorf("PATCH of quiet hours' end without a mask: %v", got.GetDeliveryPolicy())
+	}
+	e.runBoth(e.updateChannelCase("a field quiet hours do not have", &reachv1.Channel{Name: "channels/pol-g"},
+		"pol-h", []string{"delivery_policy.quiet_hours.colour"}, codes.InvalidArgument, "update_mask"))
+
 	// JSON clients may name the paths in their JSON form.
-	code, body := e.httpCall(e.admin(), "PATCH", "/v1/channels/pol-h?updateMask=deliveryPolicy.maxAttempts", `{"deliveryPolicy":{"maxAttempts":9}}`)
+	code, body = e.httpCall(e.admin(), "PATCH", "/v1/channels/pol-h?updateMask=deliveryPolicy.maxAttempts", `{"deliveryPolicy":{"maxAttempts":9}}`)
 	if got := (&reachv1.Channel{}); code != 200 {
 		t.Errorf("camelCase mask: %d %v", code, body)
 	} else if remarshal(t, body["channel"], got); got.GetDeliveryPolicy().GetMaxAttempts() != 9 || got.GetDeliveryPolicy().GetMaxSendsPerSecond() != 20 {

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"google.golang.org/protobuf/reflect/protoreflect"
-
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
 )
@@ -87,25 +85,13 @@ func (s *templateService) applyTemplateState(f *fieldErrors, rec *store.Template
 }
 
 // copySectionField copies one field of a product section ("life_account.url") from in to
-// merged, keeping the section's other fields; false when path names no such field.
+// merged, keeping the section's other fields; false when path names no such field. A
+// section the template lacks is created (another product's is then refused by
+// checkTemplate for the channel's type).
 func copySectionField(merged, in *reachv1.Template, path string) bool {
-	head, sub, ok := strings.Cut(path, ".")
+	head, _, ok := strings.Cut(path, ".")
 	if !ok || !slices.Contains(templateSections, head) {
 		return false
 	}
-	section := merged.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(head))
-	field := section.Message().Fields().ByName(protoreflect.Name(sub))
-	if field == nil {
-		return false
-	}
-	// Mutable creates the section when the template has none (or another product's, which
-	// checkTemplate then refuses for the channel's type).
-	dst := merged.ProtoReflect().Mutable(section).Message()
-	src := in.ProtoReflect()
-	if !src.Has(section) || !src.Get(section).Message().Has(field) {
-		dst.Clear(field)
-		return true
-	}
-	dst.Set(field, src.Get(section).Message().Get(field))
-	return true
+	return copyPath(merged.ProtoReflect(), in.ProtoReflect(), path)
 }
