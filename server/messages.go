@@ -231,6 +231,9 @@ func (s *messageService) sendMessage(ctx context.Context, req *reachv1.SendMessa
 	if p != nil {
 		to = userRef(&f, "recipient", req.Recipient, p.channel.Type)
 		checkRecipientData(&f, "data", req.Data, req.Localizations, p)
+	} else if req.Recipient.GetId() == nil {
+		// Without a template the rest cannot be checked, but a missing recipient can.
+		f.add("recipient", "required: set user_id, open_id or customer_id")
 	}
 	if err := f.err(); err != nil {
 		return nil, draft{}, err

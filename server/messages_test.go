@@ -201,6 +201,7 @@ func TestSendMessageInvalid(t *testing.T) {
 		fields []string
 	}{
 		{"no template", with(mini, func(r *reachv1.SendMessageRequest) { r.Template = "" }), []string{"template"}},
+		{"no template, no recipient", with(mini, func(r *reachv1.SendMessageRequest) { r.Template, r.Recipient = "", nil }), []string{"template", "recipient"}},
 		{"template not a name", with(mini, func(r *reachv1.SendMessageRequest) { r.Template = "order" }), []string{"template"}},
 		{"unknown template", with(mini, func(r *reachv1.SendMessageRequest) { r.Template = "channels/mini/templates/nope" }), []string{"template"}},
 		{"unknown channel", with(mini, func(r *reachv1.SendMessageRequest) { r.Template = "channels/nope/templates/order" }), []string{"template"}},
@@ -234,6 +235,8 @@ func TestSendMessageInvalid(t *testing.T) {
 		{"life account without action name", with(life, func(r *reachv1.SendMessageRequest) { r.LifeAccount.ActionName = "" }), []string{"life_account.action_name"}},
 		{"life account bad url", with(life, func(r *reachv1.SendMessageRequest) { r.LifeAccount.Url = "javascript:alert(1)" }), []string{"life_account.url"}},
 		{"life account action name too long", with(life, func(r *reachv1.SendMessageRequest) { r.LifeAccount.ActionName = strings.Repeat("看", 17) }), []string{"life_account.action_name"}},
+		{"life account action name of 9 Chinese characters", with(life, func(r *reachv1.SendMessageRequest) { r.LifeAccount.ActionName = strings.Repeat("看", 9) }), []string{"life_account.action_name"}},
+		{"life account action name of 17 Latin characters", with(life, func(r *reachv1.SendMessageRequest) { r.LifeAccount.ActionName = strings.Repeat("v", 17) }), []string{"life_account.action_name"}},
 		{"life account bad head colour", with(life, func(r *reachv1.SendMessageRequest) { r.LifeAccount.HeadColor = "red" }), []string{"life_account.head_color"}},
 		{"life account page", with(life, func(r *reachv1.SendMessageRequest) { r.Page = "pages/x" }), []string{"page"}},
 		{"life account bad colour", with(life, func(r *reachv1.SendMessageRequest) { r.Colors = map[string]string{"keyword1": "#FF00"} }), []string{"colors[keyword1]"}},

@@ -101,9 +101,22 @@ func checkLifeAccountParts(f *fieldErrors, p, headColor, link, actionName string
 	} else {
 		checkURL(f, p+"url", link, 1024)
 	}
-	if utf8.RuneCountInString(actionName) > 16 {
-		f.add(p+"action_name", "must be at most 16 characters")
+	if footerWidth(actionName) > 16 {
+		f.add(p+"action_name", "must be at most 8 Chinese or 16 Latin characters (Alipay's limit; a character outside ASCII counts as two)")
 	}
+}
+
+// footerWidth is the width Alipay limits a Life Account footer link (action_name) by: 8
+// Chinese or 16 Latin characters, so a character outside ASCII counts as two.
+func footerWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= utf8.RuneSelf {
+			n++
+		}
+	}
+	return n
 }
 
 func checkURL(f *fieldErrors, field, raw string, max int) {

@@ -1306,7 +1306,10 @@ export interface components {
             url?: string;
             /** @description Head colour bar, "#RRGGBB". */
             headColor?: string;
-            /** @description Footer link text, at most 16 characters. */
+            /**
+             * @description Footer link text, at most 8 Chinese or 16 Latin characters (a character outside
+             *     ASCII counts as two).
+             */
             actionName?: string;
         };
         /** @description LifeAccountTemplateOptions are the fixed parts of a Life Account template message. */
@@ -1317,7 +1320,10 @@ export interface components {
             headColor?: string;
             /** @description Default landing page opened on click (https). Messages may override it. */
             url?: string;
-            /** @description Default footer link text, at most 16 characters. Messages may override it. */
+            /**
+             * @description Default footer link text, at most 8 Chinese or 16 Latin characters (a character
+             *     outside ASCII counts as two). Messages may override it.
+             */
             actionName?: string;
             /** @description Whether the template has the optional opening line (`first`). */
             firstEnabled?: boolean;

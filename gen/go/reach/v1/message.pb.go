@@ -450,7 +450,8 @@ type LifeAccountMessageOptions struct {
 	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
 	// Head colour bar, "#RRGGBB".
 	HeadColor string `protobuf:"bytes,2,opt,name=head_color,json=headColor,proto3" json:"head_color,omitempty"`
-	// Footer link text, at most 16 characters.
+	// Footer link text, at most 8 Chinese or 16 Latin characters (a character outside
+	// ASCII counts as two).
 	ActionName    string `protobuf:"bytes,3,opt,name=action_name,json=actionName,proto3" json:"action_name,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

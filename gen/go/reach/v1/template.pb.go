@@ -413,7 +413,8 @@ type LifeAccountTemplateOptions struct {
 	HeadColor string `protobuf:"bytes,2,opt,name=head_color,json=headColor,proto3" json:"head_color,omitempty"`
 	// Default landing page opened on click (https). Messages may override it.
 	Url string `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
-	// Default footer link text, at most 16 characters. Messages may override it.
+	// Default footer link text, at most 8 Chinese or 16 Latin characters (a character
+	// outside ASCII counts as two). Messages may override it.
 	ActionName string `protobuf:"bytes,4,opt,name=action_name,json=actionName,proto3" json:"action_name,omitempty"`
 	// Whether the template has the optional opening line (`first`).
 	FirstEnabled bool `protobuf:"varint,5,opt,name=first_enabled,json=firstEnabled,proto3" json:"first_enabled,omitempty"`
