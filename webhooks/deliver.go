@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/reachhq/reach/internal/secrets"
@@ -257,17 +261,31 @@ func (d *deliverer) secrets(hook *store.Webhook, at time.Time) ([]string, error)
 	return out, nil
 }
 
-// callError says why a call got no answer, without the URL Go puts in the error (the
-// tenant knows it, and the attempt record should say what failed, not repeat it).
+// callError says why a call got no answer, in words of its own for what networks do: Go's
+// texts name the URL (the tenant knows it), the addresses of the connection and the DNS
+// server Reach asked, none of which the attempt record should show a tenant.
 func callError(err error) string {
-	var uerr interface{ Unwrap() error }
-	if errors.As(err, &uerr) {
-		if inner := uerr.Unwrap(); inner != nil {
-			err = inner
-		}
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err):
 		return "no answer within the call timeout"
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return "no answer: the host name does not resolve (no such host)"
+	case errors.As(err, &dns):
+		return "no answer: the host name could not be resolved just now"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "no answer: the connection was refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "no answer: the connection was reset"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "no answer: the connection closed before the answer"
+	case errors.As(err, &op) && op.Err != nil:
+		return "no answer: " + op.Op + ": " + op.Err.Error()
+	}
+	var uerr *url.Error
+	if errors.As(err, &uerr) && uerr.Err != nil {
+		err = uerr.Err
 	}
 	return "no answer: " + err.Error()
 }
