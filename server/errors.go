@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -120,9 +121,10 @@ func toStatus(ctx context.Context, log *slog.Logger, method string, err error) e
 	return status.Error(codes.Internal, "internal error; the cause has been logged")
 }
 
-// publicMessage is err's text up to the store sentinel it wraps: the handler's context
-// ("template \"channels/c/templates/t\": create template: already exists") without the
-// database driver's words after it, which name tables and columns. Those go to the log.
+// publicMessage is err's text up to the store sentinel it wraps, without the store's
+// own operation before it or the database driver's words after it, which name tables and
+// columns (those go to the log): "template \"channels/c/templates/t\": create template:
+// already exists: …" becomes "template \"channels/c/templates/t\": already exists".
 func publicMessage(ctx context.Context, log *slog.Logger, err, sentinel error) string {
 	msg, want := err.Error(), sentinel.Error()
 	i := strings.Index(msg, want)
@@ -132,5 +134,16 @@ func publicMessage(ctx context.Context, log *slog.Logger, err, sentinel error) s
 	if len(msg) > i+len(want) {
 		log.DebugContext(ctx, "store error", "error", err)
 	}
-	return msg[:i+len(want)]
+	context, ok := strings.CutSuffix(msg[:i], ": ")
+	if !ok {
+		return msg[:i+len(want)]
+	}
+	parts := strings.Split(context, ": ")
+	for len(parts) > 1 && storeOperation.MatchString(parts[len(parts)-1]) {
+		parts = parts[:len(parts)-1]
+	}
+	return strings.Join(parts, ": ") + ": " + want
 }
+
+// storeOperation is how the store names what it was doing ("get message").
+var storeOperation = regexp.MustCompile(`^[a-z]+( [a-z]+)*$`)

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -56,5 +58,29 @@ func TestOverloadedIsRetryable(t *testing.T) {
 	}
 	if got := runtime.HTTPStatusFromCode(st.Code()); got != http.StatusTooManyRequests {
 		t.Fatalf("HTTP status %d, want 429", got)
+	}
+}
+
+// TestPublicMessageDropsStoreWords: the store's operation and the driver's words are left
+// out of a public message; the handler's context stays.
+func TestPublicMessageDropsStoreWords(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("message %q: %w", "messages/nope", fmt.Errorf("get message: %w", store.ErrNotFound)), `message "messages/nope": ` + store.ErrNotFound.Error()},
+		{fmt.Errorf("channel %q: %w", "channels/c", fmt.Errorf("create channel: %w: duplicate key value violates unique constraint \"channels_pkey\"", store.ErrAlreadyExists)),
+			`channel "channels/c": ` + store.ErrAlreadyExists.Error()},
+		{fmt.Errorf("get message: %w", store.ErrNotFound), "get message: " + store.ErrNotFound.Error()},
+		{store.ErrNotFound, store.ErrNotFound.Error()},
+	} {
+		sentinel := store.ErrNotFound
+		if errors.Is(c.err, store.ErrAlreadyExists) {
+			sentinel = store.ErrAlreadyExists
+		}
+		if got := publicMessage(context.Background(), log, c.err, sentinel); got != c.want {
+			t.Errorf("publicMessage(%q) = %q, want %q", c.err, got, c.want)
+		}
 	}
 }
