@@ -34,7 +34,7 @@ func (d *demoRun) walk(ctx context.Context) error {
 		{"Life Account: a user follows; Alipay notifies Reach", d.follow},
 		{"Mini program: a user accepts a subscription message", d.subscribe},
 		{"Alipay+: a user authorizes the mini program", d.authorize},
-		{"Webhook: the tenant's server asks for message.sent and message.failed events", d.createWebhook},
+		{"Webhook: the tenant's server asks for message.sent, message.failed and broadcast.completed events", d.createWebhook},
 		{"Messages: one per product", d.send},
 		{"Webhook calls arrive, signed (Standard Webhooks)", d.webhookCalls},
 		{"Broadcast: a template to every follower of the Life Account", d.broadcast},
@@ -75,9 +75,9 @@ func (d *demoRun) printRow(s *reachv1.Subscription) {
 		}
 	case reachv1.SubscriptionKind_SUBSCRIPTION_KIND_AUTHORIZATION:
 		a := s.Authorization
-		// Shown as returned, an empty fingerprint included: SecretInfo promises one.
-		detail = fmt.Sprintf("  access token set=%t fingerprint=%q expires %s", a.GetAccessTokenInfo().GetSet(),
-			a.GetAccessTokenInfo().GetFingerprint(), a.GetAccessTokenExpireTime().AsTime().Format(time.RFC3339))
+		// A user token has no fingerprint (it changes on every refresh): only whether it is stored.
+		detail = fmt.Sprintf("  access token stored=%t (never shown) expires %s", a.GetAccessTokenInfo().GetSet(),
+			a.GetAccessTokenExpireTime().AsTime().Format(time.RFC3339))
 	}
 	d.api.result("%s  %s  %s  user %s%s  (%s)", s.Name, short(s.Kind), short(s.State), userText(s.User), detail, s.StateReason)
 }
