@@ -37,7 +37,18 @@ func (d *deps) alipayStatus(ctx context.Context, what string, err error) error {
 	case alipayerr.BadRequest:
 		code = codes.InvalidArgument
 	}
+	var badRequest *errdetails.BadRequest
+	if authCodeRefused(ae) {
+		code = codes.InvalidArgument
+		badRequest = &errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: "auth_code",
+			Description: "Alipay+ refused it: invalid, already used or expired (a code lasts 10 minutes); get a new one with my.getAuthCode"}}}
+	}
 	st := status.New(code, msg)
+	if badRequest != nil {
+		if d, err := st.WithDetails(badRequest); err == nil {
+			st = d
+		}
+	}
 	info := &errdetails.ErrorInfo{Reason: "ALIPAY_" + ae.Class.String(), Domain: errorDomain, Metadata: map[string]string{}}
 	fields := map[string]string{"code": alipayerr.SafeCode(ae.Code), "sub_code": alipayerr.SafeCode(ae.SubCode)}
 	if ae.Verified {

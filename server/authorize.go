@@ -10,6 +10,7 @@ import (
 
 	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/clients/adapter"
+	"github.com/reachhq/reach/clients/alipayerr"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
 	"github.com/reachhq/reach/store"
 )
@@ -77,3 +78,9 @@ func (d *deps) storeToken(ctx context.Context, ch *store.Channel, tok *adapter.T
 // writeTimeout bounds a write that must happen after Alipay did something that cannot be
 // undone (an auth code spent, a template claimed), even if the caller has gone away.
 const writeTimeout = 10 * time.Second
+
+// authCodeRefused reports whether Alipay+ refused the auth code itself (invalid or used,
+// expired): the caller's bad argument, not a failed precondition.
+func authCodeRefused(ae *alipayerr.Error) bool {
+	return ae.SubCode == "INVALID_AUTHCODE" || ae.SubCode == "AUTH_CODE_EXPIRED"
+}

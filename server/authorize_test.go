@@ -229,8 +229,9 @@ func TestAuthorizeUserWithSimulator(t *testing.T) {
 	scan("after shutdown")
 }
 
-// TestAuthorizeUserErrors: codes Alipay+ refuses map to FAILED_PRECONDITION with Alipay's
-// result in ErrorInfo; malformed requests are refused before Alipay+ is called.
+// TestAuthorizeUserErrors: an auth code Alipay+ refuses (invalid, used, expired) is the
+// caller's INVALID_ARGUMENT naming auth_code, with Alipay's result in ErrorInfo; malformed
+// requests are refused before Alipay+ is called.
 func TestAuthorizeUserErrors(t *testing.T) {
 	ts := newSim(t, nil)
 	e := newTestEnv(t)
@@ -239,8 +240,8 @@ func TestAuthorizeUserErrors(t *testing.T) {
 
 	refused := func(name, code, hcode, resultCode string) {
 		t.Helper()
-		c := e.authorizeCase(name, code, hcode, codes.FailedPrecondition)
-		c.msg = "F/" + resultCode
+		c := e.authorizeCase(name, code, hcode, codes.InvalidArgument)
+		c.msg, c.fields = "F/"+resultCode, []string{"auth_code"}
 		e.runBoth(c)
 	}
 	used := authCode(t, ts, "CUST-U")
