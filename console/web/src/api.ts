@@ -67,13 +67,9 @@ export function toApiError(error: unknown, response: Response): ApiError {
       if (parts.length) alipay = `Alipay: ${parts.join(" · ")}`;
     }
   }
-  // The gateway's JSON parser answers a value it cannot read (a duration "1h", a number
-  // "ten") with protobuf's own words (whose spaces protobuf-go randomly makes non-breaking,
-  // hence \s); say it plainly.
-  const unreadable = response.status === 400 && /\bproto:\s|syntax error|unexpected (token|end of JSON)|cannot unmarshal/i.test(st.message ?? "");
-  const message = unreadable
-    ? "Reach could not read a value in this form: check the numbers, times and durations, then try again."
-    : st.message || httpWords[response.status] || `The call failed (HTTP ${response.status}).`;
+  // A value the gateway cannot read (a duration "1h", a number "ten") is a field violation
+  // like any other, so it shows at its field.
+  const message = st.message || httpWords[response.status] || `The call failed (HTTP ${response.status}).`;
   if (response.status === 401) onUnauthenticated.forEach((f) => f());
   return new ApiError(message, response.status, fields, alipay);
 }
