@@ -140,7 +140,6 @@ func applyChannelMask(f *fieldErrors, dst, in *reachv1.Channel, paths []string) 
 	return credsChanged
 }
 
-// copyField sets the named field of dst to its value in src (the zero value when src is nil).
 // copyPath copies the field at path (field names joined by dots) from src to dst, creating
 // the messages on the way in dst; a field src leaves unset is cleared. False when path
 // names no field, or goes inside a list or a map.
@@ -164,6 +163,7 @@ func copyPath(dst, src protoreflect.Message, path string) bool {
 	return copyPath(dst.Mutable(fd).Message(), src.Get(fd).Message(), rest)
 }
 
+// copyField sets the named field of dst to its value in src (the zero value when src is nil).
 func copyField[M proto.Message](dst, src M, name string) {
 	d := dst.ProtoReflect()
 	fd := d.Descriptor().Fields().ByName(protoreflect.Name(name))

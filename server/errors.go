@@ -134,11 +134,11 @@ func publicMessage(ctx context.Context, log *slog.Logger, err, sentinel error) s
 	if len(msg) > i+len(want) {
 		log.DebugContext(ctx, "store error", "error", err)
 	}
-	context, ok := strings.CutSuffix(msg[:i], ": ")
+	before, ok := strings.CutSuffix(msg[:i], ": ")
 	if !ok {
 		return msg[:i+len(want)]
 	}
-	parts := strings.Split(context, ": ")
+	parts := strings.Split(before, ": ")
 	for len(parts) > 1 && storeOperation.MatchString(parts[len(parts)-1]) {
 		parts = parts[:len(parts)-1]
 	}
