@@ -33,7 +33,7 @@ type Config struct {
 	HoldFor time.Duration
 	// MaxInFlight is a channel's default number of concurrent calls on this replica.
 	MaxInFlight int
-	// SendsPerSecond is a channel's default rate on this replica.
+	// SendsPerSecond is a channel's default rate, shared by every replica.
 	SendsPerSecond float64
 	// MaxAttempts is a channel's default number of attempts.
 	MaxAttempts int
@@ -72,9 +72,26 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate reports settings that cannot work.
+// Validate reports settings that cannot work. Zero takes the default; a negative value is
+// an error (a negative rate or in-flight limit used to stop a channel's delivery silently).
 func (c Config) Validate() error {
+	for name, d := range map[string]time.Duration{"lease": c.Lease, "poll": c.Poll, "call timeout": c.CallTimeout,
+		"hold": c.HoldFor, "initial backoff": c.BackoffInitial, "longest backoff": c.BackoffMax,
+		"rate-limit delay": c.RateLimitDelay, "flush interval": c.FlushEvery, "cache time": c.CacheFor} {
+		if d < 0 {
+			return fmt.Errorf("delivery %s %v must not be negative", name, d)
+		}
+	}
+	for name, n := range map[string]float64{"claim batch": float64(c.Batch), "max in flight": float64(c.MaxInFlight),
+		"sends per second": c.SendsPerSecond, "max attempts": float64(c.MaxAttempts)} {
+		if n < 0 {
+			return fmt.Errorf("delivery %s %v must not be negative", name, n)
+		}
+	}
 	c = c.withDefaults()
+	if c.BackoffMax < c.BackoffInitial {
+		return fmt.Errorf("delivery longest backoff %v is shorter than the initial backoff %v", c.BackoffMax, c.BackoffInitial)
+	}
 	if c.Lease < 2*c.CallTimeout {
 		return fmt.Errorf("delivery lease %v must be at least twice the call timeout %v", c.Lease, c.CallTimeout)
 	}

@@ -130,6 +130,18 @@ func TestKeys(t *testing.T) {
 	if row := keyRow(t, list.stdout, otherID); row == nil || row[len(row)-1] != "-" {
 		t.Fatalf("revoking %s revoked %s too:\n%s", id, otherID, list.stdout)
 	}
+	// A whole key pasted instead of its id revokes that key, and its secret is not printed.
+	pasted := mustReach(t, nil, "keys", "revoke", other, "--database", db)
+	otherSecret := tokenRE.FindStringSubmatch(other)[2]
+	if !strings.Contains(pasted.stdout, otherID) || strings.Contains(pasted.stdout+pasted.stderr, otherSecret) {
+		t.Fatalf("keys revoke of a whole key: %s", pasted)
+	}
+	if row := keyRow(t, mustReach(t, nil, "keys", "list", "--database", db).stdout, otherID); row == nil || row[len(row)-1] == "-" {
+		t.Fatalf("a pasted key was not revoked: %q", row)
+	}
+	if r := reach(t, nil, "keys", "revoke", "rk_"+otherSecret, "--database", db); r.code == 0 || strings.Contains(r.stdout+r.stderr, otherSecret) {
+		t.Fatalf("keys revoke of a broken key: %s", r)
+	}
 	// Revoking twice is not an error (the store contract); an unknown id is.
 	mustReach(t, nil, "keys", "revoke", id, "--database", db)
 	if r := reach(t, nil, "keys", "revoke", "nosuchkey", "--database", db); r.code == 0 || !strings.Contains(r.stderr, "not found") {

@@ -42,3 +42,38 @@ func TestConfigFileBinary(t *testing.T) {
 		t.Errorf("a refused serve created %s (%v)", filepath.Dir(serveDB), err)
 	}
 }
+
+// TestBadDispatchValuesCreateNothing: a dispatcher setting that cannot work stops serve and
+// dispatch with a clear error before the database or the key file exists (a negative claim
+// batch panicked; a negative rate or in-flight limit started and never delivered; a bad
+// webhook setting was reported after both files were made).
+func TestBadDispatchValuesCreateNothing(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--claim-batch", "-1"}, "claim batch -1 must not be negative"},
+		{[]string{"serve", "--sends-per-second", "-3"}, "sends per second -3 must not be negative"},
+		{[]string{"serve", "--max-in-flight", "-1"}, "max in flight -1 must not be negative"},
+		{[]string{"serve", "--lease", "20s"}, "must be at least twice the call timeout"},
+		{[]string{"serve", "--webhook-concurrency", "0"}, "must be positive"},
+		{[]string{"serve", "--webhook-retries", "5s,abc"}, "abc"},
+		{[]string{"dispatch", "--poll", "-1s"}, "poll -1s must not be negative"},
+	} {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "data", "reach.db")
+		args := append(c.args, "--database", "sqlite:"+db, "--secret-key-file", filepath.Join(dir, "data", "reach.keys"),
+			"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0")
+		if c.args[0] == "dispatch" {
+			args = append(c.args, "--database", "sqlite:"+db, "--secret-key-file", filepath.Join(dir, "data", "reach.keys"))
+		}
+		r := reach(t, nil, args...)
+		if r.code != 1 || !strings.Contains(r.stderr, c.want) || strings.Contains(r.stderr, "panic") {
+			t.Errorf("reach %v: %s; want exit 1 saying %q", c.args, r, c.want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {
+			t.Errorf("reach %v created %s (%v)", c.args, filepath.Join(dir, "data"), err)
+		}
+	}
+}

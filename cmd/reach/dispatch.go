@@ -39,7 +39,7 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.cfg.Batch, "claim-batch", 200, "messages claimed at most at once (env REACH_CLAIM_BATCH)")
 	fl.DurationVar(&f.cfg.CallTimeout, "call-timeout", 15*time.Second, "how long one call to Alipay may take (env REACH_CALL_TIMEOUT)")
 	fl.IntVar(&f.cfg.MaxInFlight, "max-in-flight", 16, "a channel's default concurrent calls per replica; a channel's delivery_policy.max_in_flight wins (env REACH_MAX_IN_FLIGHT)")
-	fl.Float64Var(&f.cfg.SendsPerSecond, "sends-per-second", 50, "a channel's default sends per second per replica; delivery_policy.max_sends_per_second wins (env REACH_SENDS_PER_SECOND)")
+	fl.Float64Var(&f.cfg.SendsPerSecond, "sends-per-second", 50, "a channel's default sends per second, one limit for all replicas together; delivery_policy.max_sends_per_second wins (env REACH_SENDS_PER_SECOND)")
 	fl.IntVar(&f.cfg.MaxAttempts, "max-attempts", 5, "a channel's default attempts per message; delivery_policy.max_attempts wins (env REACH_MAX_ATTEMPTS)")
 	fl.DurationVar(&f.cfg.BackoffInitial, "backoff", time.Second, "the first wait before a retry; it doubles, with jitter (env REACH_BACKOFF)")
 	fl.DurationVar(&f.cfg.BackoffMax, "backoff-max", 5*time.Minute, "the longest wait between retries (env REACH_BACKOFF_MAX)")
@@ -53,17 +53,32 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 
 // start runs a dispatcher and the webhook poster over st until ctx is done; the returned
 // function waits for both. ep are the Alipay gateways it may call.
+// validate checks the dispatcher's settings; commands call it before they create anything
+// (the database, the key file), so a bad value stops them first.
+func (f *dispatchFlags) validate() error {
+	if err := f.cfg.Validate(); err != nil {
+		return err
+	}
+	if _, err := webhooks.ParseRetries(f.retries); err != nil {
+		return err
+	}
+	if f.hooks.DisableAfter <= 0 || f.hooks.Timeout <= 0 || f.hooks.Concurrency <= 0 {
+		return errors.New("--webhook-disable-after, --webhook-timeout and --webhook-concurrency must be positive")
+	}
+	if f.broadcastBatch <= 0 {
+		return errors.New("--broadcast-batch must be positive")
+	}
+	return nil
+}
+
 func (f *dispatchFlags) start(ctx context.Context, r running, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
 	st, log := r.st, r.log
-	if err := f.cfg.Validate(); err != nil {
+	if err := f.validate(); err != nil {
 		return nil, nil, err
 	}
 	retries, err := webhooks.ParseRetries(f.retries)
 	if err != nil {
 		return nil, nil, err
-	}
-	if f.hooks.DisableAfter <= 0 || f.hooks.Timeout <= 0 || f.hooks.Concurrency <= 0 {
-		return nil, nil, errors.New("--webhook-disable-after, --webhook-timeout and --webhook-concurrency must be positive")
 	}
 	cfg := f.cfg
 	cfg.Tracing = r.tracing
@@ -108,6 +123,9 @@ func dispatchCmd() *cobra.Command {
 		Long: "Runs only the dispatcher, so senders can be scaled apart from the API. Any number of " +
 			"dispatchers (and `reach serve` replicas) may share one PostgreSQL or MariaDB database.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := disp.validate(); err != nil {
+				return err
+			}
 			al, err := admin.listen()
 			if err != nil {
 				return err

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -111,18 +112,26 @@ func keysRevokeCmd() *cobra.Command {
 	var db dbFlags
 	cmd := &cobra.Command{
 		Use:   "revoke KEY_ID",
-		Short: "Revoke an API key at once",
-		Args:  cobra.ExactArgs(1),
+		Short: "Revoke an API key: every replica refuses it within its --key-cache (5 s)",
+		Long: "Revoke an API key by its id (the ID column of keys list). A whole key pasted instead is " +
+			"taken by its id, and its secret is never printed.",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			id := args[0]
+			if kid, _, err := apikey.Parse(id); err == nil {
+				id = kid // a whole key: its id, and nothing of the secret in what follows
+			} else if strings.HasPrefix(id, apikey.Prefix) {
+				return errors.New("that looks like a key but is not one; give the key's id (keys list)")
+			}
 			st, err := db.open(cmd.Context(), isSQLite(db.database))
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := st.RevokeAPIKey(cmd.Context(), args[0], time.Now().UTC()); err != nil {
-				return fmt.Errorf("key %s: %w", args[0], err)
+			if err := st.RevokeAPIKey(cmd.Context(), id, time.Now().UTC()); err != nil {
+				return fmt.Errorf("key %s: %w", id, err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "revoked key %s\n", args[0])
+			fmt.Fprintf(cmd.OutOrStdout(), "revoked key %s\n", id)
 			return nil
 		},
 	}

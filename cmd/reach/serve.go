@@ -30,6 +30,11 @@ func serveCmd() *cobra.Command {
 			if err := cfg.Limits.Validate(); err != nil {
 				return err
 			}
+			if dispatch {
+				if err := disp.validate(); err != nil {
+					return err
+				}
+			}
 			// Ports first: a port in use must fail the start before the database or the key
 			// file is created. Serving closes the listeners; the deferred closes cover an
 			// earlier failure.

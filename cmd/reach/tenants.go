@@ -59,11 +59,12 @@ func tenantsDeleteCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "delete NAME",
-		Short: "Delete a tenant: revoke its keys at once and erase its data for good",
-		Long: `Delete a tenant: every key of the tenant stops working at once, on every replica, and
-its channels (with their credentials), templates, subscriptions, messages, message
-timelines and send requests are erased in one transaction. The tenant's name, id and
-keys stay on record as revoked (a tombstone): the name cannot be used again.`,
+		Short: "Delete a tenant: revoke its keys and erase its data for good",
+		Long: `Delete a tenant: every key of the tenant stops working (on every replica within its
+--key-cache, 5 s by default), and its channels (with their credentials), templates,
+subscriptions, messages, message timelines and send requests are erased in one
+transaction. The tenant's name, id and keys stay on record as revoked (a tombstone): the
+name cannot be used again.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
