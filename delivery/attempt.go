@@ -87,6 +87,9 @@ func (a *attempt) run(ctx context.Context) *store.Outcome {
 	case a.tpl.State == "INVALID":
 		return a.fail(fmt.Sprintf("not sent: template %s is INVALID (%s)", a.tpl.ID, a.tpl.StateReason))
 	}
+	if out := a.checkBroadcast(ctx); out != nil {
+		return out
+	}
 	if out := a.checkQuietHours(); out != nil {
 		return out
 	}
@@ -141,6 +144,12 @@ func (a *attempt) call(ctx context.Context, msg *adapter.Message) *store.Outcome
 	// requests reach Alipay spaced as their slots are.
 	if err := a.lane.schedule.turn(ctx, a.perSecond(), a.burst(), a.lane.pending(), a.d.now); err != nil {
 		return a.giveBack(a.d.released(a.c, "given back untried: the dispatcher stopped before its turn to send"))
+	}
+	// The turn may have come long after the checks: a broadcast paused or cancelled since
+	// still stops the message.
+	a.now = a.d.now()
+	if out := a.checkBroadcast(ctx); out != nil {
+		return a.giveBack(out)
 	}
 	cctx, cancel := context.WithTimeout(ctx, a.d.cfg.CallTimeout)
 	start := time.Now()

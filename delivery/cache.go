@@ -22,9 +22,10 @@ type cache struct {
 	ttl   time.Duration
 	now   func() time.Time
 
-	mu        sync.Mutex
-	channels  map[store.ChannelRef]*channelEntry
-	templates map[templateRef]*templateEntry
+	mu         sync.Mutex
+	channels   map[store.ChannelRef]*channelEntry
+	templates  map[templateRef]*templateEntry
+	broadcasts map[store.BroadcastRef]*broadcastEntry
 }
 
 type templateRef struct{ tenantID, channelID, templateID string }
@@ -50,7 +51,8 @@ type templateEntry struct {
 
 func newCache(st store.Store, conn *appconn.Connector, ttl time.Duration, now func() time.Time) *cache {
 	return &cache{store: st, conn: conn, ttl: ttl, now: now,
-		channels: map[store.ChannelRef]*channelEntry{}, templates: map[templateRef]*templateEntry{}}
+		channels: map[store.ChannelRef]*channelEntry{}, templates: map[templateRef]*templateEntry{},
+		broadcasts: map[store.BroadcastRef]*broadcastEntry{}}
 }
 
 // channel returns a channel and its delivery policy.

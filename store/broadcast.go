@@ -57,7 +57,7 @@ type BroadcastProgress struct {
 	Queued    int64 // QUEUED or SENDING
 	Sent      int64 // SENT
 	Failed    int64 // FAILED after Alipay was called (or could not be)
-	Skipped   int64 // FAILED without a call to Alipay: a policy or the ledger said no ("not sent: …")
+	Skipped   int64 // FAILED without an attempt: a policy or the ledger said no before Alipay was called
 	Cancelled int64
 	Expired   int64
 }
@@ -70,6 +70,9 @@ type BroadcastStore interface {
 	CreateBroadcast(ctx context.Context, b *Broadcast) (created bool, existing *Broadcast, err error)
 	// GetBroadcast returns one broadcast with its progress.
 	GetBroadcast(ctx context.Context, tenantID, id string) (*Broadcast, error)
+	// BroadcastState returns one broadcast's state alone (no progress to count): what a
+	// dispatcher asks before it sends a broadcast's message. ErrNotFound when there is none.
+	BroadcastState(ctx context.Context, tenantID, id string) (string, error)
 	// FindBroadcastRequest returns the broadcast recorded under a request id, with its
 	// progress (ErrNotFound when none is).
 	FindBroadcastRequest(ctx context.Context, tenantID, requestID string) (*Broadcast, error)
@@ -101,6 +104,13 @@ type BroadcastStore interface {
 	// place a broadcast becomes COMPLETED.
 	CompleteBroadcasts(ctx context.Context, now time.Time, limit int) ([]*Broadcast, error)
 }
+
+// The state reasons of a broadcast's messages held or cancelled with it, by the store (the
+// messages no dispatcher holds) or by the dispatcher (those it had claimed).
+const (
+	ReasonBroadcastPaused    = "held: the broadcast is paused; it is sent when the broadcast is resumed"
+	ReasonBroadcastCancelled = "cancelled: the broadcast was cancelled"
+)
 
 // BroadcastRef names one broadcast of one tenant.
 type BroadcastRef struct {

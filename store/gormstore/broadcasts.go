@@ -57,12 +57,22 @@ func (r *broadcastRow) record() *store.Broadcast {
 // Reasons the store gives a broadcast's messages.
 const (
 	reasonBroadcastQueued    = "waiting to be sent"
-	reasonBroadcastPaused    = "held: the broadcast is paused; it is sent when the broadcast is resumed"
-	reasonBroadcastCancelled = "cancelled: the broadcast was cancelled"
+	reasonBroadcastPaused    = store.ReasonBroadcastPaused
+	reasonBroadcastCancelled = store.ReasonBroadcastCancelled
 )
 
 // pausedDue is the due time of a paused broadcast's held messages: never, until resumed.
 var pausedDue = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// BroadcastState reads one broadcast's state.
+func (s *Store) BroadcastState(ctx context.Context, tenantID, id string) (string, error) {
+	var row broadcastRow
+	err := s.db.WithContext(ctx).Select("state").Where("tenant_id = ? AND id = ?", tenantID, id).Take(&row).Error
+	if err != nil {
+		return "", s.fail("broadcast state", err)
+	}
+	return row.State, nil
+}
 
 // CreateBroadcast stores b, or finds the broadcast recorded under its request id.
 func (s *Store) CreateBroadcast(ctx context.Context, b *store.Broadcast) (bool, *store.Broadcast, error) {

@@ -252,6 +252,12 @@ func testBroadcastPause(t *testing.T, s store.Store) {
 	}
 	_, err = s.PauseBroadcast(ctx, t1, b.ID)
 	wantErr(t, err, store.ErrConflict)
+	// The state alone, as a dispatcher asks for it before sending a broadcast's message.
+	if state, err := s.BroadcastState(ctx, t1, b.ID); err != nil || state != store.BroadcastPaused {
+		t.Fatalf("BroadcastState of a paused broadcast: %q %v", state, err)
+	}
+	_, err = s.BroadcastState(ctx, t1, "0190c0de-0000-7000-8000-000000000000")
+	wantErr(t, err, store.ErrNotFound)
 	_, _, err = s.EnqueueBroadcastBatch(ctx, "r1", ref, 5, now, bcLease)
 	wantErr(t, err, store.ErrLeaseLost)
 	if c, err := s.ClaimBroadcast(ctx, "r2", now, bcLease); err != nil || c != nil {
@@ -274,9 +280,13 @@ func testBroadcastPause(t *testing.T, s store.Store) {
 	must(t, err)
 	c, err := s.CancelBroadcast(ctx, t1, b.ID)
 	must(t, err)
-	// 10 enqueued: 2 held by the dispatcher go on; the other 8 are cancelled.
+	// 10 enqueued: 2 held by the dispatcher (which asks BroadcastState before it sends
+	// them); the other 8 are cancelled.
 	if c.State != store.BroadcastCancelled || c.Progress != (store.BroadcastProgress{Queued: 2, Cancelled: 8}) {
 		t.Fatalf("cancelled %+v", c)
+	}
+	if state, err := s.BroadcastState(ctx, t1, b.ID); err != nil || state != store.BroadcastCancelled {
+		t.Fatalf("BroadcastState of a cancelled broadcast: %q %v", state, err)
 	}
 	_, err = s.ResumeBroadcast(ctx, t1, b.ID)
 	wantErr(t, err, store.ErrConflict)
