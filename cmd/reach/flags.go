@@ -43,6 +43,20 @@ func (f *dbFlags) register(cmd *cobra.Command) {
 
 // open opens the store; migrate applies pending migrations first. Without migrate, a
 // database whose schema is behind this binary is refused with the command that fixes it.
+// openExisting opens the database for a command that only reads or changes what is there
+// (keys list, keys revoke, tenants list and delete): on SQLite, a file that does not exist
+// is an error instead of a new, empty database made to be listed.
+func (f *dbFlags) openExisting(ctx context.Context) (store.Store, error) {
+	if isSQLite(f.database) {
+		if path, _, err := sqlite.DriverDSN(f.database); err == nil && path != ":memory:" && !strings.HasPrefix(path, "file:") {
+			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("no database at %s: `reach serve` or `reach keys create` makes one (or name another with --database)", path)
+			}
+		}
+	}
+	return f.open(ctx, isSQLite(f.database))
+}
+
 func (f *dbFlags) open(ctx context.Context, migrate bool) (store.Store, error) {
 	st, _, err := backend.Open(ctx, f.database, backend.Options{AutoMigrate: migrate})
 	if err != nil {

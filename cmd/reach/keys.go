@@ -77,7 +77,7 @@ func keysListCmd() *cobra.Command {
 		Use:   "list",
 		Short: "List API keys (never the secrets)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := db.open(cmd.Context(), isSQLite(db.database))
+			st, err := db.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -123,7 +123,7 @@ func keysRevokeCmd() *cobra.Command {
 			} else if strings.HasPrefix(id, apikey.Prefix) {
 				return errors.New("that looks like a key but is not one; give the key's id (keys list)")
 			}
-			st, err := db.open(cmd.Context(), isSQLite(db.database))
+			st, err := db.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}

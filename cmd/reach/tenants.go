@@ -21,7 +21,7 @@ func tenantsListCmd() *cobra.Command {
 		Use:   "list",
 		Short: "List tenants, deleted ones too, with how many live keys each has",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := db.open(cmd.Context(), isSQLite(db.database))
+			st, err := db.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -68,7 +68,7 @@ name cannot be used again.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
-			st, err := db.open(cmd.Context(), isSQLite(db.database))
+			st, err := db.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}
