@@ -161,6 +161,7 @@ func TestKeysCreateRejectsBadInput(t *testing.T) {
 		{"role case", []string{"--tenant", "acme", "--role", "Admin"}, "--role must be admin, sender or viewer"},
 		{"no tenant", []string{"--role", "admin"}, "--tenant is required"},
 		{"long tenant", []string{"--tenant", strings.Repeat("a", 101)}, "--tenant is required"},
+		{"tenant with a tab", []string{"--tenant", "x\ty", "--role", "admin"}, "without control characters"},
 		{"unknown flag", []string{"--tenant", "acme", "--rol", "admin"}, "unknown flag"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -77,6 +77,9 @@ name cannot be used again.`,
 			if err != nil {
 				return fmt.Errorf("tenant %q: %w", name, err)
 			}
+			if t.DeleteTime != nil {
+				return fmt.Errorf("tenant %q was deleted at %s already", name, t.DeleteTime.UTC().Format(time.RFC3339))
+			}
 			if !yes {
 				return errors.New("deleting a tenant erases its data for good: run again with --yes")
 			}

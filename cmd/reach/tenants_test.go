@@ -90,6 +90,9 @@ func TestTenants(t *testing.T) {
 	if r := reach(t, nil, "keys", "create", "--tenant", "acme", "--database", db); r.code == 0 || !strings.Contains(r.stderr, "was deleted") {
 		t.Errorf("a key for the deleted tenant's name: %s", r)
 	}
+	if r := reach(t, nil, "tenants", "delete", "acme", "--yes", "--database", db); r.code == 0 || !strings.Contains(r.stderr, "was deleted at") {
+		t.Errorf("deleting a deleted tenant again: %s", r)
+	}
 	if r := reach(t, nil, "tenants", "delete", "nope", "--yes", "--database", db); r.code == 0 || !strings.Contains(r.stderr, "not found") {
 		t.Errorf("deleting an unknown tenant: %s", r)
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -17,8 +20,8 @@ const maxNameLen = 255
 // EnsureTenant returns the tenant named name, creating it if needed. Concurrent callers with
 // the same name agree on one tenant: the insert ignores a conflict and everyone reads back.
 func (s *Store) EnsureTenant(ctx context.Context, name string) (*store.Tenant, error) {
-	if name == "" || len(name) > maxNameLen {
-		return nil, fmt.Errorf("ensure tenant: %w: name must be 1 to %d bytes", store.ErrInvalid, maxNameLen)
+	if name == "" || len(name) > maxNameLen || !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+		return nil, fmt.Errorf("ensure tenant: %w: name must be 1 to %d bytes of UTF-8 without control characters", store.ErrInvalid, maxNameLen)
 	}
 	t, err := s.GetTenantByName(ctx, name)
 	if err == nil || !errors.Is(err, store.ErrNotFound) {

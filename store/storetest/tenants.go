@@ -39,8 +39,10 @@ func testTenants(t *testing.T, s store.Store) {
 	if other.ID == a.ID {
 		t.Fatal("two tenants share an id")
 	}
-	_, err = s.EnsureTenant(ctx, "")
-	wantErr(t, err, store.ErrInvalid)
+	for _, bad := range []string{"", "x\ty", "x\x00y", "\xff"} {
+		_, err = s.EnsureTenant(ctx, bad)
+		wantErr(t, err, store.ErrInvalid)
+	}
 
 	// Concurrent first calls agree on one tenant.
 	var wg sync.WaitGroup
