@@ -17,7 +17,7 @@ func (s *messageService) WatchMessages(req *reachv1.WatchMessagesRequest, stream
 	var f fieldErrors
 	filter := messageFilter(&f, req.Filter)
 	if filter.CreateAfter != nil || filter.CreateBefore != nil {
-		f.add("filter", "create_time: WatchMessages filters by channel, template, request_id, state and user only")
+		f.add("filter", "create_time: WatchMessages filters by state, channel, template, request_id, user_id, open_id and customer_id only")
 	}
 	if err := f.err(); err != nil {
 		return err
