@@ -51,8 +51,6 @@ func (f *dispatchFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.broadcastBatch, "broadcast-batch", 10000, "recipients a broadcast enqueues per transaction (env REACH_BROADCAST_BATCH)")
 }
 
-// start runs a dispatcher and the webhook poster over st until ctx is done; the returned
-// function waits for both. ep are the Alipay gateways it may call.
 // validate checks the dispatcher's settings; commands call it before they create anything
 // (the database, the key file), so a bad value stops them first.
 func (f *dispatchFlags) validate() error {
@@ -71,6 +69,8 @@ func (f *dispatchFlags) validate() error {
 	return nil
 }
 
+// start runs a dispatcher and the webhook poster over st until ctx is done; the returned
+// function waits for both. ep are the Alipay gateways it may call.
 func (f *dispatchFlags) start(ctx context.Context, r running, reg prometheus.Registerer) (*delivery.Dispatcher, func(), error) {
 	st, log := r.st, r.log
 	if err := f.validate(); err != nil {

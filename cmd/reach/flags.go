@@ -41,8 +41,6 @@ func (f *dbFlags) register(cmd *cobra.Command) {
 		"database: sqlite:PATH, postgres://… or mysql://user:pass@host:port/db (env REACH_DATABASE)")
 }
 
-// open opens the store; migrate applies pending migrations first. Without migrate, a
-// database whose schema is behind this binary is refused with the command that fixes it.
 // openExisting opens the database for a command that only reads or changes what is there
 // (keys list, keys revoke, tenants list and delete): on SQLite, a file that does not exist
 // is an error instead of a new, empty database made to be listed.
@@ -57,6 +55,8 @@ func (f *dbFlags) openExisting(ctx context.Context) (store.Store, error) {
 	return f.open(ctx, isSQLite(f.database))
 }
 
+// open opens the store; migrate applies pending migrations first. Without migrate, a
+// database whose schema is behind this binary is refused with the command that fixes it.
 func (f *dbFlags) open(ctx context.Context, migrate bool) (store.Store, error) {
 	st, _, err := backend.Open(ctx, f.database, backend.Options{AutoMigrate: migrate})
 	if err != nil {
