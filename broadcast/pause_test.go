@@ -2,23 +2,15 @@ package broadcast_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-	"google.golang.org/protobuf/encoding/protojson"
-
-	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/broadcast"
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/delivery/deliverytest"
 	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
-	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
-	"github.com/reachhq/reach/store/backend"
 )
 
 // TestPauseAndCancelStopClaimedMessages: a dispatcher claims a whole broadcast at once and
@@ -28,41 +20,12 @@ import (
 // new-user trial saw "CANCELLED" with every message sent).
 func TestPauseAndCancelStopClaimedMessages(t *testing.T) {
 	ctx := t.Context()
-	st, _, err := backend.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "reach.db"), backend.Options{AutoMigrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ring, err := secrets.Parse(ringText)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ep, err := appconn.NewEndpoints(nil, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := appconn.New(st, ring, log, appconn.WithEndpoints(ep))
-	w := deliverytest.New(t, st, conn, nil)
 	const n = 30
-	for i := range n {
-		w.Follow(deliverytest.UserID(i))
-	}
+	lw := newLifeWorld(t, "sqlite:"+filepath.Join(t.TempDir(), "reach.db"), n)
+	st, conn, w, log := lw.st, lw.conn, lw.w, lw.log
 	w.Policy("life", &reachv1.DeliveryPolicy{MaxSendsPerSecond: 5, Burst: 1, MaxInFlight: 2})
-	payload, err := protojson.Marshal(&reachv1.Message{Data: map[string]string{"keyword1": "sale", "keyword2": "today"}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	r := broadcast.New(broadcast.Config{Owner: "replica-1", Batch: n, Poll: 20 * time.Millisecond}, st, log, nil)
-	// start creates a broadcast; the runner enqueues all of it in one batch.
-	start := func() *store.Broadcast {
-		b := &store.Broadcast{TenantID: w.Tenant, ID: uuid.Must(uuid.NewV7()).String(), ChannelID: "life", TemplateID: "lt1",
-			LedgerKind: "FOLLOWER", Payload: payload, StartTime: time.Now(), ExpireTime: time.Now().Add(time.Hour)}
-		if _, _, err := st.CreateBroadcast(ctx, b); err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	// The runner enqueues each broadcast (lw.broadcast) in one batch.
 	const cacheFor = 100 * time.Millisecond
 	d := delivery.New(delivery.Config{Replica: "replica-1", Poll: 20 * time.Millisecond, Batch: 200, CacheFor: cacheFor, HoldFor: 300 * time.Millisecond}, st, conn, log, nil)
 	rctx, cancel := context.WithCancel(context.Background())
@@ -85,7 +48,7 @@ func TestPauseAndCancelStopClaimedMessages(t *testing.T) {
 	// A pause lets through at most what was already at Alipay or past its last check: the
 	// calls in flight (2) and those whose turn came within the cache time (5 a second).
 	const slack = 4
-	b := start()
+	b := lw.broadcast(t)
 	waitSent(3)
 	if _, err := st.PauseBroadcast(ctx, w.Tenant, b.ID); err != nil {
 		t.Fatal(err)
@@ -103,7 +66,7 @@ func TestPauseAndCancelStopClaimedMessages(t *testing.T) {
 	waitState(t, st, w.Tenant, b.ID, store.BroadcastCompleted)
 
 	// Cancelled while the dispatcher holds its messages: the rest end CANCELLED, unsent.
-	c := start()
+	c := lw.broadcast(t)
 	waitSent(n + 3)
 	if _, err := st.CancelBroadcast(ctx, w.Tenant, c.ID); err != nil {
 		t.Fatal(err)

@@ -2,27 +2,16 @@ package broadcast_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-	"google.golang.org/protobuf/encoding/protojson"
-
-	"github.com/reachhq/reach/appconn"
 	"github.com/reachhq/reach/broadcast"
 	"github.com/reachhq/reach/delivery"
 	"github.com/reachhq/reach/delivery/deliverytest"
-	reachv1 "github.com/reachhq/reach/gen/go/reach/v1"
-	"github.com/reachhq/reach/internal/secrets"
 	"github.com/reachhq/reach/store"
-	"github.com/reachhq/reach/store/backend"
 	"github.com/reachhq/reach/store/storetest"
 )
-
-const ringText = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 
 // TestBroadcastSends: a Life Account broadcast goes through the runner and the dispatcher
 // to the simulated Alipay and ends COMPLETED with counts that add up, on every database.
@@ -40,35 +29,10 @@ func TestBroadcastSends(t *testing.T) {
 
 func testSends(t *testing.T, dsn string) {
 	ctx := t.Context()
-	st, _, err := backend.Open(ctx, dsn, backend.Options{AutoMigrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ring, err := secrets.Parse(ringText)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ep, err := appconn.NewEndpoints(nil, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := appconn.New(st, ring, log, appconn.WithEndpoints(ep))
-	w := deliverytest.New(t, st, conn, nil)
 	const n = 30
-	for i := range n {
-		w.Follow(deliverytest.UserID(i))
-	}
-	payload, err := protojson.Marshal(&reachv1.Message{Data: map[string]string{"keyword1": "sale", "keyword2": "today"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &store.Broadcast{TenantID: w.Tenant, ID: uuid.Must(uuid.NewV7()).String(), ChannelID: "life", TemplateID: "lt1",
-		LedgerKind: "FOLLOWER", Payload: payload, StartTime: time.Now(), ExpireTime: time.Now().Add(time.Hour)}
-	if _, _, err := st.CreateBroadcast(ctx, b); err != nil {
-		t.Fatal(err)
-	}
+	lw := newLifeWorld(t, dsn, n)
+	st, conn, w, log := lw.st, lw.conn, lw.w, lw.log
+	b := lw.broadcast(t)
 	r := broadcast.New(broadcast.Config{Owner: "replica-1", Batch: 7, Poll: 20 * time.Millisecond}, st, log, nil)
 	// Enqueue first, with no dispatcher, then let one follower go.
 	if worked, err := r.Step(ctx); err != nil || !worked {

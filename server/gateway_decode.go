@@ -139,6 +139,7 @@ func decodeViolation(md protoreflect.MessageDescriptor, raw []byte, err error) b
 		}
 	}
 	description := "is not valid here"
+	kind := protojsonKind.FindStringSubmatch(text)
 	switch {
 	case strings.Contains(text, "unknown field"):
 		description = "is not a field of this request"
@@ -146,8 +147,8 @@ func decodeViolation(md protoreflect.MessageDescriptor, raw []byte, err error) b
 		description = "is given more than once"
 	case strings.Contains(text, "invalid value for enum field"):
 		description = "is not one of the enum's names or numbers"
-	case protojsonKind.MatchString(text):
-		description = "is not a valid " + protojsonKind.FindStringSubmatch(text)[1]
+	case kind != nil:
+		description = "is not a valid " + kind[1]
 	case strings.Contains(text, "google.protobuf.Timestamp"):
 		description = "is not an RFC 3339 time such as \"2026-12-06T10:00:00Z\""
 	case strings.Contains(text, "google.protobuf.Duration"):

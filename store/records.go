@@ -1,6 +1,11 @@
 package store
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Tenant is the isolation boundary: API keys belong to a tenant and see only its records.
 type Tenant struct {
@@ -8,6 +13,15 @@ type Tenant struct {
 	Name       string
 	CreateTime time.Time
 	DeleteTime *time.Time // set once the tenant is deleted (a tombstone)
+}
+
+// MaxTenantNameLen is the longest tenant name, in bytes.
+const MaxTenantNameLen = 255
+
+// TenantNameOK reports whether name may name a tenant: 1 to MaxTenantNameLen bytes of
+// UTF-8 without control characters, like every string of the API.
+func TenantNameOK(name string) bool {
+	return name != "" && len(name) <= MaxTenantNameLen && utf8.ValidString(name) && !strings.ContainsFunc(name, unicode.IsControl)
 }
 
 // Role is what an API key may do.

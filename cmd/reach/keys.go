@@ -6,8 +6,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -38,7 +36,7 @@ func keysCreateCmd() *cobra.Command {
 			if tenant == "" || len(tenant) > 100 {
 				return fmt.Errorf("--tenant is required (at most 100 characters)")
 			}
-			if !utf8.ValidString(tenant) || strings.ContainsFunc(tenant, unicode.IsControl) {
+			if !store.TenantNameOK(tenant) {
 				return fmt.Errorf("--tenant must be UTF-8 without control characters")
 			}
 			st, err := db.open(cmd.Context(), isSQLite(db.database))

@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -15,13 +12,11 @@ import (
 	"github.com/reachhq/reach/store"
 )
 
-const maxNameLen = 255
-
 // EnsureTenant returns the tenant named name, creating it if needed. Concurrent callers with
 // the same name agree on one tenant: the insert ignores a conflict and everyone reads back.
 func (s *Store) EnsureTenant(ctx context.Context, name string) (*store.Tenant, error) {
-	if name == "" || len(name) > maxNameLen || !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
-		return nil, fmt.Errorf("ensure tenant: %w: name must be 1 to %d bytes of UTF-8 without control characters", store.ErrInvalid, maxNameLen)
+	if !store.TenantNameOK(name) {
+		return nil, fmt.Errorf("ensure tenant: %w: name must be 1 to %d bytes of UTF-8 without control characters", store.ErrInvalid, store.MaxTenantNameLen)
 	}
 	t, err := s.GetTenantByName(ctx, name)
 	if err == nil || !errors.Is(err, store.ErrNotFound) {

@@ -9,33 +9,30 @@ import (
 )
 
 // A search_path whose schemas do not exist leaves PostgreSQL no schema to create tables in,
-// and the first thing that noticed was goose: `relation "goose_db_version" does not exist`.
-// Migrating and checking the schema first ask whether there is one to use.
+// and what noticed it was goose: `relation "goose_db_version" does not exist`. When
+// migrating or checking the schema fails, the store asks whether there was a schema to use,
+// and says so if not; a call that succeeds costs nothing more.
 
-// Migrate applies pending migrations, after checking there is a schema to apply them in.
+// Migrate applies pending migrations.
 func (s *Store) Migrate(ctx context.Context) error {
-	if err := s.checkSchema(ctx); err != nil {
-		return err
-	}
-	return s.Store.Migrate(ctx)
+	return s.explain(ctx, s.Store.Migrate(ctx))
 }
 
-// SchemaCurrent reports whether every migration is applied, after the same check.
+// SchemaCurrent reports whether every migration is applied.
 func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
-	if err := s.checkSchema(ctx); err != nil {
-		return false, err
-	}
-	return s.Store.SchemaCurrent(ctx)
+	ok, err := s.Store.SchemaCurrent(ctx)
+	return ok, s.explain(ctx, err)
 }
 
-func (s *Store) checkSchema(ctx context.Context) error {
+// explain replaces err with the missing schema when that is what went wrong.
+func (s *Store) explain(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
 	var schema sql.NullString
 	var path string
-	if err := s.groupDB.QueryRowContext(ctx, "SELECT current_schema(), current_setting('search_path')").Scan(&schema, &path); err != nil {
-		return nil // not reachable now: the store's own calls say so in their words
-	}
-	if !schema.Valid {
+	if s.DB().QueryRowContext(ctx, "SELECT current_schema(), current_setting('search_path')").Scan(&schema, &path) == nil && !schema.Valid {
 		return fmt.Errorf("%w: no schema of the search_path (%s) exists in this database; create it first (CREATE SCHEMA …)", store.ErrInvalid, path)
 	}
-	return nil
+	return err
 }
